@@ -1,0 +1,1 @@
+"""The SimPy model of a port of entry: plazas, lane groups, booths, secondary, arrivals."""

@@ -1,0 +1,367 @@
+"""An inspection plaza: lane groups of primary booths, and secondary inspection.
+
+Booths are plain counters, not processes: an inspection is one SimPy ``Timeout`` whose
+callback frees the booth and pulls the next vehicle. A vehicle is a small list (see
+the ``V_*`` indices) made when it arrives and dropped when it is released, so memory
+follows the number of vehicles in the plaza, not the length of the run.
+
+Rules (in the planner's terms, see docs/model.md):
+
+* An arriving vehicle joins the eligible lane group with the fewest vehicles per open
+  booth (queued, in inspection or blocked), ties going to the most specialised group
+  (a NEXUS car picks the NEXUS lane when both are empty). If no eligible group is open,
+  it waits at the least crowded one.
+* A booth takes the vehicle that has waited longest among the classes it may serve.
+* A booth that closes (schedule or staffing event) finishes its vehicle first. When a
+  lane group can no longer serve a class, its waiting vehicles of that class move to
+  another group that can, keeping their arrival times.
+* After primary, a vehicle is referred to secondary when its referral draw is under the
+  rate in force. If every secondary bay is taken it stays at its booth, blocking it,
+  until a bay frees (first blocked, first in).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Any
+
+import simpy
+from simpy.events import Timeout
+
+from ..scenario import Plaza as PlazaSpec
+from ..scenario import VehicleClass
+from ..stats import TransitStats
+from .controls import GroupState
+
+# A vehicle is a list: arrival time, class index, primary service (s), referral draw,
+# secondary service (s), id, lane group, primary start, referred.
+V_ARRIVAL, V_CLASS, V_SERVICE, V_REF_U, V_SECONDARY, V_ID, V_GROUP, V_START, V_REFERRED = range(9)
+
+
+class LaneGroup:
+    """Booths of one lane group, their queues (one per class served) and their state."""
+
+    __slots__ = (
+        "name", "index", "booths", "serves", "queues", "n_queued", "open", "busy",
+        "blocked", "closed", "service_factor", "referral_rate",
+    )  # fmt: skip
+
+    def __init__(self, name: str, index: int, booths: int, serves: list[int], n_classes: int):
+        self.name = name
+        self.index = index
+        self.booths = booths
+        self.serves = serves
+        self.queues: dict[int, deque[list[Any]]] = {c: deque() for c in serves}
+        self.n_queued = 0
+        self.open = 0  # booths staffed now
+        self.busy = 0  # booths inspecting
+        self.blocked = 0  # booths holding a vehicle that waits for a secondary bay
+        self.closed: frozenset[int] = frozenset()
+        self.service_factor = [1.0] * n_classes
+        self.referral_rate = [0.0] * n_classes
+
+    def can_serve(self, c: int) -> bool:
+        return self.open > 0 and c not in self.closed
+
+
+class Secondary:
+    """Secondary inspection: ``bays`` hold referred vehicles, ``officers`` inspect them."""
+
+    def __init__(self, plaza: Plaza, officers: int, bays: int):
+        self.plaza = plaza
+        self.officers = officers
+        self.bays = bays
+        self.in_bays = 0
+        self.inspecting: dict[int, list[Any]] = {}
+        self.waiting: deque[list[Any]] = deque()  # in a bay, waiting for an officer
+        self.blocked: deque[list[Any]] = deque()  # at a primary booth, waiting for a bay
+
+    def enter(self, v: list[Any]) -> None:
+        self.in_bays += 1
+        if len(self.inspecting) < self.officers:
+            self._inspect(v)
+        else:
+            self.waiting.append(v)
+
+    def _inspect(self, v: list[Any]) -> None:
+        self.inspecting[v[V_ID]] = v
+        Timeout(self.plaza.env, v[V_SECONDARY], v).callbacks.append(self._done)
+
+    def _done(self, event: Timeout) -> None:
+        v = event._value
+        plaza = self.plaza
+        now = plaza.env.now
+        plaza.tick(now)
+        del self.inspecting[v[V_ID]]
+        self.in_bays -= 1
+        plaza.release(v, now)
+        if self.waiting:
+            self._inspect(self.waiting.popleft())
+        if self.blocked:
+            w = self.blocked.popleft()
+            group = w[V_GROUP]
+            group.blocked -= 1
+            del plaza.at_booths[w[V_ID]]
+            self.enter(w)
+            plaza.pull(group)
+
+
+class Plaza:
+    """One direction's inspection plaza at a crossing."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        crossing: str,
+        direction: str,
+        spec: PlazaSpec,
+        classes: dict[str, VehicleClass],
+        bin_width: float,
+        n_bins: int,
+        warmup: float,
+        record_vehicles: bool = False,
+    ) -> None:
+        self.env = env
+        self.crossing, self.direction = crossing, direction
+        self.class_names = list(classes)
+        n = len(self.class_names)
+        index = {c: i for i, c in enumerate(self.class_names)}
+        self.lengths = [classes[c].length for c in self.class_names]
+        self.lanes = spec.approach.lanes
+        self.storage = spec.approach.storage
+        sec = spec.secondary
+        self.base_referral = [
+            (sec.referral.get(c, classes[c].referral) if sec else 0.0) for c in self.class_names
+        ]
+        self.groups = [
+            LaneGroup(name, gi, g.booths, [index[c] for c in g.serves], n)
+            for gi, (name, g) in enumerate(spec.lane_groups.items())
+        ]
+        # Preference: the most specialised group first, then the order in the file.
+        self.eligible: list[list[LaneGroup]] = [
+            sorted((g for g in self.groups if c in g.queues), key=lambda g: len(g.serves))
+            for c in range(n)
+        ]
+        self.secondary = Secondary(self, sec.officers, sec.bays) if sec else None
+        self.at_booths: dict[int, list[Any]] = {}  # vehicles inspected or blocked at primary
+
+        # Counters for the accounting identity.
+        self.arrived = [0] * n
+        self.released = [0] * n
+        # Streaming statistics.
+        self.warmup = warmup
+        self.transit = [TransitStats() for _ in range(n)]
+        self.vehicle_seconds = [0.0] * n  # released vehicles' transit times, all of the run
+        self.records: list[tuple[Any, ...]] | None = [] if record_vehicles else None
+        # Time-weighted state, folded into 5-minute bins by flush().
+        self.t_last = 0.0
+        self.n_queued = 0
+        self.queued_m = 0.0
+        self.n_system = 0
+        self.n_open = 0
+        self.area_queued = self.area_m = self.area_system = self.area_open = 0.0
+        self.inv_bin = 1.0 / bin_width
+        self.bin_width = bin_width
+        size = n_bins + 1
+        self.bin_arrivals = [[0] * size for _ in range(n)]
+        self.bin_transit_sum = [[0.0] * size for _ in range(n)]
+        self.bin_transit_n = [[0] * size for _ in range(n)]
+        self.bin_released = [0] * size
+        self.series: dict[str, list[float]] = {
+            "queued": [], "queue_km": [], "in_system": [], "booths_open": [], "queued_at_end": [],
+        }  # fmt: skip
+
+    # ------------------------------------------------------------------ time-weighted state
+    def tick(self, now: float) -> None:
+        dt = now - self.t_last
+        if dt > 0:
+            self.area_queued += self.n_queued * dt
+            self.area_m += self.queued_m * dt
+            self.area_system += self.n_system * dt
+            self.area_open += self.n_open * dt
+            self.t_last = now
+
+    def flush(self, now: float, width: float) -> None:
+        """Close a time bin of ``width`` seconds ending at ``now``."""
+        self.tick(now)
+        s = self.series
+        s["queued"].append(self.area_queued / width)
+        s["queue_km"].append(self.area_m / width / self.lanes / 1000.0)
+        s["in_system"].append(self.area_system / width)
+        s["booths_open"].append(self.area_open / width)
+        s["queued_at_end"].append(float(self.n_queued))
+        self.area_queued = self.area_m = self.area_system = self.area_open = 0.0
+
+    # ------------------------------------------------------------------ vehicles
+    def arrive(self, v: list[Any]) -> None:
+        now = v[V_ARRIVAL]
+        self.tick(now)
+        c = v[V_CLASS]
+        self.arrived[c] += 1
+        self.n_system += 1
+        self.bin_arrivals[c][int(now * self.inv_bin)] += 1
+        best = None
+        best_load = math.inf
+        for g in self.eligible[c]:
+            if g.open > 0 and c not in g.closed:
+                load = (g.n_queued + g.busy + g.blocked) / g.open
+                if load < best_load:
+                    best, best_load = g, load
+        if best is None:
+            best = min(self.eligible[c], key=_queued)
+        elif best.busy + best.blocked < best.open:
+            self._start(best, v, now)
+            return
+        self._enqueue(best, v)
+
+    def _enqueue(self, g: LaneGroup, v: list[Any]) -> None:
+        g.queues[v[V_CLASS]].append(v)
+        g.n_queued += 1
+        self.n_queued += 1
+        self.queued_m += self.lengths[v[V_CLASS]]
+
+    def _start(self, g: LaneGroup, v: list[Any], now: float) -> None:
+        g.busy += 1
+        v[V_GROUP] = g
+        v[V_START] = now
+        self.at_booths[v[V_ID]] = v
+        Timeout(self.env, v[V_SERVICE] * g.service_factor[v[V_CLASS]], v).callbacks.append(
+            self._primary_done
+        )
+
+    def pull(self, g: LaneGroup) -> None:
+        """Fill the group's free booths with the longest-waiting vehicles it may serve."""
+        while g.n_queued and g.busy + g.blocked < g.open:
+            best_q = None
+            best_t = math.inf
+            for c, q in g.queues.items():
+                if q and q[0][V_ARRIVAL] < best_t and c not in g.closed:
+                    best_q, best_t = q, q[0][V_ARRIVAL]
+            if best_q is None:
+                return
+            v = best_q.popleft()
+            g.n_queued -= 1
+            self.n_queued -= 1
+            self.queued_m -= self.lengths[v[V_CLASS]]
+            self._start(g, v, self.env.now)
+
+    def _primary_done(self, event: Timeout) -> None:
+        v = event._value
+        now = self.env.now
+        self.tick(now)
+        g = v[V_GROUP]
+        g.busy -= 1
+        sec = self.secondary
+        if sec is not None and v[V_REF_U] < g.referral_rate[v[V_CLASS]]:
+            v[V_REFERRED] = True
+            if sec.in_bays < sec.bays:
+                del self.at_booths[v[V_ID]]
+                sec.enter(v)
+            else:
+                g.blocked += 1
+                sec.blocked.append(v)
+        else:
+            del self.at_booths[v[V_ID]]
+            self.release(v, now)
+        self.pull(g)
+
+    def release(self, v: list[Any], now: float) -> None:
+        c = v[V_CLASS]
+        transit = now - v[V_ARRIVAL]
+        self.released[c] += 1
+        self.n_system -= 1
+        self.vehicle_seconds[c] += transit
+        self.bin_released[int(now * self.inv_bin)] += 1
+        b = int(v[V_ARRIVAL] * self.inv_bin)
+        self.bin_transit_sum[c][b] += transit
+        self.bin_transit_n[c][b] += 1
+        if v[V_ARRIVAL] >= self.warmup:
+            self.transit[c].add(transit)
+        if self.records is not None:
+            self.records.append(self._record(v, "released", now))
+
+    def _record(self, v: list[Any], outcome: str, released: float | None) -> tuple[Any, ...]:
+        g = v[V_GROUP]
+        return (
+            v[V_ID], self.crossing, self.direction, self.class_names[v[V_CLASS]],
+            g.name if g is not None else "", v[V_ARRIVAL],
+            v[V_START] if g is not None else None, bool(v[V_REFERRED]), released,
+            (released - v[V_ARRIVAL]) if released is not None else None, outcome,
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------ controls
+    def apply(self, states: list[GroupState], now: float) -> None:
+        """Put a new control state in force (schedule change or event start or end)."""
+        self.tick(now)
+        for g, st in zip(self.groups, states, strict=True):
+            g.open = min(st.open, g.booths)
+            g.closed = st.closed
+            g.service_factor = list(st.service_factor)
+            g.referral_rate = [
+                min(1.0, r * f) for r, f in zip(self.base_referral, st.referral_factor, strict=True)
+            ]
+        self.n_open = sum(g.open for g in self.groups if len(g.closed) < len(self.class_names))
+        self._reroute()
+        for g in self.groups:
+            self.pull(g)
+
+    def _reroute(self) -> None:
+        """Move waiting vehicles out of groups that can no longer serve them."""
+        for g in self.groups:
+            for c, q in g.queues.items():
+                if not q or g.can_serve(c):
+                    continue
+                options = [h for h in self.eligible[c] if h is not g and h.can_serve(c)]
+                if not options:
+                    continue
+                target = min(options, key=lambda h: (h.n_queued + h.busy + h.blocked) / h.open)
+                moved = len(q)
+                merged = sorted([*target.queues[c], *q], key=_arrival)
+                target.queues[c] = deque(merged)
+                q.clear()
+                g.n_queued -= moved
+                target.n_queued += moved
+
+    # ------------------------------------------------------------------ the end
+    def where_are_they(self) -> dict[str, list[int]]:
+        """Vehicles by class, counted from the queues, booths and bays themselves."""
+        n = len(self.class_names)
+        queued, at_primary, at_secondary = [0] * n, [0] * n, [0] * n
+        for g in self.groups:
+            for c, q in g.queues.items():
+                queued[c] += len(q)
+        for v in self.at_booths.values():
+            at_primary[v[V_CLASS]] += 1
+        if self.secondary is not None:
+            for v in (*self.secondary.inspecting.values(), *self.secondary.waiting):
+                at_secondary[v[V_CLASS]] += 1
+        return {"queued": queued, "at_primary": at_primary, "at_secondary": at_secondary}
+
+    def unreleased(self) -> list[tuple[list[Any], str]]:
+        out: list[tuple[list[Any], str]] = []
+        for g in self.groups:
+            for q in g.queues.values():
+                out.extend((v, "queued") for v in q)
+        out.extend((v, "at_primary") for v in self.at_booths.values())
+        if self.secondary is not None:
+            out.extend((v, "at_secondary") for v in self.secondary.inspecting.values())
+            out.extend((v, "at_secondary") for v in self.secondary.waiting)
+        return out
+
+    def finish(self, now: float) -> None:
+        """Count vehicles still inside as in the system up to ``now``; record them if asked."""
+        for v, where in self.unreleased():
+            self.vehicle_seconds[v[V_CLASS]] += now - v[V_ARRIVAL]
+            if self.records is not None:
+                self.records.append(self._record(v, where, None))
+        for t in self.transit:
+            t.flush()
+
+
+def _queued(g: LaneGroup) -> int:
+    return g.n_queued
+
+
+def _arrival(v: list[Any]) -> float:
+    return v[V_ARRIVAL]

@@ -1,0 +1,198 @@
+"""One run of a scenario: build the plazas, feed arrivals, apply controls, sample bins.
+
+:func:`simulate` returns what happened (:class:`SimResult`): per plaza the counters,
+streaming transit statistics and 5-minute series. Turning that into figures is the job
+of :mod:`bordersim.metrics`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpy
+from simpy.events import Timeout
+
+from ..scenario import Scenario
+from ..stats import TransitStats
+from .arrivals import ArrivalChunk, PlazaArrivals
+from .controls import PlazaControls
+from .plaza import Plaza
+
+BIN_SECONDS = 300.0  # 5-minute bins for every time series
+
+
+class AccountingError(RuntimeError):
+    """Vehicles were lost or made up: a bug in the model, never a user error."""
+
+
+@dataclass
+class PlazaResult:
+    crossing: str
+    direction: str
+    class_names: list[str]
+    storage_m: float | None
+    accounting: dict[str, dict[str, int]]  # class -> arrived, released, queued, ...
+    transit: list[TransitStats]  # by class, vehicles arriving after the warm-up
+    vehicle_seconds: list[float]  # by class: time spent in the plaza by all vehicles
+    series: dict[str, np.ndarray]  # 5-minute bins: queued, queue_km, in_system, ...
+    arrivals: np.ndarray  # [class, bin]
+    transit_sum: np.ndarray  # [class, arrival bin], seconds, released vehicles
+    transit_n: np.ndarray  # [class, arrival bin]
+    released: np.ndarray  # [bin]
+    records: list[tuple[Any, ...]] | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.crossing}.{self.direction}"
+
+
+@dataclass
+class SimResult:
+    scenario: str
+    seed: int
+    replication: int
+    with_events: bool
+    horizon: float
+    warmup: float
+    bin_seconds: float
+    plazas: list[PlazaResult] = field(default_factory=list)
+
+    @property
+    def n_bins(self) -> int:
+        return math.ceil(self.horizon / self.bin_seconds)
+
+
+VEHICLE_COLUMNS = (
+    "vehicle", "crossing", "direction", "class", "lane_group", "arrival_s", "primary_start_s",
+    "referred", "release_s", "transit_s", "outcome",
+)  # fmt: skip
+
+
+class _Feeder:
+    """Puts one plaza's arrivals into the event queue, one at a time, a day at a time."""
+
+    def __init__(self, env: simpy.Environment, plaza: Plaza, chunks: Iterator[ArrivalChunk]):
+        self.env, self.plaza, self.chunks = env, plaza, chunks
+        self.next_id = 0
+        self.i = 0
+        self.chunk: ArrivalChunk | None = None
+        if self._load():
+            self._schedule()
+
+    def _load(self) -> bool:
+        for chunk in self.chunks:
+            if chunk.times:
+                self.chunk, self.i = chunk, 0
+                return True
+        return False
+
+    def _schedule(self) -> None:
+        assert self.chunk is not None
+        delay = self.chunk.times[self.i] - self.env.now
+        Timeout(self.env, delay).callbacks.append(self._arrive)
+
+    def _arrive(self, _event: Timeout) -> None:
+        ch, i = self.chunk, self.i
+        assert ch is not None
+        vehicle = [ch.times[i], ch.classes[i], ch.service[i], ch.referral_u[i],
+                   ch.secondary[i], self.next_id, None, 0.0, False]  # fmt: skip
+        self.next_id += 1
+        self.plaza.arrive(vehicle)
+        self.i = i + 1
+        if self.i < len(ch.times) or self._load():
+            self._schedule()
+
+
+def simulate(
+    scenario: Scenario,
+    replication: int = 0,
+    apply_events: bool = True,
+    record_vehicles: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> SimResult:
+    """Run the scenario once; ``apply_events=False`` gives its baseline."""
+    env = simpy.Environment()
+    classes = scenario.vehicle_classes()
+    names = list(classes)
+    n_bins = math.ceil(scenario.horizon / BIN_SECONDS)
+    plazas: list[Plaza] = []
+    for crossing, direction, spec in scenario.plazas():
+        plaza = Plaza(env, crossing, direction, spec, classes, BIN_SECONDS, n_bins,
+                      scenario.warmup, record_vehicles)  # fmt: skip
+        controls = PlazaControls(scenario, crossing, direction, spec, names, apply_events)
+        env.process(_control(env, plaza, controls))
+        arrivals = PlazaArrivals(scenario, crossing, direction, spec, classes, replication,
+                                 apply_events)  # fmt: skip
+        _Feeder(env, plaza, arrivals.chunks())
+        plazas.append(plaza)
+    env.process(_sampler(env, plazas, n_bins, progress))
+    env.run(until=scenario.horizon)
+
+    horizon = scenario.horizon
+    last_width = horizon - (n_bins - 1) * BIN_SECONDS
+    result = SimResult(scenario.name, scenario.seed, replication, apply_events, horizon,
+                       scenario.warmup, BIN_SECONDS)  # fmt: skip
+    for p in plazas:
+        p.flush(horizon, last_width)
+        p.finish(horizon)
+        result.plazas.append(_collect(p, n_bins))
+    if progress:
+        progress(horizon)
+    return result
+
+
+def _control(env: simpy.Environment, plaza: Plaza, controls: PlazaControls):
+    for t in controls.change_times():
+        if t > env.now:
+            yield env.timeout(t - env.now)
+        plaza.apply(controls.state(t), t)
+
+
+def _sampler(env: simpy.Environment, plazas: list[Plaza], n_bins: int, progress):
+    for k in range(1, n_bins):
+        yield env.timeout(k * BIN_SECONDS - env.now)
+        for p in plazas:
+            p.flush(env.now, BIN_SECONDS)
+        if progress and k % 12 == 0:
+            progress(env.now)
+
+
+def _collect(p: Plaza, n_bins: int) -> PlazaResult:
+    where = p.where_are_they()
+    accounting: dict[str, dict[str, int]] = {}
+    for c, name in enumerate(p.class_names):
+        row = {
+            "arrived": p.arrived[c],
+            "released": p.released[c],
+            "queued": where["queued"][c],
+            "at_primary": where["at_primary"][c],
+            "at_secondary": where["at_secondary"][c],
+            "diverted": 0,
+            "gave_up": 0,
+        }
+        accounted = sum(v for k, v in row.items() if k != "arrived")
+        if accounted != row["arrived"]:
+            raise AccountingError(
+                f"{p.crossing}.{p.direction} {name}: {row['arrived']} arrived but "
+                f"{accounted} accounted for ({row})"
+            )
+        accounting[name] = row
+    return PlazaResult(
+        crossing=p.crossing,
+        direction=p.direction,
+        class_names=p.class_names,
+        storage_m=p.storage,
+        accounting=accounting,
+        transit=p.transit,
+        vehicle_seconds=p.vehicle_seconds,
+        series={k: np.asarray(v) for k, v in p.series.items()},
+        arrivals=np.asarray(p.bin_arrivals)[:, :n_bins],
+        transit_sum=np.asarray(p.bin_transit_sum)[:, :n_bins],
+        transit_n=np.asarray(p.bin_transit_n)[:, :n_bins],
+        released=np.asarray(p.bin_released)[:n_bins],
+        records=p.records,
+    )

@@ -1,0 +1,1 @@
+"""What a run leaves behind: results files, figures and the terminal summary."""
