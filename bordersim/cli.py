@@ -80,8 +80,8 @@ def run(file: str, seed: int | None, out: Path | None, vehicles: bool, quiet: bo
         task = bar.add_task(f"simulating {scenario.name}", total=1.0, simulated="")
 
         def progress(done: float, total: float) -> None:
-            bar.update(task, completed=done / total,
-                       simulated=f"{format_duration(done)} of {format_duration(total)}")  # fmt: skip
+            simulated = f"{format_duration(done)} of {format_duration(total)}"
+            bar.update(task, completed=done / total, simulated=simulated)
 
         outcome = run_scenario(scenario, seed=seed, record_vehicles=vehicles, progress=progress)
     write_results(dest, outcome, vehicles=vehicles)
