@@ -333,12 +333,24 @@ EVENT_TYPES = ("closure", "surge", "staffing", "alert", "outage")
 
 
 # ---------------------------------------------------------------------------- the scenario
+def _calendar(value: Any) -> Any:
+    """Accept ``2022-02-07 06:00`` (YAML only reads date-times with seconds)."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"cannot read {value!r}: expected a date or date-time such as 2022-02-07 06:00"
+            ) from None
+    return value
+
+
 class Scenario(_Model):
     """A whole scenario file."""
 
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
     description: str = ""
-    start: datetime | date | None = None
+    start: Annotated[datetime | date | None, BeforeValidator(_calendar)] = None
     horizon: PositiveDuration
     warmup: Duration = 0.0
     seed: Annotated[int, Field(ge=0)] = 0
@@ -641,6 +653,8 @@ def check_references(s: Scenario) -> Iterator[tuple[Path_, str]]:
             yield (*path, "end"), "end must be after start"
         if ev.start >= s.horizon:
             yield (*path, "start"), "the event starts after the horizon ends"
+        if isinstance(ev, Surge) and len(ev.where.split(".")) > 2:
+            yield (*path, "where"), "a surge changes demand at a crossing or direction, not a lane group"
         if isinstance(ev, Staffing) and ev.open is not None:
             group = _lane_group(s, ev.where)
             if group is None:
