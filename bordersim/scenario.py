@@ -185,6 +185,8 @@ DEFAULT_CLASSES: dict[str, VehicleClass] = {
                              service=_st(mean="60s", cv=0.5), referral=0.0),
 }  # fmt: skip
 
+_REQUIRED_FOR_NEW = ("mode", "tier", "length", "service", "referral")
+
 # Secondary inspection time: not published; 20 min with cv 0.8 is an assumption.
 DEFAULT_SECONDARY_SERVICE = _st(mean="20min", cv=0.8)
 
@@ -365,10 +367,11 @@ class Scenario(_Model):
         """Default classes with the file's overrides, and the file's new classes."""
         out = dict(DEFAULT_CLASSES)
         for name, spec in self.classes.items():
-            given = spec.model_dump(exclude_none=True)
+            given = {k: v for k, v in spec if v is not None}
             base = out.get(name)
-            merged = {**base.model_dump(), **given} if base else given
-            out[name] = VehicleClass.model_validate(merged)
+            merged = {**dict(base), **given} if base else given
+            if set(_REQUIRED_FOR_NEW) <= set(merged):  # incomplete: check_references says so
+                out[name] = VehicleClass(**merged)
         return out
 
     def plazas(self) -> Iterator[tuple[str, str, Plaza]]:
@@ -588,11 +591,9 @@ def check_references(s: Scenario) -> Iterator[tuple[Path_, str]]:
 
     for name, spec in s.classes.items():
         if name not in DEFAULT_CLASSES:
-            for req in ("mode", "tier", "length", "service"):
+            for req in _REQUIRED_FOR_NEW:
                 if getattr(spec, req) is None:
                     yield ("classes", name), f"new class '{name}' needs '{req}'"
-            if spec.referral is None:
-                yield ("classes", name), f"new class '{name}' needs 'referral' (0 for none)"
     if s.warmup >= s.horizon:
         yield ("warmup",), "warm-up must be shorter than the horizon"
 
@@ -654,7 +655,7 @@ def check_references(s: Scenario) -> Iterator[tuple[Path_, str]]:
         if ev.start >= s.horizon:
             yield (*path, "start"), "the event starts after the horizon ends"
         if isinstance(ev, Surge) and len(ev.where.split(".")) > 2:
-            yield (*path, "where"), "a surge changes demand at a crossing or direction, not a lane group"
+            yield (*path, "where"), "a surge changes the demand of a crossing or a direction"
         if isinstance(ev, Staffing) and ev.open is not None:
             group = _lane_group(s, ev.where)
             if group is None:

@@ -17,7 +17,7 @@ _LOW = 1.0  # seconds; shorter times share the first bin
 _RATIO = 1.005  # bin width: 0.5%
 _NBINS = int(math.ceil(math.log(1e8 / _LOW) / math.log(_RATIO))) + 2  # up to ~3 years
 _LOG_RATIO = math.log(_RATIO)
-_FLUSH_AT = 1 << 16
+_FLUSH_AT = 1 << 13  # 8,192 values: about 260 kB of floats at most
 
 
 def bin_edges() -> np.ndarray:

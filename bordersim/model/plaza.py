@@ -7,10 +7,11 @@ follows the number of vehicles in the plaza, not the length of the run.
 
 Rules (in the planner's terms, see docs/model.md):
 
-* An arriving vehicle joins the eligible lane group with the fewest vehicles per open
-  booth (queued, in inspection or blocked), ties going to the most specialised group
-  (a NEXUS car picks the NEXUS lane when both are empty). If no eligible group is open,
-  it waits at the least crowded one.
+* An arriving vehicle joins the eligible lane group where it expects the shortest wait:
+  vehicles ahead of it beyond the free booths, per open booth (zero while a booth is
+  free). Ties go to the most specialised group, so a NEXUS car takes the NEXUS lane
+  unless the general lanes are clearly shorter. If no eligible group is open, it waits
+  at the least crowded one.
 * A booth takes the vehicle that has waited longest among the classes it may serve.
 * A booth that closes (schedule or staffing event) finishes its vehicle first. When a
   lane group can no longer serve a class, its waiting vehicles of that class move to
@@ -23,6 +24,7 @@ Rules (in the planner's terms, see docs/model.md):
 from __future__ import annotations
 
 import math
+from array import array
 from collections import deque
 from typing import Any
 
@@ -164,13 +166,15 @@ class Plaza:
         self.inv_bin = 1.0 / bin_width
         self.bin_width = bin_width
         size = n_bins + 1
-        self.bin_arrivals = [[0] * size for _ in range(n)]
-        self.bin_transit_sum = [[0.0] * size for _ in range(n)]
-        self.bin_transit_n = [[0] * size for _ in range(n)]
-        self.bin_released = [0] * size
-        self.series: dict[str, list[float]] = {
-            "queued": [], "queue_km": [], "in_system": [], "booths_open": [], "queued_at_end": [],
-        }  # fmt: skip
+        # Compact arrays: 8 bytes a bin, so long horizons stay small.
+        self.bin_arrivals = [array("q", bytes(8 * size)) for _ in range(n)]
+        self.bin_transit_sum = [array("d", bytes(8 * size)) for _ in range(n)]
+        self.bin_transit_n = [array("q", bytes(8 * size)) for _ in range(n)]
+        self.bin_released = array("q", bytes(8 * size))
+        self.series: dict[str, array[float]] = {
+            k: array("d")
+            for k in ("queued", "queue_km", "in_system", "booths_open", "queued_at_end")
+        }
 
     # ------------------------------------------------------------------ time-weighted state
     def tick(self, now: float) -> None:
@@ -205,7 +209,10 @@ class Plaza:
         best_load = math.inf
         for g in self.eligible[c]:
             if g.open > 0 and c not in g.closed:
-                load = (g.n_queued + g.busy + g.blocked) / g.open
+                # Expected wait in service times: zero while a booth is free.
+                load = (g.n_queued + g.busy + g.blocked + 1 - g.open) / g.open
+                if load < 0.0:
+                    load = 0.0
                 if load < best_load:
                     best, best_load = g, load
         if best is None:
@@ -315,7 +322,7 @@ class Plaza:
                 options = [h for h in self.eligible[c] if h is not g and h.can_serve(c)]
                 if not options:
                     continue
-                target = min(options, key=lambda h: (h.n_queued + h.busy + h.blocked) / h.open)
+                target = min(options, key=_load)
                 moved = len(q)
                 merged = sorted([*target.queues[c], *q], key=_arrival)
                 target.queues[c] = deque(merged)
@@ -357,6 +364,10 @@ class Plaza:
                 self.records.append(self._record(v, where, None))
         for t in self.transit:
             t.flush()
+
+
+def _load(g: LaneGroup) -> float:
+    return max(0.0, (g.n_queued + g.busy + g.blocked + 1 - g.open) / g.open)
 
 
 def _queued(g: LaneGroup) -> int:

@@ -1,0 +1,116 @@
+"""The queueing core against theory, and the plaza's rules."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from bordersim.model.simulation import simulate
+from tests.helpers import one_plaza
+
+
+def erlang_c_wait(lam: float, mu: float, c: int) -> float:
+    """Mean wait in queue of an M/M/c queue (Erlang C)."""
+    a = lam / mu
+    rho = a / c
+    top = a**c / math.factorial(c) / (1 - rho)
+    p_wait = top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
+    return p_wait / (c * mu - lam)
+
+
+@pytest.mark.parametrize(("booths", "rho"), [(1, 0.7), (3, 0.8), (6, 0.9)])
+def test_mmc_mean_transit_matches_erlang_c(booths, rho):
+    mean_service = 60.0
+    lam = rho * booths / mean_service  # vehicles per second
+    s = one_plaza(booths=booths, daily=lam * 86400, horizon="3d", warmup="6h")
+    means = []
+    for rep in range(12):
+        p = simulate(s, replication=rep).plazas[0]
+        means.append(p.transit[0].mean)
+    expected = erlang_c_wait(lam, 1 / mean_service, booths) + mean_service
+    m, se = np.mean(means), stats.sem(means)
+    half = stats.t.ppf(0.995, len(means) - 1) * se
+    assert abs(m - expected) <= half, (m, expected, half)
+    assert half < 0.15 * expected  # the interval is narrow enough to mean something
+
+
+def test_littles_law_holds():
+    s = one_plaza(booths=4, daily=4 * 0.85 / 60 * 86400, horizon="4d", warmup="0")
+    p = simulate(s).plazas[0]
+    in_system = p.series["in_system"].mean()  # time-average L
+    arrivals_per_s = p.accounting["car"]["arrived"] / s.horizon  # lambda
+    released = p.transit_sum.sum() / p.transit_n.sum()  # W of released vehicles
+    assert in_system == pytest.approx(arrivals_per_s * released, rel=0.02)
+
+
+def test_full_secondary_blocks_primary():
+    # Everyone referred; one bay, one officer, 10 minutes each: the plaza releases at
+    # most 6 vehicles an hour and the primary booths sit blocked.
+    s = one_plaza(
+        booths=4,
+        referral=1.0,
+        daily=1200,
+        horizon="10h",
+        warmup="0",
+        secondary="secondary: {officers: 1, bays: 1, service: {dist: fixed, mean: 10min}}",
+    )
+    p = simulate(s).plazas[0]
+    acc = p.accounting["car"]
+    assert acc["released"] <= 10 * 6
+    assert acc["released"] >= 10 * 6 - 2
+    assert acc["at_primary"] == 4  # every booth holds a referred vehicle waiting for the bay
+    assert acc["queued"] > 300
+
+
+def test_a_closing_booth_finishes_its_vehicle():
+    s = one_plaza(
+        booths=2,
+        service="{dist: fixed, mean: 10min}",
+        daily=24 * 12,
+        horizon="6h",
+        warmup="0",
+        events="[{type: staffing, where: x.into_us.cars, open: 0, start: 2h, end: 4h}]",
+    )
+    r = simulate(s, record_vehicles=True).plazas[0]
+    rows = [v for v in r.records if v[-1] == "released"]
+    started = [v[6] for v in rows]
+    assert not any(7200 < t < 14400 for t in started)  # nobody starts while closed
+    finishing = [v for v in rows if v[6] < 7200 < v[8]]
+    assert finishing and all(v[8] <= 7200 + 600 + 1e-6 for v in finishing)
+
+
+def test_vehicles_move_when_their_lane_group_closes():
+    # NEXUS lane closes by staffing: its NEXUS cars move to the general lanes and are served.
+    s = one_plaza(
+        booths=3, daily=2000, horizon="8h", warmup="0",
+        extra_groups="nexus: {booths: 1, serves: [car]}",
+        events="[{type: staffing, where: x.into_us.nexus, open: 0, start: 2h, end: 8h}]",
+    )  # fmt: skip
+    r = simulate(s, record_vehicles=True).plazas[0]
+    late_nexus = [v for v in r.records if v[4] == "nexus" and v[6] is not None and v[6] > 7200]
+    assert late_nexus == []
+    assert r.accounting["car"]["queued"] < 50
+
+
+def test_a_specialised_lane_is_preferred_when_lanes_are_empty():
+    from tests.helpers import scenario
+
+    s = scenario("""
+        name: t
+        horizon: 6h
+        crossings:
+          x:
+            into_us:
+              lane_groups:
+                cars: {booths: 6, serves: [car, car_nexus]}
+                nexus: {booths: 2, serves: [car_nexus]}
+        demand:
+          x.into_us: {daily: {car: 240, car_nexus: 240}, profile: flat}
+    """)
+    r = simulate(s, record_vehicles=True).plazas[0]
+    nexus_cars = [v for v in r.records if v[3] == "car_nexus"]
+    in_nexus_lane = sum(v[4] == "nexus" for v in nexus_cars)
+    assert in_nexus_lane / len(nexus_cars) > 0.9
