@@ -82,7 +82,7 @@ def backlog(queued_at_end: np.ndarray, base_at_end: np.ndarray, end: float, bin_
     if k >= len(queued_at_end):
         return None, None, None
     cleared = np.nonzero(queued_at_end[k:] <= CLEAR_SHARE * base_at_end[k:])[0]
-    clear = None if cleared.size == 0 else max(0.0, (k + cleared[0] + 1) * bin_s - end)
+    clear = None if cleared.size == 0 else max(0.0, float((k + cleared[0] + 1) * bin_s - end))
     return float(queued_at_end[k]), float(base_at_end[k]), clear
 
 

@@ -1,0 +1,159 @@
+"""The command line as a planner uses it: files in, results out, clear errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bordersim.cli import main
+from tests.helpers import SCENARIOS
+
+VALID = """\
+name: small
+horizon: 1d
+warmup: 1h
+crossings:
+  amb:
+    into_us:
+      lane_groups:
+        cars: {booths: 4, serves: [car]}
+        trucks: {booths: 3, serves: [truck]}
+      secondary: {officers: 2, bays: 4}
+demand:
+  amb.into_us: {daily: {car: 3000, truck: 1500}}
+events:
+  - {type: closure, where: amb.into_us, start: 10:00, end: 12:00}
+"""
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def valid_file(tmp_path: Path) -> Path:
+    f = tmp_path / "small.yaml"
+    f.write_text(VALID)
+    return f
+
+
+def test_run_writes_every_result_file(valid_file: Path, tmp_results: Path):
+    out = tmp_results / "small"
+    r = invoke("run", str(valid_file), "--out", str(out), "--vehicles")
+    assert r.exit_code == 0, r.output
+    for name in ("summary.json", "timeseries.csv", "recovery.png", "transit.png", "vehicles.csv"):
+        assert (out / name).stat().st_size > 0, name
+    summary = json.loads((out / "summary.json").read_text())
+    arrived = summary["totals"]["accounting"]["arrived"]
+    with (out / "vehicles.csv").open() as f:
+        assert sum(1 for _ in csv.DictReader(f)) == arrived
+    assert "transit time" in r.output and "recovery against baseline" in r.output
+    with (out / "timeseries.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 288 and float(rows[0]["booths_open"]) == 7
+    assert (out / "recovery.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_default_results_folder_is_named_after_the_scenario(valid_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("run", str(valid_file), "-q").exit_code == 0
+    assert (tmp_path / "results" / "small" / "summary.json").exists()
+
+
+def test_same_seed_gives_identical_summary(valid_file: Path, tmp_results: Path):
+    for name in ("a", "b"):
+        assert invoke("run", str(valid_file), "--seed", "7", "--out", str(tmp_results / name),
+                      "-q").exit_code == 0  # fmt: skip
+    assert invoke("run", str(valid_file), "--seed", "8", "--out", str(tmp_results / "c"),
+                  "-q").exit_code == 0  # fmt: skip
+    a, b, c = ((tmp_results / n / "summary.json").read_bytes() for n in "abc")
+    assert a == b and a != c
+    ta, tb = ((tmp_results / n / "timeseries.csv").read_bytes() for n in "ab")
+    assert ta == tb
+
+
+BAD = [
+    ("syntax error", "serves: [truck]}", "serves: [truck}", 9),
+    ("unknown key", "booths: 4,", "boths: 4,", 8),
+    ("typo in a class", "serves: [truck]", "serves: [trukc]", 9),
+    ("wrong type", "booths: 4,", "booths: [4],", 8),
+    ("negative rate", "truck: 1500}", "truck: -1500}", 12),
+    ("zero service time", "secondary:", "service: {car: {mean: 0s}}\n      secondary:", 10),
+    ("unreadable duration", "horizon: 1d", "horizon: one day", 2),
+    ("unknown crossing", "where: amb.into_us,", "where: ambassador.into_us,", 14),
+    ("unknown direction", "where: amb.into_us,", "where: amb.into_mexico,", 14),
+    ("unknown lane group", "where: amb.into_us,", "where: amb.into_us.buses,", 14),
+    ("unknown event class", "start: 10:00,", "classes: [lorry], start: 10:00,", 14),
+    ("end before start", "end: 12:00", "end: 09:00", 14),
+]
+
+
+@pytest.mark.parametrize(("case", "old", "new", "line"), BAD, ids=[b[0] for b in BAD])
+def test_bad_input_one_line_exit_2_nothing_written(case, old, new, line, tmp_path, monkeypatch):
+    f = tmp_path / "bad.yaml"
+    f.write_text(VALID.replace(old, new, 1))
+    monkeypatch.chdir(tmp_path)
+    for command in ("run", "validate"):
+        r = invoke(command, str(f))
+        assert r.exit_code == 2, (case, r.output)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1, r.stderr
+        assert lines[0].startswith(f"error: {f}:{line}: "), lines[0]
+        assert "Traceback" not in r.output
+    assert not (tmp_path / "results").exists()
+
+
+def test_missing_file(tmp_path: Path):
+    r = invoke("run", str(tmp_path / "nope.yaml"))
+    assert r.exit_code == 2 and "file not found" in r.stderr
+
+
+def test_real_entry_point_prints_no_traceback(tmp_path: Path):
+    f = tmp_path / "bad.yaml"
+    f.write_text(VALID.replace("booths: 4,", "boths: 4,"))
+    p = subprocess.run([sys.executable, "-m", "bordersim.cli", "run", str(f)], cwd=tmp_path,
+                       capture_output=True, text=True)  # fmt: skip
+    assert p.returncode == 2
+    assert "did you mean 'booths'" in p.stderr and "Traceback" not in p.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_interrupted_write_leaves_no_results_folder(valid_file, tmp_results, monkeypatch):
+    from bordersim.report import figures
+
+    def interrupted(*_args, **_kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(figures, "transit_distributions", interrupted)
+    out = tmp_results / "small"
+    invoke("run", str(valid_file), "--out", str(out), "-q")
+    assert not out.exists()
+    assert list(tmp_results.iterdir()) == []  # no temporary folder left either
+
+
+def test_a_new_run_replaces_old_results_whole(valid_file, tmp_results):
+    out = tmp_results / "small"
+    out.mkdir(parents=True)
+    (out / "stale.txt").write_text("from an older run")
+    assert invoke("run", str(valid_file), "--out", str(out), "-q").exit_code == 0
+    assert not (out / "stale.txt").exists() and (out / "summary.json").exists()
+    assert sorted(p.name for p in tmp_results.iterdir()) == ["small"]
+
+
+def test_validate_says_what_the_file_sets_up():
+    r = invoke("validate", str(SCENARIOS / "ambassador-closure.yaml"))
+    assert r.exit_code == 0
+    assert "2 plaza(s)" in r.output and "1 event(s)" in r.output
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["validate"]])
+def test_help_is_useful(command):
+    r = invoke(*command, "--help")
+    assert r.exit_code == 0
+    assert "scenario" in r.output.lower()
