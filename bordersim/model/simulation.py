@@ -84,6 +84,7 @@ class _Feeder:
             self._schedule()
 
     def _load(self) -> bool:
+        self.chunk = None  # let the spent day go before drawing the next
         for chunk in self.chunks:
             if chunk.times:
                 self.chunk, self.i = chunk, 0
@@ -103,7 +104,9 @@ class _Feeder:
         self.next_id += 1
         self.plaza.arrive(vehicle)
         self.i = i + 1
-        if self.i < len(ch.times) or self._load():
+        more = self.i < len(ch.times)
+        del ch  # so that the spent day can be freed while the next is drawn
+        if more or self._load():
             self._schedule()
 
 
