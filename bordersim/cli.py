@@ -79,9 +79,11 @@ def run(file: str, seed: int | None, out: Path | None, vehicles: bool, quiet: bo
     ) as bar:
         task = bar.add_task(f"simulating {scenario.name}", total=1.0, simulated="")
 
-        def progress(done: float, total: float) -> None:
-            simulated = f"{format_duration(done)} of {format_duration(total)}"
-            bar.update(task, completed=done / total, simulated=simulated)
+        horizon = format_duration(scenario.horizon)
+
+        def progress(phase: str, done: float, share: float) -> None:
+            simulated = f"{phase}: {format_duration(done)} of {horizon}"
+            bar.update(task, completed=share, simulated=simulated)
 
         outcome = run_scenario(scenario, seed=seed, record_vehicles=vehicles, progress=progress)
     write_results(dest, outcome, vehicles=vehicles)

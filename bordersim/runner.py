@@ -15,7 +15,8 @@ from .metrics import figures
 from .model.simulation import SimResult, simulate
 from .scenario import Scenario
 
-Progress = Callable[[float, float], None]  # (done, total) in simulated seconds
+# (phase, simulated seconds done in this phase, share of all the work done)
+Progress = Callable[[str, float, float], None]
 
 
 @dataclass
@@ -37,17 +38,17 @@ def run_scenario(
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
     has_events = bool(scenario.events)
-    total = scenario.horizon * (2 if has_events else 1)
+    phases = 2 if has_events else 1
 
-    def phase(offset: float) -> Callable[[float], None] | None:
+    def phase(name: str, index: int) -> Callable[[float], None] | None:
         if progress is None:
             return None
-        return lambda t: progress(offset + t, total)
+        return lambda t: progress(name, t, (index + t / scenario.horizon) / phases)
 
     started = time.perf_counter()
-    run = simulate(scenario, record_vehicles=record_vehicles, progress=phase(0.0))
+    run = simulate(scenario, record_vehicles=record_vehicles, progress=phase("scenario", 0))
     baseline = (
-        simulate(scenario, apply_events=False, progress=phase(scenario.horizon))
+        simulate(scenario, apply_events=False, progress=phase("baseline", 1))
         if has_events
         else run  # no events: the run is its own baseline
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from rich.console import Console
@@ -16,6 +17,14 @@ def _m(x: float | None) -> str:
 
 def _h(hours: float | None, missing: str) -> str:
     return missing if hours is None else format_duration(hours * 3600.0)
+
+
+def _when(summary: dict[str, Any], hours: float) -> str:
+    """Calendar time when the scenario has a start, else time from the start."""
+    if summary.get("start"):
+        t = datetime.fromisoformat(summary["start"]) + timedelta(hours=hours)
+        return t.strftime("%a %d %b %H:%M")
+    return _h(hours, "")
 
 
 def print_summary(summary: dict[str, Any], console: Console) -> None:
@@ -46,7 +55,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         if rec is None:
             r.add_row(name, "none", "-", "-", "-", q, excess)
             continue
-        window = f"{_h(rec['disruption_start_h'], '')} to {_h(rec['disruption_end_h'], '')}"
+        start, end = rec["disruption_start_h"], rec["disruption_end_h"]
+        window = f"{_when(summary, start)} to {_when(summary, end)}"
         r.add_row(
             name, window, f"{rec['backlog_vehicles']:,.0f}",
             _h(rec["time_to_clear_h"], "not within horizon"),
