@@ -37,14 +37,9 @@ def parse_duration(text: str | int | float) -> float:
     A bare number is accepted only when it is 0: any other number needs a unit,
     because ``horizon: 36`` is as likely to mean hours as seconds.
     """
-    if isinstance(text, bool):
-        raise ValueError(f"expected {DURATION_HELP}, got {text!r}")
-    if isinstance(text, int | float):
-        if text == 0:
-            return 0.0
-        raise ValueError(f"{text!r} needs a unit: {DURATION_HELP}")
-    if not isinstance(text, str):
-        raise ValueError(f"expected {DURATION_HELP}, got {type(text).__name__}")
+    if _is_zero(text, DURATION_HELP):
+        return 0.0
+    assert isinstance(text, str)
     s = text.strip().lower()
     if s in ("0", "0.0"):
         return 0.0
@@ -61,15 +56,23 @@ def parse_duration(text: str | int | float) -> float:
 
 def parse_length(text: str | int | float) -> float:
     """Metres from a length such as ``800m`` or ``2.5km`` (0 needs no unit)."""
-    if isinstance(text, bool):
-        raise ValueError(f"expected {LENGTH_HELP}, got {text!r}")
-    if isinstance(text, int | float):
-        if text == 0:
-            return 0.0
-        raise ValueError(f"{text!r} needs a unit: {LENGTH_HELP}")
-    if not isinstance(text, str):
-        raise ValueError(f"expected {LENGTH_HELP}, got {type(text).__name__}")
+    if _is_zero(text, LENGTH_HELP):
+        return 0.0
+    assert isinstance(text, str)
     return _sum_terms(text, text.strip().lower(), _LENGTH_UNITS, LENGTH_HELP)
+
+
+def _is_zero(value: object, help_text: str) -> bool:
+    """True for a bare 0; raise for any other non-text value (numbers need a unit)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected {help_text}, got {value!r}")
+    if isinstance(value, int | float):
+        if value == 0:
+            return True
+        raise ValueError(f"{value!r} needs a unit: {help_text}")
+    if not isinstance(value, str):
+        raise ValueError(f"expected {help_text}, got {type(value).__name__}")
+    return False
 
 
 def _sum_terms(original: str, s: str, units: dict[str, float], help_text: str) -> float:

@@ -97,8 +97,11 @@ def test_class_closure_only_hurts_that_class():
         events:
           - {type: closure, where: x, classes: [truck], start: 8h, end: 12h}
     """)
-    t = run_scenario(s).summary["plazas"][0]["transit_min"]
+    out = run_scenario(s)
+    t = out.summary["plazas"][0]["transit_min"]
     assert t["truck"]["run"]["mean"] > 5 * t["truck"]["baseline"]["mean"]
+    booths = out.run.plazas[0].series["booths_open"]
+    assert booths[100:140].max() == 4 and booths[:90].min() == 8  # truck booths closed
     assert t["car"]["run"]["mean"] == pytest.approx(t["car"]["baseline"]["mean"])
 
 

@@ -308,7 +308,8 @@ class Plaza:
             g.referral_rate = [
                 min(1.0, r * f) for r, f in zip(self.base_referral, st.referral_factor, strict=True)
             ]
-        self.n_open = sum(g.open for g in self.groups if len(g.closed) < len(self.class_names))
+        # Booths open to traffic: staffed, in a group not closed to every class it serves.
+        self.n_open = sum(g.open for g in self.groups if any(c not in g.closed for c in g.serves))
         self._reroute()
         for g in self.groups:
             self.pull(g)
