@@ -20,6 +20,8 @@ from .model.simulation import PlazaResult, SimResult
 from .scenario import Scenario, covers
 from .stats import TransitStats
 
+ACCOUNTING = ("arrived", "released", "queued", "staged", "at_primary", "at_secondary",
+              "diverted", "gave_up")  # fmt: skip
 TOLERANCE_SHARE = 0.10  # within 10% of baseline...
 TOLERANCE_FLOOR = 300.0  # ...or 5 minutes, whichever is larger
 HOLD = 3600.0  # for 60 minutes straight
@@ -168,18 +170,7 @@ def figures(scenario: Scenario, run: SimResult, baseline: SimResult) -> dict[str
     """Everything summary.json holds for one replication."""
     plazas = [plaza_figures(scenario, p, b, run.bin_seconds)
               for p, b in zip(run.plazas, baseline.plazas, strict=True)]  # fmt: skip
-    totals = {
-        k: sum(r[k] for p in run.plazas for r in p.accounting.values())
-        for k in (
-            "arrived",
-            "released",
-            "queued",
-            "at_primary",
-            "at_secondary",
-            "diverted",
-            "gave_up",
-        )
-    }
+    totals = {k: sum(r[k] for p in run.plazas for r in p.accounting.values()) for k in ACCOUNTING}
     costs = [p["excess_delay_cost"] for p in plazas if p["excess_delay_cost"] is not None]
     return _clean({
         "scenario": scenario.name,

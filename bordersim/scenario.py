@@ -145,6 +145,7 @@ class ClassSpec(_Model):
     service: ServiceTime | None = None
     referral: Share | None = None
     value_of_time: Annotated[float, Field(ge=0)] | None = None
+    patience: ServiceTime | None = None
 
 
 class VehicleClass(BaseModel):
@@ -157,6 +158,7 @@ class VehicleClass(BaseModel):
     service: ServiceTime  # primary inspection, unless a plaza sets its own
     referral: float  # share sent to secondary, unless a plaza sets its own
     value_of_time: float | None = None  # money per vehicle-hour of delay
+    patience: ServiceTime | None = None  # a driver who has waited longer gives up
 
 
 def _st(**kw: Any) -> ServiceTime:
@@ -334,6 +336,104 @@ Event = Annotated[Closure | Surge | Staffing | Alert | Outage, Field(discriminat
 EVENT_TYPES = ("closure", "surge", "staffing", "alert", "outage")
 
 
+# ---------------------------------------------------------------------------- response plans
+class _Action(_Model):
+    """A response action, in force from ``start`` to ``end`` (default: the whole run)."""
+
+    where: str
+    start: Duration = 0.0
+    end: Duration | None = None
+    note: str = ""
+
+
+class OpenBooths(_Action):
+    """Surge staffing: a lane group's booths open set to ``open`` or raised by ``add``."""
+
+    type: Literal["open_booths"]
+    open: Annotated[int, Field(ge=0)] | None = None
+    add: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> OpenBooths:
+        if (self.open is None) == (self.add is None):
+            raise ValueError("open_booths sets exactly one of 'open' or 'add'")
+        return self
+
+
+class Reallocate(_Action):
+    """A lane group's booths serve these classes instead (cars through the truck plaza)."""
+
+    type: Literal["reallocate"]
+    serves: Annotated[list[str], Field(min_length=1)]
+
+
+class Priority(_Action):
+    """Triage: booths take the lowest tier waiting first (1 national priority, 2 trusted)."""
+
+    type: Literal["priority"]
+
+
+class Staging(_Action):
+    """Vehicles of ``classes`` held off the highway and released at a metered rate
+    (``per_hour``) or ``batch`` at a time ``every`` so often."""
+
+    type: Literal["staging"]
+    classes: Annotated[list[str], Field(min_length=1)]
+    per_hour: Annotated[float, Field(gt=0)] | None = None
+    batch: Annotated[int, Field(ge=1)] | None = None
+    every: PositiveDuration | None = None
+
+    @model_validator(mode="after")
+    def _metered(self) -> Staging:
+        if self.per_hour is not None and (self.batch is not None or self.every is not None):
+            raise ValueError("staging is metered by 'per_hour' or by 'batch' and 'every', not both")
+        if self.per_hour is None and (self.batch is None or self.every is None):
+            raise ValueError("staging needs 'per_hour', or 'batch' with 'every'")
+        return self
+
+    @property
+    def interval(self) -> float:
+        """Seconds between releases."""
+        return 3600.0 / self.per_hour if self.per_hour else float(self.every or 0)
+
+    @property
+    def per_release(self) -> int:
+        return 1 if self.per_hour else int(self.batch or 1)
+
+
+class Step(_Model):
+    """One step of a phased reopening, ``after`` the reopening starts."""
+
+    after: Duration
+    fraction: Annotated[float, Field(gt=0, le=1)] = 1.0
+    tiers: Annotated[int, Field(ge=1, le=3)] = 3
+
+
+class PhasedReopening(_Action):
+    """Capacity restored in steps: each step opens a fraction of the booths to tiers up to
+    ``tiers`` (1 national priority, 2 trusted, 3 everyone), until the next step."""
+
+    type: Literal["phased_reopening"]
+    steps: Annotated[list[Step], Field(min_length=1)]
+
+
+class Patience(_Model):
+    """Drivers of ``classes`` give up after waiting a time drawn from ``time``."""
+
+    type: Literal["patience"]
+    classes: Annotated[list[str], Field(min_length=1)]
+    time: ServiceTime
+    where: str | None = None
+    note: str = ""
+
+
+Action = Annotated[
+    OpenBooths | Reallocate | Priority | Staging | PhasedReopening | Patience,
+    Field(discriminator="type"),
+]
+ACTION_TYPES = ("open_booths", "reallocate", "priority", "staging", "phased_reopening", "patience")
+
+
 # ---------------------------------------------------------------------------- the scenario
 def _calendar(value: Any) -> Any:
     """Accept ``2022-02-07 06:00`` (YAML only reads date-times with seconds)."""
@@ -361,6 +461,7 @@ class Scenario(_Model):
     crossings: Annotated[dict[Name, Crossing], Field(min_length=1)]
     demand: dict[str, Demand] = {}
     events: list[Event] = []
+    plans: dict[Name, list[Action]] = {}
 
     # -- resolved views used by the model
     def vehicle_classes(self) -> dict[str, VehicleClass]:
@@ -544,7 +645,8 @@ def _real_path(loc: tuple[Any, ...], data: Any) -> Path_:
 def _field_names() -> set[str]:
     names: set[str] = set()
     for model in (Scenario, Crossing, Plaza, LaneGroup, Secondary, Approach, ServiceTime,
-                  ClassSpec, Demand, Closure, Surge, Staffing, Alert, Outage):  # fmt: skip
+                  ClassSpec, Demand, Closure, Surge, Staffing, Alert, Outage, OpenBooths,
+                  Reallocate, Priority, Staging, PhasedReopening, Patience, Step):  # fmt: skip
         names.update(model.model_fields)
     return names
 
@@ -554,12 +656,12 @@ def _message(e: dict[str, Any]) -> str:
     got = e.get("input")
     if kind == "missing":
         return "required field is missing"
-    if kind == "union_tag_invalid":
-        return f"unknown event type {got.get('type')!r}" + _suggest(
-            str(got.get("type")), EVENT_TYPES
-        )
-    if kind == "union_tag_not_found":
-        return f"an event needs a 'type': one of {', '.join(EVENT_TYPES)}"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        in_plan = tuple(e["loc"][:1]) == ("plans",)
+        what, options = ("action", ACTION_TYPES) if in_plan else ("event", EVENT_TYPES)
+        if kind == "union_tag_not_found":
+            return f"an {what} needs a 'type': one of {', '.join(options)}"
+        return f"unknown {what} type {got.get('type')!r}" + _suggest(str(got.get("type")), options)
     msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind in ("greater_than", "greater_than_equal", "less_than_equal", "less_than"):
         return f"{msg}, got {got!r}"
@@ -665,6 +767,51 @@ def check_references(s: Scenario) -> Iterator[tuple[Path_, str]]:
                 )
             elif ev.open > group.booths:
                 yield (*path, "open"), f"the lane group has only {group.booths} booths"
+    yield from _check_plans(s, classes)
+
+
+def _check_plans(s: Scenario, classes: dict[str, VehicleClass]) -> Iterator[tuple[Path_, str]]:
+    for plan, actions in s.plans.items():
+        for i, a in enumerate(actions):
+            path: Path_ = ("plans", plan, i)
+            names = a.classes if isinstance(a, Staging | Patience) else []
+            if isinstance(a, Reallocate):
+                names = a.serves
+            field = "serves" if isinstance(a, Reallocate) else "classes"
+            for j, cls in enumerate(names):
+                if cls not in classes:
+                    yield (
+                        (*path, field, j),
+                        f"unknown vehicle class '{cls}'" + _suggest(cls, classes),
+                    )
+            if a.where is not None:
+                yield from _check_where(s, a.where, (*path, "where"))
+                depth = len(a.where.split("."))
+                if isinstance(a, OpenBooths | Reallocate) and depth != 3:
+                    yield (
+                        (*path, "where"),
+                        f"{a.type} needs a lane group: crossing.direction.lane_group",
+                    )
+                if isinstance(a, Staging) and depth > 2:
+                    yield (*path, "where"), "staging holds traffic for a crossing or a direction"
+            if isinstance(a, Patience):
+                continue
+            if a.end is not None and a.end <= a.start:
+                yield (*path, "end"), "end must be after start"
+            if a.start >= s.horizon:
+                yield (*path, "start"), "the action starts after the horizon ends"
+            if isinstance(a, OpenBooths) and a.open is not None:
+                group = _lane_group(s, a.where) if _where_exists(s, a.where) else None
+                if group is not None and a.open > group.booths:
+                    yield (*path, "open"), f"the lane group has only {group.booths} booths"
+            if isinstance(a, PhasedReopening):
+                afters = [st.after for st in a.steps]
+                if any(b <= x for x, b in zip(afters, afters[1:], strict=False)):
+                    yield (*path, "steps"), "steps must come in order of 'after'"
+
+
+def _where_exists(s: Scenario, where: str) -> bool:
+    return not any(True for _ in _check_where(s, where, ()))
 
 
 def _check_where(s: Scenario, where: str, path: Path_) -> Iterator[tuple[Path_, str]]:
@@ -696,7 +843,7 @@ def _check_where(s: Scenario, where: str, path: Path_) -> Iterator[tuple[Path_, 
 
 def _lane_group(s: Scenario, where: str) -> LaneGroup | None:
     parts = where.split(".")
-    if len(parts) != 3:
+    if len(parts) != 3 or not _where_exists(s, where):
         return None
     plaza = getattr(s.crossings[parts[0]], parts[1])
     return plaza.lane_groups[parts[2]]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import profiles
-from ..scenario import Plaza, Scenario, Surge, VehicleClass, covers
+from ..scenario import Patience, Plaza, Scenario, ServiceTime, Surge, VehicleClass, covers
 from .distributions import service_times
 
 DAY = 86400.0
@@ -38,6 +38,7 @@ class ArrivalChunk:
     service: list[float]  # primary service time before any event factor, seconds
     referral_u: list[float]  # referred when below the referral rate in force
     secondary: list[float]  # secondary service time, seconds
+    patience: list[float]  # seconds a driver will wait before giving up (inf: for ever)
 
 
 def stream_seed(seed: int, replication: int, *names: str) -> np.random.SeedSequence:
@@ -64,6 +65,7 @@ class PlazaArrivals:
         classes: dict[str, VehicleClass],
         replication: int,
         apply_events: bool,
+        plan: str | None = None,
     ) -> None:
         self.horizon = scenario.horizon
         self.offset = hour_offset(scenario)
@@ -74,6 +76,7 @@ class PlazaArrivals:
             if isinstance(e, Surge) and covers(e.where, crossing, direction)
         ]  # fmt: skip
         sec_dist = plaza.secondary.service if plaza.secondary else None
+        patience = patience_by_class(scenario, crossing, direction, plan, classes)
         self.streams: list[_ClassStream] = []
         for name, vc in classes.items():
             daily = demand.daily.get(name, 0.0) if demand else 0.0
@@ -90,11 +93,12 @@ class PlazaArrivals:
                     bound=float(np.prod([max(1.0, e.factor) for e in mine])) if mine else 1.0,
                     service=plaza.service.get(name, vc.service),
                     secondary=sec_dist,
+                    patience=patience[name],
                     seeds={
                         p: np.random.default_rng(
                             stream_seed(scenario.seed, replication, crossing, direction, name, p)
                         )
-                        for p in ("arrivals", "service", "referral", "secondary")
+                        for p in ("arrivals", "service", "referral", "secondary", "patience")
                     },
                 )
             )
@@ -134,6 +138,7 @@ class PlazaArrivals:
             u_service = s.seeds["service"].random(n)
             u_referral = s.seeds["referral"].random(n)
             u_secondary = s.seeds["secondary"].random(n)
+            u_patience = s.seeds["patience"].random(n)
             factor = np.ones(n)
             for e in s.surges:
                 factor[(times >= e.start) & (times < e.end)] *= e.factor
@@ -144,6 +149,11 @@ class PlazaArrivals:
                 if s.secondary is not None
                 else np.zeros(times.size)
             )
+            wait = (
+                service_times(s.patience, u_patience[keep])
+                if s.patience is not None
+                else np.full(times.size, np.inf)
+            )
             parts.append(
                 (
                     times,
@@ -151,10 +161,11 @@ class PlazaArrivals:
                     service_times(s.service, u_service[keep]),
                     u_referral[keep],
                     sec,
+                    wait,
                 )
             )
         if not parts:
-            return ArrivalChunk([], [], [], [], [])
+            return ArrivalChunk([], [], [], [], [], [])
         cols = [np.concatenate(col) for col in zip(*parts, strict=True)]
         order = np.argsort(cols[0], kind="stable")
         return ArrivalChunk(*(c[order].tolist() for c in cols))
@@ -166,6 +177,23 @@ class _ClassStream:
     hourly: np.ndarray  # vehicles per hour of profile (24 or 168 values)
     surges: list[Surge]
     bound: float
-    service: object
-    secondary: object
+    service: ServiceTime
+    secondary: ServiceTime | None
+    patience: ServiceTime | None
     seeds: dict[str, np.random.Generator]
+
+
+def patience_by_class(
+    scenario: Scenario,
+    crossing: str,
+    direction: str,
+    plan: str | None,
+    classes: dict[str, VehicleClass],
+) -> dict[str, ServiceTime | None]:
+    """Each class's patience at a plaza: the class's own, unless the plan sets one."""
+    out = {name: vc.patience for name, vc in classes.items()}
+    for a in scenario.plans.get(plan, []) if plan else []:
+        if isinstance(a, Patience) and (a.where is None or covers(a.where, crossing, direction)):
+            for name in a.classes:
+                out[name] = a.time
+    return out

@@ -19,6 +19,12 @@ Rules (in the planner's terms, see docs/model.md):
 * After primary, a vehicle is referred to secondary when its referral draw is under the
   rate in force. If every secondary bay is taken it stays at its booth, blocking it,
   until a bay frees (first blocked, first in).
+* Under triage (a ``priority`` action) a booth takes the lowest tier waiting first, and
+  within a tier the one that has waited longest.
+* A staging area holds its classes off the highway while it operates and lets them on
+  to the plaza at its metered rate or in batches; when it stops, all go at once.
+* A driver with a patience gives up when still waiting (in a queue or a staging area)
+  that long after arriving. Drivers in inspection never leave.
 """
 
 from __future__ import annotations
@@ -37,8 +43,11 @@ from ..stats import TransitStats
 from .controls import GroupState
 
 # A vehicle is a list: arrival time, class index, primary service (s), referral draw,
-# secondary service (s), id, lane group, primary start, referred.
-V_ARRIVAL, V_CLASS, V_SERVICE, V_REF_U, V_SECONDARY, V_ID, V_GROUP, V_START, V_REFERRED = range(9)
+# secondary service (s), id, lane group at primary, primary start, referred, patience (s),
+# where it waits (a lane group, a staging area, or None), gave up.
+(V_ARRIVAL, V_CLASS, V_SERVICE, V_REF_U, V_SECONDARY, V_ID, V_GROUP, V_START, V_REFERRED,
+ V_PATIENCE, V_WAITING, V_GONE) = range(12)  # fmt: skip
+TIER_WEIGHT = 1e9  # seconds: under triage, tier outranks any waiting time (horizons < 30 years)
 
 
 class LaneGroup:
@@ -46,7 +55,7 @@ class LaneGroup:
 
     __slots__ = (
         "name", "index", "booths", "serves", "queues", "n_queued", "open", "busy",
-        "blocked", "closed", "service_factor", "referral_rate",
+        "blocked", "closed", "service_factor", "referral_rate", "priority",
     )  # fmt: skip
 
     def __init__(self, name: str, index: int, booths: int, serves: list[int], n_classes: int):
@@ -62,6 +71,7 @@ class LaneGroup:
         self.closed: frozenset[int] = frozenset()
         self.service_factor = [1.0] * n_classes
         self.referral_rate = [0.0] * n_classes
+        self.priority = False
 
     def can_serve(self, c: int) -> bool:
         return self.open > 0 and c not in self.closed
@@ -109,6 +119,47 @@ class Secondary:
             plaza.pull(group)
 
 
+class StagingArea:
+    """Vehicles held off the highway and let on to the plaza at a metered rate."""
+
+    def __init__(self, plaza: Plaza, start: float, end: float, interval: float, batch: int):
+        self.plaza = plaza
+        self.start, self.end = start, end
+        self.interval, self.batch = interval, batch
+        self.held: deque[list[Any]] = deque()
+        self.count = 0  # vehicles held now (the deque may also hold some who gave up)
+        plaza.env.process(self._meter())
+
+    def hold(self, v: list[Any]) -> None:
+        self.held.append(v)
+        self.count += 1
+        v[V_WAITING] = self
+
+    def _meter(self):
+        env = self.plaza.env
+        k = 1
+        while self.start + k * self.interval < self.end:
+            yield env.timeout(self.start + k * self.interval - env.now)
+            self._let_on(self.batch)
+            k += 1
+        if self.end > env.now:
+            yield env.timeout(self.end - env.now)
+        self._let_on(len(self.held))  # staging stops: everyone drives on
+
+    def _let_on(self, n: int) -> None:
+        plaza = self.plaza
+        now = plaza.env.now
+        plaza.tick(now)
+        while n > 0 and self.held:
+            v = self.held.popleft()
+            if v[V_GONE]:
+                continue
+            self.count -= 1
+            v[V_WAITING] = None
+            plaza.join(v, now)
+            n -= 1
+
+
 class Plaza:
     """One direction's inspection plaza at a crossing."""
 
@@ -123,6 +174,7 @@ class Plaza:
         n_bins: int,
         warmup: float,
         record_vehicles: bool = False,
+        potential: list[set[int]] | None = None,
     ) -> None:
         self.env = env
         self.crossing, self.direction = crossing, direction
@@ -140,17 +192,28 @@ class Plaza:
             LaneGroup(name, gi, g.booths, [index[c] for c in g.serves], n)
             for gi, (name, g) in enumerate(spec.lane_groups.items())
         ]
+        self.tiers = [classes[c].tier * TIER_WEIGHT for c in self.class_names]
+        # Classes a group may serve under a reallocation get a queue there too.
+        for g, extra in zip(self.groups, potential or [], strict=False):
+            for c in extra:
+                g.queues.setdefault(c, deque())
         # Preference: the most specialised group first, then the order in the file.
         self.eligible: list[list[LaneGroup]] = [
             sorted((g for g in self.groups if c in g.queues), key=lambda g: len(g.serves))
             for c in range(n)
         ]
+        # Where to wait when nothing is open: a group that serves the class by default.
+        self.home = [[g for g in self.eligible[c] if c in g.serves] or self.eligible[c]
+                     for c in range(n)]  # fmt: skip
+        self.staging: list[list[StagingArea]] = [[] for _ in range(n)]
+        self.staging_areas: list[StagingArea] = []
         self.secondary = Secondary(self, sec.officers, sec.bays) if sec else None
         self.at_booths: dict[int, list[Any]] = {}  # vehicles inspected or blocked at primary
 
         # Counters for the accounting identity.
         self.arrived = [0] * n
         self.released = [0] * n
+        self.gave_up = [0] * n
         # Streaming statistics.
         self.warmup = warmup
         self.transit = [TransitStats() for _ in range(n)]
@@ -173,7 +236,7 @@ class Plaza:
         self.bin_released = array("q", bytes(8 * size))
         self.series: dict[str, array[float]] = {
             k: array("d")
-            for k in ("queued", "queue_km", "in_system", "booths_open", "queued_at_end")
+            for k in ("queued", "queue_km", "in_system", "booths_open", "queued_at_end", "staged")
         }
 
     # ------------------------------------------------------------------ time-weighted state
@@ -195,9 +258,15 @@ class Plaza:
         s["in_system"].append(self.area_system / width)
         s["booths_open"].append(self.area_open / width)
         s["queued_at_end"].append(float(self.n_queued))
+        s["staged"].append(float(sum(a.count for a in self.staging_areas)))
         self.area_queued = self.area_m = self.area_system = self.area_open = 0.0
 
     # ------------------------------------------------------------------ vehicles
+    def add_staging(self, area: StagingArea, classes: list[int]) -> None:
+        self.staging_areas.append(area)
+        for c in classes:
+            self.staging[c].append(area)
+
     def arrive(self, v: list[Any]) -> None:
         now = v[V_ARRIVAL]
         self.tick(now)
@@ -205,6 +274,17 @@ class Plaza:
         self.arrived[c] += 1
         self.n_system += 1
         self.bin_arrivals[c][int(now * self.inv_bin)] += 1
+        if v[V_PATIENCE] < math.inf:
+            Timeout(self.env, v[V_PATIENCE], v).callbacks.append(self._give_up)
+        for area in self.staging[c]:
+            if area.start <= now < area.end:
+                area.hold(v)
+                return
+        self.join(v, now)
+
+    def join(self, v: list[Any], now: float) -> None:
+        """The vehicle reaches the plaza: it picks a lane group and waits or is served."""
+        c = v[V_CLASS]
         best = None
         best_load = math.inf
         for g in self.eligible[c]:
@@ -216,7 +296,7 @@ class Plaza:
                 if load < best_load:
                     best, best_load = g, load
         if best is None:
-            best = min(self.eligible[c], key=_queued)
+            best = min(self.home[c], key=_queued)
         elif best.busy + best.blocked < best.open:
             self._start(best, v, now)
             return
@@ -225,13 +305,37 @@ class Plaza:
     def _enqueue(self, g: LaneGroup, v: list[Any]) -> None:
         g.queues[v[V_CLASS]].append(v)
         g.n_queued += 1
+        v[V_WAITING] = g
         self.n_queued += 1
         self.queued_m += self.lengths[v[V_CLASS]]
+
+    def _give_up(self, event: Timeout) -> None:
+        v = event._value
+        where = v[V_WAITING]
+        if where is None:  # in inspection or already released: drivers do not leave then
+            return
+        now = self.env.now
+        self.tick(now)
+        c = v[V_CLASS]
+        if isinstance(where, LaneGroup):
+            where.n_queued -= 1
+            self.n_queued -= 1
+            self.queued_m -= self.lengths[c]
+        else:
+            where.count -= 1
+        v[V_GONE] = True
+        v[V_WAITING] = None
+        self.gave_up[c] += 1
+        self.n_system -= 1
+        self.vehicle_seconds[c] += now - v[V_ARRIVAL]
+        if self.records is not None:
+            self.records.append(self._record(v, "gave_up", None))
 
     def _start(self, g: LaneGroup, v: list[Any], now: float) -> None:
         g.busy += 1
         v[V_GROUP] = g
         v[V_START] = now
+        v[V_WAITING] = None
         self.at_booths[v[V_ID]] = v
         Timeout(self.env, v[V_SERVICE] * g.service_factor[v[V_CLASS]], v).callbacks.append(
             self._primary_done
@@ -243,8 +347,14 @@ class Plaza:
             best_q = None
             best_t = math.inf
             for c, q in g.queues.items():
-                if q and q[0][V_ARRIVAL] < best_t and c not in g.closed:
-                    best_q, best_t = q, q[0][V_ARRIVAL]
+                if c in g.closed:
+                    continue
+                while q and q[0][V_GONE]:
+                    q.popleft()
+                if q:
+                    t = q[0][V_ARRIVAL] + self.tiers[c] if g.priority else q[0][V_ARRIVAL]
+                    if t < best_t:
+                        best_q, best_t = q, t
             if best_q is None:
                 return
             v = best_q.popleft()
@@ -305,6 +415,7 @@ class Plaza:
             g.open = min(st.open, g.booths)
             g.closed = st.closed
             g.service_factor = list(st.service_factor)
+            g.priority = st.priority
             g.referral_rate = [
                 min(1.0, r * f) for r, f in zip(self.base_referral, st.referral_factor, strict=True)
             ]
@@ -324,9 +435,12 @@ class Plaza:
                 if not options:
                     continue
                 target = min(options, key=_load)
-                moved = len(q)
-                merged = sorted([*target.queues[c], *q], key=_arrival)
-                target.queues[c] = deque(merged)
+                waiting = [v for v in q if not v[V_GONE]]
+                moved = len(waiting)
+                for v in waiting:
+                    v[V_WAITING] = target
+                live = [v for v in target.queues[c] if not v[V_GONE]]
+                target.queues[c] = deque(sorted(live + waiting, key=_arrival))
                 q.clear()
                 g.n_queued -= moved
                 target.n_queued += moved
@@ -335,22 +449,28 @@ class Plaza:
     def where_are_they(self) -> dict[str, list[int]]:
         """Vehicles by class, counted from the queues, booths and bays themselves."""
         n = len(self.class_names)
-        queued, at_primary, at_secondary = [0] * n, [0] * n, [0] * n
+        queued, staged, at_primary, at_secondary = [0] * n, [0] * n, [0] * n, [0] * n
         for g in self.groups:
             for c, q in g.queues.items():
-                queued[c] += len(q)
+                queued[c] += sum(not v[V_GONE] for v in q)
+        for area in self.staging_areas:
+            for v in area.held:
+                staged[v[V_CLASS]] += not v[V_GONE]
         for v in self.at_booths.values():
             at_primary[v[V_CLASS]] += 1
         if self.secondary is not None:
             for v in (*self.secondary.inspecting.values(), *self.secondary.waiting):
                 at_secondary[v[V_CLASS]] += 1
-        return {"queued": queued, "at_primary": at_primary, "at_secondary": at_secondary}
+        return {"queued": queued, "staged": staged, "at_primary": at_primary,
+                "at_secondary": at_secondary}  # fmt: skip
 
     def unreleased(self) -> list[tuple[list[Any], str]]:
         out: list[tuple[list[Any], str]] = []
         for g in self.groups:
             for q in g.queues.values():
-                out.extend((v, "queued") for v in q)
+                out.extend((v, "queued") for v in q if not v[V_GONE])
+        for area in self.staging_areas:
+            out.extend((v, "staged") for v in area.held if not v[V_GONE])
         out.extend((v, "at_primary") for v in self.at_booths.values())
         if self.secondary is not None:
             out.extend((v, "at_secondary") for v in self.secondary.inspecting.values())

@@ -16,11 +16,11 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from ..scenario import Scenario
+from ..scenario import Scenario, Staging, covers
 from ..stats import TransitStats
 from .arrivals import ArrivalChunk, PlazaArrivals
 from .controls import PlazaControls
-from .plaza import Plaza
+from .plaza import Plaza, StagingArea
 
 BIN_SECONDS = 300.0  # 5-minute bins for every time series
 
@@ -56,6 +56,7 @@ class SimResult:
     seed: int
     replication: int
     with_events: bool
+    plan: str | None
     horizon: float
     warmup: float
     bin_seconds: float
@@ -100,7 +101,8 @@ class _Feeder:
         ch, i = self.chunk, self.i
         assert ch is not None
         vehicle = [ch.times[i], ch.classes[i], ch.service[i], ch.referral_u[i],
-                   ch.secondary[i], self.next_id, None, 0.0, False]  # fmt: skip
+                   ch.secondary[i], self.next_id, None, 0.0, False, ch.patience[i], None,
+                   False]  # fmt: skip
         self.next_id += 1
         self.plaza.arrive(vehicle)
         self.i = i + 1
@@ -116,20 +118,32 @@ def simulate(
     apply_events: bool = True,
     record_vehicles: bool = False,
     progress: Callable[[float], None] | None = None,
+    plan: str | None = None,
 ) -> SimResult:
-    """Run the scenario once; ``apply_events=False`` gives its baseline."""
+    """Run the scenario once, with a response plan if named.
+
+    ``apply_events=False`` gives the baseline: no events and no plan.
+    """
+    if plan is not None and plan not in scenario.plans:
+        raise KeyError(f"no plan '{plan}' in scenario '{scenario.name}'")
+    plan = plan if apply_events else None
     env = simpy.Environment()
     classes = scenario.vehicle_classes()
     names = list(classes)
     n_bins = math.ceil(scenario.horizon / BIN_SECONDS)
     plazas: list[Plaza] = []
     for crossing, direction, spec in scenario.plazas():
+        controls = PlazaControls(scenario, crossing, direction, spec, names, apply_events, plan)
         plaza = Plaza(env, crossing, direction, spec, classes, BIN_SECONDS, n_bins,
-                      scenario.warmup, record_vehicles)  # fmt: skip
-        controls = PlazaControls(scenario, crossing, direction, spec, names, apply_events)
+                      scenario.warmup, record_vehicles, controls.potential)  # fmt: skip
         env.process(_control(env, plaza, controls))
+        for a in scenario.plans.get(plan, []) if plan else []:
+            if isinstance(a, Staging) and covers(a.where, crossing, direction):
+                end = scenario.horizon if a.end is None else a.end
+                area = StagingArea(plaza, a.start, end, a.interval, a.per_release)
+                plaza.add_staging(area, [names.index(c) for c in a.classes])
         arrivals = PlazaArrivals(scenario, crossing, direction, spec, classes, replication,
-                                 apply_events)  # fmt: skip
+                                 apply_events, plan)  # fmt: skip
         _Feeder(env, plaza, arrivals.chunks())
         plazas.append(plaza)
     env.process(_sampler(env, plazas, n_bins, progress))
@@ -137,7 +151,7 @@ def simulate(
 
     horizon = scenario.horizon
     last_width = horizon - (n_bins - 1) * BIN_SECONDS
-    result = SimResult(scenario.name, scenario.seed, replication, apply_events, horizon,
+    result = SimResult(scenario.name, scenario.seed, replication, apply_events, plan, horizon,
                        scenario.warmup, BIN_SECONDS)  # fmt: skip
     for p in plazas:
         p.flush(horizon, last_width)
@@ -172,10 +186,11 @@ def _collect(p: Plaza, n_bins: int) -> PlazaResult:
             "arrived": p.arrived[c],
             "released": p.released[c],
             "queued": where["queued"][c],
+            "staged": where["staged"][c],
             "at_primary": where["at_primary"][c],
             "at_secondary": where["at_secondary"][c],
             "diverted": 0,
-            "gave_up": 0,
+            "gave_up": p.gave_up[c],
         }
         accounted = sum(v for k, v in row.items() if k != "arrived")
         if accounted != row["arrived"]:

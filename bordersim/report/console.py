@@ -66,6 +66,7 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
     acc = summary["totals"]["accounting"]
     console.print(
         f"accounting: {acc['arrived']:,} arrived = {acc['released']:,} released + "
-        f"{acc['queued']:,} queued + {acc['at_primary'] + acc['at_secondary']:,} in inspection + "
+        f"{acc['queued']:,} queued + {acc['staged']:,} staged + "
+        f"{acc['at_primary'] + acc['at_secondary']:,} in inspection + "
         f"{acc['diverted']:,} diverted + {acc['gave_up']:,} gave up"
     )
