@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from datetime import timedelta
 from typing import Any
 
@@ -201,28 +202,93 @@ def _clean(x: Any) -> Any:
     return _none_if_nan(x)
 
 
+def curves(run: SimResult) -> dict[str, dict[str, np.ndarray]]:
+    """The 5-minute series of each plaza that reports and recovery curves are drawn from."""
+    out = {}
+    for p in run.plazas:
+        x, censored = transit_by_arrival(p)
+        c: dict[str, np.ndarray] = {
+            "arrivals": p.arrivals.sum(axis=0).astype(float),
+            "released_per_hour": p.released * 3600.0 / run.bin_seconds,
+            "queued": p.series["queued"],
+            "queue_km": p.series["queue_km"],
+            "booths_open": p.series["booths_open"],
+            "in_system": p.series["in_system"],
+            "staged": p.series["staged"],
+            "mean_transit_min": x / 60.0,
+            "censored": censored,
+        }
+        for ci, name in enumerate(p.class_names):
+            c[f"mean_transit_min_{name}"] = transit_by_arrival(p, [ci])[0] / 60.0
+        out[p.key] = c
+    return out
+
+
+def band(
+    values: list[np.ndarray], censored: list[np.ndarray] | None = None, q: float = 0.5
+) -> np.ndarray:
+    """The q-quantile across replications, bin by bin.
+
+    A censored bin (vehicles not yet released) counts as larger than any value, so a
+    quantile that falls on one is reported as unknown (NaN) rather than understated.
+    Bins without vehicles in any replication stay NaN.
+    """
+    x = np.vstack(values).astype(float)
+    if censored is not None:
+        x = np.where(np.vstack(censored), np.inf, x)
+    empty = np.all(np.isnan(x), axis=0)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = np.nanquantile(x, q, axis=0)
+    out[empty] = np.nan
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
 TIMESERIES_COLUMNS = [
     "time_h", "clock", "crossing", "direction", "arrivals", "released_per_hour", "queued",
-    "queue_km", "booths_open", "in_system", "mean_transit_min", "censored",
+    "queue_km", "queue_km_p10", "queue_km_p90", "booths_open", "in_system", "staged",
+    "mean_transit_min", "mean_transit_min_p10", "mean_transit_min_p90", "censored",
     "baseline_queued", "baseline_queue_km", "baseline_mean_transit_min",
 ]  # fmt: skip
 
 
 def timeseries(
-    scenario: Scenario, run: SimResult, baseline: SimResult
+    scenario: Scenario,
+    runs: list[dict[str, dict[str, np.ndarray]]],
+    baselines: list[dict[str, dict[str, np.ndarray]]],
+    bin_s: float,
 ) -> tuple[list[str], list[list[Any]]]:
-    """Rows of timeseries.csv: one per plaza and 5-minute bin, with the baseline beside."""
+    """Rows of timeseries.csv: one per plaza and 5-minute bin, baseline beside.
+
+    With several replications each value is the median across them, with the 10th and
+    90th percentiles for queue km and transit time; ``censored`` is the share of
+    replications in which some vehicles of the bin were not released by the end.
+    """
     start = scenario.start_datetime
-    bin_s = run.bin_seconds
-    class_names = run.plazas[0].class_names if run.plazas else []
-    columns = TIMESERIES_COLUMNS + [f"mean_transit_min_{c}" for c in class_names]
+    any_plaza = next(iter(runs[0].values()))
+    class_cols = [k for k in any_plaza if k.startswith("mean_transit_min_")]
+    columns = TIMESERIES_COLUMNS + class_cols
     rows: list[list[Any]] = []
-    for p, b in zip(run.plazas, baseline.plazas, strict=True):
-        x, cens = transit_by_arrival(p)
-        y, _ = transit_by_arrival(b)
-        by_class = [transit_by_arrival(p, [c])[0] for c in range(len(class_names))]
-        arrivals = p.arrivals.sum(axis=0)
-        for k in range(run.n_bins):
+    for key in runs[0]:
+        cs = [r[key] for r in runs]
+        bs = [b[key] for b in baselines]
+        cens = [c["censored"] for c in cs]
+        med = {k: band([c[k] for c in cs]) for k in ("arrivals", "released_per_hour", "queued",
+               "queue_km", "booths_open", "in_system", "staged")}  # fmt: skip
+        qlo, qhi = (
+            band([c["queue_km"] for c in cs], q=0.1),
+            band([c["queue_km"] for c in cs], q=0.9),
+        )
+        tmed = band([c["mean_transit_min"] for c in cs], cens)
+        tlo = band([c["mean_transit_min"] for c in cs], cens, 0.1)
+        thi = band([c["mean_transit_min"] for c in cs], cens, 0.9)
+        share_cens = np.mean(np.vstack(cens), axis=0)
+        base = {k: band([b[k] for b in bs], [b["censored"] for b in bs] if "transit" in k else None)
+                for k in ("queued", "queue_km", "mean_transit_min")}  # fmt: skip
+        per_class = [band([c.get(k, np.full(len(tmed), np.nan)) for c in cs]) for k in class_cols]
+        crossing, direction = key.split(".")
+        for k in range(len(tmed)):
             t = k * bin_s
             clock = (
                 ""
@@ -230,12 +296,12 @@ def timeseries(
                 else (start + timedelta(seconds=t)).isoformat(timespec="minutes")
             )
             rows.append([
-                round(t / 3600.0, 4), clock, p.crossing, p.direction, int(arrivals[k]),
-                int(p.released[k]) * 3600.0 / bin_s, _r(p.series["queued"][k]),
-                _r(p.series["queue_km"][k]), _r(p.series["booths_open"][k]),
-                _r(p.series["in_system"][k]), _r(x[k] / 60.0), int(cens[k]),
-                _r(b.series["queued"][k]), _r(b.series["queue_km"][k]), _r(y[k] / 60.0),
-                *(_r(m[k] / 60.0) for m in by_class),
+                round(t / 3600.0, 4), clock, crossing, direction, _r(med["arrivals"][k]),
+                _r(med["released_per_hour"][k]), _r(med["queued"][k]), _r(med["queue_km"][k]),
+                _r(qlo[k]), _r(qhi[k]), _r(med["booths_open"][k]), _r(med["in_system"][k]),
+                _r(med["staged"][k]), _r(tmed[k]), _r(tlo[k]), _r(thi[k]), _r(share_cens[k]),
+                _r(base["queued"][k]), _r(base["queue_km"][k]), _r(base["mean_transit_min"][k]),
+                *(_r(m[k]) for m in per_class),
             ])  # fmt: skip
     return columns, rows
 

@@ -1,22 +1,37 @@
-"""Running a scenario: the disrupted run, its baseline, and the figures from both.
+"""Running scenarios: one run and its baseline, or a study of replications and plans.
 
-The baseline is the same scenario without its events, run with the same seed, so it
-sees the same vehicles with the same service draws (common random numbers).
+The baseline is the same scenario without events or plan, run with the same seed, so
+it sees the same vehicles with the same service draws (common random numbers).
+
+A **study** runs ``reps`` replications. Replication r draws every random number from
+streams spawned from the scenario seed's ``SeedSequence`` with r in the spawn key, so
+it is the same whichever process runs it. The unit of work is one replication: its
+baseline once, then each plan in turn, all on the same random numbers. Results are put
+back in replication order, so the figures are identical for any number of workers and
+any executor: in this process, a local process pool, or a Dask cluster.
 """
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from .metrics import figures
+import numpy as np
+
+from .metrics import curves, figures
 from .model.simulation import SimResult, simulate
 from .scenario import Scenario
+from .stats import TransitStats
 
 # (phase, simulated seconds done in this phase, share of all the work done)
 Progress = Callable[[str, float, float], None]
+Curves = dict[str, dict[str, np.ndarray]]
 
 
 @dataclass
@@ -33,12 +48,14 @@ def run_scenario(
     seed: int | None = None,
     record_vehicles: bool = False,
     progress: Progress | None = None,
+    plan: str | None = None,
+    replication: int = 0,
 ) -> RunOutcome:
-    """Simulate the scenario and its baseline, and compute the figures."""
+    """Simulate the scenario (with a plan if named) and its baseline; compute figures."""
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
-    has_events = bool(scenario.events)
-    phases = 2 if has_events else 1
+    disrupted = bool(scenario.events) or plan is not None
+    phases = 2 if disrupted else 1
 
     def phase(name: str, index: int) -> Callable[[float], None] | None:
         if progress is None:
@@ -46,11 +63,204 @@ def run_scenario(
         return lambda t: progress(name, t, (index + t / scenario.horizon) / phases)
 
     started = time.perf_counter()
-    run = simulate(scenario, record_vehicles=record_vehicles, progress=phase("scenario", 0))
+    run = simulate(scenario, replication, record_vehicles=record_vehicles, plan=plan,
+                   progress=phase("scenario", 0))  # fmt: skip
     baseline = (
-        simulate(scenario, apply_events=False, progress=phase("baseline", 1))
-        if has_events
-        else run  # no events: the run is its own baseline
+        simulate(scenario, replication, apply_events=False, progress=phase("baseline", 1))
+        if disrupted
+        else run  # nothing to disrupt: the run is its own baseline
     )
     seconds = time.perf_counter() - started
     return RunOutcome(scenario, run, baseline, figures(scenario, run, baseline), seconds)
+
+
+# ---------------------------------------------------------------------------- studies
+@dataclass
+class PlanResult:
+    """What one plan gave in one replication: compact, picklable, no per-vehicle data."""
+
+    summary: dict[str, Any]
+    curves: Curves
+    transit: dict[str, list[TransitStats]]  # plaza -> by class, for distributions
+
+
+@dataclass
+class Replication:
+    index: int
+    baseline: Curves
+    plans: dict[str, PlanResult]  # plan label -> result
+    seconds: float
+    vehicles: list[tuple[Any, ...]] | None = None  # first plan's records, when asked
+
+
+def plan_label(plan: str | None) -> str:
+    return plan if plan is not None else "scenario"
+
+
+def run_replication(
+    scenario: Scenario,
+    index: int,
+    plans: list[str | None],
+    record_vehicles: bool = False,
+    progress: Callable[[str, float], None] | None = None,
+) -> Replication:
+    """One replication: the baseline once, then every plan on the same random numbers.
+
+    ``progress(phase, share)`` is told how far the replication has got (0 to 1).
+    """
+    started = time.perf_counter()
+    phases = 1 + len(plans)
+
+    def tell(name: str, i: int) -> Callable[[float], None] | None:
+        if progress is None:
+            return None
+        return lambda t: progress(name, (i + t / scenario.horizon) / phases)
+
+    baseline = simulate(scenario, index, apply_events=False, progress=tell("baseline", 0))
+    results: dict[str, PlanResult] = {}
+    vehicles = None
+    for i, plan in enumerate(plans):
+        disrupted = bool(scenario.events) or plan is not None
+        run = (
+            simulate(
+                scenario,
+                index,
+                plan=plan,
+                record_vehicles=record_vehicles and i == 0,
+                progress=tell(plan_label(plan), i + 1),
+            )  # fmt: skip
+            if disrupted
+            else baseline
+        )
+        if record_vehicles and i == 0:
+            if run is baseline:  # the baseline was run without records: run it again with them
+                run = simulate(scenario, index, apply_events=False, record_vehicles=True)
+            vehicles = [r for p in run.plazas for r in (p.records or [])]
+        results[plan_label(plan)] = PlanResult(
+            summary=figures(scenario, run, baseline),
+            curves=curves(run),
+            transit={p.key: p.transit for p in run.plazas},
+        )
+    return Replication(index, curves(baseline), results, time.perf_counter() - started, vehicles)
+
+
+@dataclass
+class Study:
+    scenario: Scenario
+    plans: list[str | None]
+    replications: list[Replication] = field(default_factory=list)
+    seconds: float = 0.0
+    executor: str = "local"
+
+    @property
+    def labels(self) -> list[str]:
+        return [plan_label(p) for p in self.plans]
+
+    def summaries(self, label: str) -> list[dict[str, Any]]:
+        return [r.plans[label].summary for r in self.replications]
+
+    def curves(self, label: str) -> list[Curves]:
+        return [r.plans[label].curves for r in self.replications]
+
+    def baselines(self) -> list[Curves]:
+        return [r.baseline for r in self.replications]
+
+    def transit(self, label: str) -> dict[str, list[TransitStats]]:
+        """Transit statistics merged over replications, per plaza and class."""
+        merged: dict[str, list[TransitStats]] = {}
+        for r in self.replications:
+            for key, per_class in r.plans[label].transit.items():
+                into = merged.setdefault(key, [TransitStats() for _ in per_class])
+                for m, t in zip(into, per_class, strict=True):
+                    m.merge(t)
+        return merged
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def run_study(
+    scenario: Scenario,
+    plans: list[str | None],
+    reps: int,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+    record_vehicles: bool = False,
+    progress: Callable[[float, str], None] | None = None,
+) -> Study:
+    """Run ``reps`` replications of every plan; see the module docstring.
+
+    ``progress(share, detail)`` is told the share of the study done (0 to 1).
+    """
+    for plan in plans:
+        if plan is not None and plan not in scenario.plans:
+            raise KeyError(plan)
+    work = partial(run_replication, scenario, plans=plans, record_vehicles=record_vehicles)
+    started = time.perf_counter()
+    if scheduler or dask_local:
+        executor = (
+            f"dask ({scheduler})" if scheduler else f"dask local cluster ({dask_local} workers)"
+        )
+        results = _on_dask(work, reps, scheduler, dask_local, progress)
+    else:
+        jobs = min(jobs or default_jobs(), reps)
+        executor = f"local ({jobs} process{'es' if jobs > 1 else ''})"
+        results = _on_local(work, reps, jobs, progress)
+    study = Study(scenario, plans, sorted(results, key=lambda r: r.index),
+                  time.perf_counter() - started, executor)  # fmt: skip
+    return study
+
+
+def _on_local(work, reps: int, jobs: int, progress) -> list[Replication]:
+    if jobs <= 1:
+        out = []
+        for r in range(reps):
+            tell = None
+            if progress:
+
+                def tell(phase: str, share: float, r: int = r) -> None:
+                    progress((r + share) / reps, f"replication {r + 1} of {reps}: {phase}")
+
+            out.append(work(r, progress=tell))
+        return out
+    # forkserver: workers start from a clean process with bordersim imported once,
+    # never from a fork of a process with threads (the progress bar has one).
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["bordersim.runner"])
+    out = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        futures = [pool.submit(work, r) for r in range(reps)]
+        for done, f in enumerate(as_completed(futures), 1):
+            out.append(f.result())
+            if progress:
+                progress(done / reps, f"{done} of {reps} replications")
+    return out
+
+
+def _on_dask(work, reps: int, scheduler: str | None, n_local: int | None, progress):
+    try:
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_completed
+    except ImportError as e:  # pragma: no cover - depends on the installation
+        raise RuntimeError("Dask is not installed: pip install 'bordersim[dask]'") from e
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
+                               dashboard_address=None, host="127.0.0.1")  # fmt: skip
+        client = Client(cluster)
+    try:
+        futures = client.map(work, range(reps), pure=False)
+        out = []
+        for done, f in enumerate(dask_completed(futures), 1):
+            out.append(f.result())
+            if progress:
+                progress(done / reps, f"{done} of {reps} replications")
+        return out
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

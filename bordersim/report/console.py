@@ -11,16 +11,40 @@ from rich.table import Table
 from ..units import format_duration
 
 
-def _m(x: float | None) -> str:
-    return "-" if x is None else f"{x:,.1f}"
+def _v(x: Any, spec: str = ",.1f") -> str:
+    """A figure: a number, or a mean with the half-width of its 95% CI."""
+    if isinstance(x, dict):
+        if x.get("mean") is None:
+            return "-"
+        text = format(x["mean"], spec)
+        if x.get("ci95"):
+            text += f" ±{format((x['ci95'][1] - x['ci95'][0]) / 2, spec)}"
+        if x.get("missing"):
+            text += f" ({x['missing']} n/a)"
+        return text
+    return "-" if x is None else format(x, spec)
 
 
-def _h(hours: float | None, missing: str) -> str:
+def _h(hours: Any, missing: str) -> str:
+    if isinstance(hours, dict):
+        if hours.get("mean") is None:
+            return missing
+        text = format_duration(hours["mean"] * 3600.0)
+        if hours.get("ci95"):
+            text += f" ±{format_duration((hours['ci95'][1] - hours['ci95'][0]) / 2 * 3600.0)}"
+        if hours.get("missing"):
+            text += f" ({hours['missing']} not within horizon)"
+        return text
     return missing if hours is None else format_duration(hours * 3600.0)
 
 
-def _when(summary: dict[str, Any], hours: float) -> str:
+def _mean(x: Any) -> Any:
+    return x.get("mean") if isinstance(x, dict) else x
+
+
+def _when(summary: dict[str, Any], hours: Any) -> str:
     """Calendar time when the scenario has a start, else time from the start."""
+    hours = _mean(hours)
     if summary.get("start"):
         t = datetime.fromisoformat(summary["start"]) + timedelta(hours=hours)
         return t.strftime("%a %d %b %H:%M")
@@ -28,7 +52,10 @@ def _when(summary: dict[str, Any], hours: float) -> str:
 
 
 def print_summary(summary: dict[str, Any], console: Console) -> None:
-    t = Table(title=f"{summary['scenario']}: transit time (minutes, after warm-up)",
+    reps = summary.get("replications", 1)
+    ci = f", mean ±95% CI over {reps} replications" if reps > 1 else ""
+    plan = f" [{summary['plan']}]" if summary.get("plan") not in (None, "scenario") else ""
+    t = Table(title=f"{summary['scenario']}{plan}: transit time (minutes, after warm-up{ci})",
               title_justify="left")  # fmt: skip
     for col in ("plaza", "class", "vehicles", "mean", "p50", "p90", "p95", "max", "baseline mean"):
         t.add_column(col, justify="left" if col in ("plaza", "class") else "right")
@@ -36,8 +63,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         name = f"{p['crossing']} {p['direction']}"
         for cls, f in p["transit_min"].items():
             r, b = f["run"], f["baseline"]
-            t.add_row(name, cls, f"{r['count']:,}", _m(r["mean"]), _m(r["p50"]), _m(r["p90"]),
-                      _m(r["p95"]), _m(r["max"]), _m(b["mean"]),
+            t.add_row(name, cls, _v(r["count"], ",.0f"), _v(r["mean"]), _v(r["p50"]),
+                      _v(r["p90"]), _v(r["p95"]), _v(r["max"]), _v(b["mean"]),
                       style="bold" if cls == "all" else None)  # fmt: skip
             name = ""
         t.add_section()
@@ -50,23 +77,69 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
     for p in summary["plazas"]:
         rec = p["recovery"]
         name = f"{p['crossing']} {p['direction']}"
-        q = f"{p['queue']['max_km']:,.1f}"
-        excess = f"{p['excess_delay_vehicle_hours']:,.0f}"
+        q = _v(p["queue"]["max_km"])
+        excess = _v(p["excess_delay_vehicle_hours"], ",.0f")
         if rec is None:
             r.add_row(name, "none", "-", "-", "-", q, excess)
             continue
         start, end = rec["disruption_start_h"], rec["disruption_end_h"]
         window = f"{_when(summary, start)} to {_when(summary, end)}"
-        r.add_row(
-            name, window, f"{rec['backlog_vehicles']:,.0f}",
-            _h(rec["time_to_clear_h"], "not within horizon"),
-            _h(rec["time_to_recover_h"], "not within horizon"), q, excess,
-        )  # fmt: skip
+        r.add_row(name, window, _v(rec["backlog_vehicles"], ",.0f"),
+                  _h(rec["time_to_clear_h"], "not within horizon"),
+                  _h(rec["time_to_recover_h"], "not within horizon"), q, excess)  # fmt: skip
     console.print(r)
-    acc = summary["totals"]["accounting"]
+    acc = {k: _mean(v) for k, v in summary["totals"]["accounting"].items()}
+    per = " (mean per replication)" if reps > 1 else ""
     console.print(
-        f"accounting: {acc['arrived']:,} arrived = {acc['released']:,} released + "
-        f"{acc['queued']:,} queued + {acc['staged']:,} staged + "
-        f"{acc['at_primary'] + acc['at_secondary']:,} in inspection + "
-        f"{acc['diverted']:,} diverted + {acc['gave_up']:,} gave up"
+        f"accounting{per}: {acc['arrived']:,.0f} arrived = {acc['released']:,.0f} released + "
+        f"{acc['queued']:,.0f} queued + {acc['staged']:,.0f} staged + "
+        f"{acc['at_primary'] + acc['at_secondary']:,.0f} in inspection + "
+        f"{acc['diverted']:,.0f} diverted + {acc['gave_up']:,.0f} gave up"
     )
+
+
+def print_comparison(result: dict[str, Any], console: Console) -> None:
+    """Plans ranked by total excess delay, with paired differences to the reference."""
+    from ..compare import RANK_BY, worst_plaza
+
+    ref = result["reference"]
+    rows = {(r["figure"], r["plan"]): r for r in result["rows"]}
+    worst = worst_plaza(result)
+    t = Table(title=f"{result['scenario']}: plans ranked by excess delay "
+                    f"({result['replications']} replications, mean ±95% CI; "
+                    f"Δ paired against '{ref}', * clear)", title_justify="left")  # fmt: skip
+    cols = ["rank", "plan", "excess delay (veh-h)", f"Δ vs {ref}", "gave up"]
+    if worst:
+        cols += [f"{worst}: mean transit (min)", "max queue km", "time to recover"]
+    for c in cols:
+        t.add_column(c, justify="left" if c in ("plan",) else "right")
+    for rank, plan in enumerate(result["ranking"], 1):
+        main = rows[(RANK_BY, plan)]
+        diff = "-" if plan == ref else _diff(main)
+        line = [str(rank), plan, _row(main, ",.0f"), diff,
+                _row(rows[("total: gave up (veh)", plan)], ",.0f")]  # fmt: skip
+        if worst:
+            rec = rows.get((f"{worst}: time to recover (h)", plan))
+            line += [_row(rows[(f"{worst}: mean transit (min)", plan)], ",.1f"),
+                     _row(rows[(f"{worst}: max queue (km)", plan)], ",.1f"),
+                     "-" if rec is None else _h(_as_ci(rec), "not within horizon")]  # fmt: skip
+        t.add_row(*line)
+    console.print(t)
+
+
+def _as_ci(row: dict[str, Any]) -> dict[str, Any]:
+    ci = None if row["ci_low"] is None else [row["ci_low"], row["ci_high"]]
+    return {"mean": row["mean"], "ci95": ci, "missing": row["missing"]}
+
+
+def _row(row: dict[str, Any], spec: str) -> str:
+    return _v(_as_ci(row), spec)
+
+
+def _diff(row: dict[str, Any]) -> str:
+    if row["diff_mean"] is None:
+        return "-"
+    text = f"{row['diff_mean']:+,.0f}"
+    if row["diff_low"] is not None:
+        text += f" ±{(row['diff_high'] - row['diff_low']) / 2:,.0f}"
+    return text + (" *" if row["clear"] else "")

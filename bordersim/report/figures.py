@@ -1,4 +1,8 @@
-"""Figures for a briefing: recovery curves and transit-time distributions."""
+"""Figures for a briefing: recovery curves and transit-time distributions.
+
+With several replications a curve is the median across them, with the band between
+the 10th and 90th percentiles shaded; the baseline is drawn as its median.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,10 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from ..metrics import transit_by_arrival  # noqa: E402
-from ..runner import RunOutcome  # noqa: E402
-from ..scenario import covers  # noqa: E402
-from ..stats import bin_edges  # noqa: E402
+from ..metrics import band  # noqa: E402
+from ..runner import Curves  # noqa: E402
+from ..scenario import Scenario, covers  # noqa: E402
+from ..stats import TransitStats, bin_edges  # noqa: E402
 
 EVENT_COLOURS = {
     "closure": "#d62728",
@@ -26,102 +30,154 @@ EVENT_COLOURS = {
 }
 
 
-def _time_axis(outcome: RunOutcome, n: int) -> tuple[np.ndarray | list, str]:
-    bin_s = outcome.run.bin_seconds
-    start = outcome.scenario.start_datetime
-    mid = (np.arange(n) + 0.5) * bin_s
+PLAN_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]
+
+
+def _x(scenario: Scenario, seconds):
+    start = scenario.start_datetime
     if start is None:
-        return mid / 3600.0, "hours from start"
-    return [start + timedelta(seconds=float(t)) for t in mid], ""
+        return np.asarray(seconds) / 3600.0
+    return [start + timedelta(seconds=float(t)) for t in np.atleast_1d(seconds)]
 
 
-def _to_x(outcome: RunOutcome, seconds: float):
-    start = outcome.scenario.start_datetime
-    return seconds / 3600.0 if start is None else start + timedelta(seconds=seconds)
-
-
-def _shade(ax, outcome: RunOutcome, crossing: str, direction: str, labels: set[str]) -> None:
-    s = outcome.scenario
-    if s.warmup > 0:
-        ax.axvspan(_to_x(outcome, 0), _to_x(outcome, s.warmup), color="0.9", zorder=0,
-                   label=None if "warm-up" in labels else "warm-up")  # fmt: skip
-        labels.add("warm-up")
-    for e in s.events:
+def _shade(ax, scenario: Scenario, crossing: str, direction: str) -> None:
+    seen: set[str] = set()
+    if scenario.warmup > 0:
+        x0, x1 = _x(scenario, [0.0, scenario.warmup])
+        ax.axvspan(x0, x1, color="0.9", zorder=0, label="warm-up")
+    for e in scenario.events:
         if not covers(e.where, crossing, direction):
             continue
-        colour = EVENT_COLOURS[e.type]
-        ax.axvspan(_to_x(outcome, e.start), _to_x(outcome, min(e.end, s.horizon)), color=colour,
-                   alpha=0.15, zorder=0, label=None if e.type in labels else e.type)  # fmt: skip
-        labels.add(e.type)
+        x0, x1 = _x(scenario, [e.start, min(e.end, scenario.horizon)])
+        ax.axvspan(x0, x1, color=EVENT_COLOURS[e.type], alpha=0.15, zorder=0,
+                   label=None if e.type in seen else e.type)  # fmt: skip
+        seen.add(e.type)
 
 
-def recovery(outcome: RunOutcome, path: Path) -> None:
-    """Transit time and queue length against the baseline, disruption shaded."""
-    plazas = list(zip(outcome.run.plazas, outcome.baseline.plazas, strict=True))
-    fig, axes = plt.subplots(len(plazas), 2, figsize=(13, 3.4 * len(plazas)), squeeze=False)
-    for row, (p, b) in zip(axes, plazas, strict=True):
-        x, xlabel = _time_axis(outcome, outcome.run.n_bins)
-        run_t, _ = transit_by_arrival(p)
-        base_t, _ = transit_by_arrival(b)
+def recovery(
+    scenario: Scenario,
+    runs: dict[str, list[Curves]],
+    baselines: list[Curves],
+    bin_s: float,
+    path: Path,
+) -> None:
+    """Transit time and queue km against the baseline for each plaza, disruption shaded.
+
+    ``runs`` maps a plan's label to its replications' curves: one plan for a run,
+    several overlaid for a comparison.
+    """
+    keys = list(baselines[0])
+    fig, axes = plt.subplots(len(keys), 2, figsize=(13, 3.4 * len(keys)), squeeze=False)
+    n_bins = len(next(iter(baselines[0].values()))["queued"])
+    x = _x(scenario, (np.arange(n_bins) + 0.5) * bin_s)
+    n_reps = len(baselines)
+    for row, key in zip(axes, keys, strict=True):
+        crossing, direction = key.split(".")
         for ax in row:
-            _shade(ax, outcome, p.crossing, p.direction, set())
-        row[0].plot(x, base_t / 60.0, color="0.45", lw=1.2, label="baseline")
-        row[0].plot(x, run_t / 60.0, color="#1f77b4", lw=1.5, label="scenario")
+            _shade(ax, scenario, crossing, direction)
+        base = [b[key] for b in baselines]
+        row[0].plot(x, band([b["mean_transit_min"] for b in base], [b["censored"] for b in base]),
+                    color="0.45", lw=1.1, ls="--", label="baseline")  # fmt: skip
+        row[1].plot(x, band([b["queue_km"] for b in base]), color="0.45", lw=1.1, ls="--",
+                    label="baseline")  # fmt: skip
+        for colour, (label, reps) in zip(PLAN_COLOURS * 3, runs.items(), strict=False):
+            cs = [r[key] for r in reps]
+            cens = [c["censored"] for c in cs]
+            for ax, name, censored in (
+                (row[0], "mean_transit_min", cens),
+                (row[1], "queue_km", None),
+            ):
+                values = [c[name] for c in cs]
+                ax.plot(x, band(values, censored), color=colour, lw=1.5, label=label)
+                if n_reps > 1:
+                    ax.fill_between(x, band(values, censored, 0.1), band(values, censored, 0.9),
+                                    color=colour, alpha=0.18, lw=0)  # fmt: skip
+        storage = _storage(scenario, crossing, direction)
+        if storage:
+            row[1].axhline(storage / 1000.0, color="k", ls=":", lw=1, label="approach storage")
         row[0].set_ylabel("transit time (min)\nby arrival time")
-        row[1].plot(x, b.series["queue_km"], color="0.45", lw=1.2, label="baseline")
-        row[1].plot(x, p.series["queue_km"], color="#1f77b4", lw=1.5, label="scenario")
-        if p.storage_m:
-            row[1].axhline(p.storage_m / 1000.0, color="k", ls=":", lw=1, label="approach storage")
         row[1].set_ylabel("queue (km)")
         for ax in row:
-            ax.set_title(f"{p.crossing} {p.direction.replace('_', ' ')}", loc="left", fontsize=10)
-            ax.set_xlabel(xlabel)
+            ax.set_title(f"{crossing} {direction.replace('_', ' ')}", loc="left", fontsize=10)
+            ax.set_xlabel("hours from start" if scenario.start_datetime is None else "")
             ax.set_ylim(bottom=0)
             ax.grid(alpha=0.3)
-            if outcome.scenario.start_datetime is not None:
+            if scenario.start_datetime is not None:
                 ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%H:%M"))
         row[1].legend(fontsize=8, loc="upper right")
-    fig.suptitle(f"{outcome.scenario.name}: recovery against baseline", fontsize=12)
+    what = "plans" if len(runs) > 1 else "scenario"
+    reps = f", median and 10-90% band over {n_reps} replications" if n_reps > 1 else ""
+    fig.suptitle(f"{scenario.name}: recovery of the {what} against baseline{reps}", fontsize=12)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
-def transit_distributions(outcome: RunOutcome, path: Path) -> None:
+def _storage(scenario: Scenario, crossing: str, direction: str) -> float | None:
+    plaza = getattr(scenario.crossings[crossing], direction)
+    return plaza.approach.storage if plaza is not None else None
+
+
+def transit_distributions(
+    scenario: Scenario, transit: dict[str, list[TransitStats]], class_names: list[str], path: Path
+) -> None:
     """Share of vehicles by transit time, per class, one panel per plaza."""
-    plazas = outcome.run.plazas
-    fig, axes = plt.subplots(len(plazas), 1, figsize=(9, 3.2 * len(plazas)), squeeze=False)
+    fig, axes = plt.subplots(len(transit), 1, figsize=(9, 3.2 * len(transit)), squeeze=False)
     edges_min = bin_edges() / 60.0
-    for ax, p in zip(axes[:, 0], plazas, strict=True):
+    for ax, (key, per_class) in zip(axes[:, 0], transit.items(), strict=True):
         drawn = False
-        for name, stats in zip(p.class_names, p.transit, strict=True):
+        for name, stats in zip(class_names, per_class, strict=True):
             stats.flush()
             if stats.count == 0:
                 continue
             # Coarsen 0.5% bins to ~10% bins for a readable curve.
-            hist = stats.hist
             k = 20
-            usable = len(hist) // k * k
-            counts = hist[:usable].reshape(-1, k).sum(axis=1)
-            lo = edges_min[:usable:k]
-            hi = edges_min[k : usable + 1 : k]
+            usable = len(stats.hist) // k * k
+            counts = stats.hist[:usable].reshape(-1, k).sum(axis=1)
+            lo, hi = edges_min[:usable:k], edges_min[k : usable + 1 : k]
             centre = np.sqrt(np.maximum(lo, 1e-3) * hi)
-            share = counts / stats.count
             keep = counts > 0
             first, last = np.argmax(keep), len(keep) - np.argmax(keep[::-1])
-            ax.plot(centre[first:last], share[first:last] * 100, lw=1.5,
+            ax.plot(centre[first:last], counts[first:last] / stats.count * 100, lw=1.5,
                     label=f"{name} (p95 {stats.quantile(0.95) / 60:.0f} min)")  # fmt: skip
             drawn = True
+        crossing, direction = key.split(".")
         ax.set_xscale("log")
         ax.set_xlabel("transit time (minutes, log scale)")
         ax.set_ylabel("% of vehicles")
-        ax.set_title(f"{p.crossing} {p.direction.replace('_', ' ')}", loc="left", fontsize=10)
+        ax.set_title(f"{crossing} {direction.replace('_', ' ')}", loc="left", fontsize=10)
         ax.grid(alpha=0.3, which="both")
         if drawn:
             ax.legend(fontsize=8)
         else:
             ax.text(0.5, 0.5, "no vehicles after the warm-up", ha="center", transform=ax.transAxes)
-    fig.suptitle(f"{outcome.scenario.name}: transit time by class (after warm-up)", fontsize=12)
+    fig.suptitle(f"{scenario.name}: transit time by class (after warm-up)", fontsize=12)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def key_figures(rows: list[dict], plans: list[str], figures: list[str], path: Path) -> None:
+    """Each plan's mean and 95% CI for a few key figures, one panel per figure."""
+    fig, axes = plt.subplots(1, len(figures), figsize=(4.2 * len(figures), 3.6), squeeze=False)
+    for ax, name in zip(axes[0], figures, strict=True):
+        for i, plan in enumerate(plans):
+            row = next((r for r in rows if r["figure"] == name and r["plan"] == plan), None)
+            if row is None or row["mean"] is None:
+                continue
+            lo, hi = row["ci_low"], row["ci_high"]
+            err = None if lo is None else [[row["mean"] - lo], [hi - row["mean"]]]
+            ax.errorbar([i], [row["mean"]], yerr=err, fmt="o", capsize=5,
+                        color=PLAN_COLOURS[i % len(PLAN_COLOURS)])  # fmt: skip
+            if row["missing"]:  # a mean over fewer replications: say so on the figure
+                ax.annotate(f"{row['missing']} of {row['n'] + row['missing']}\nnot within horizon",
+                            (i, row["mean"]), textcoords="offset points", xytext=(0, 8),
+                            ha="center", fontsize=7)  # fmt: skip
+        ax.set_xticks(range(len(plans)), plans, rotation=30, ha="right", fontsize=8)
+        ax.set_title(name, fontsize=9)
+        ax.grid(alpha=0.3, axis="y")
+        ax.set_ylim(bottom=0)
+    fig.suptitle("key figures by plan: mean and 95% confidence interval", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -14,25 +14,84 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from ..intervals import aggregate
 from ..metrics import timeseries
-from ..model.simulation import VEHICLE_COLUMNS
-from ..runner import RunOutcome
+from ..model.simulation import BIN_SECONDS, VEHICLE_COLUMNS
+from ..runner import Study
 from . import figures
 
+FIGURES = ("plazas", "totals")  # what varies by replication; the rest describes the run
 
-def write_results(dest: Path, outcome: RunOutcome, vehicles: bool = False) -> Path:
+
+def run_summary(study: Study, label: str) -> dict[str, Any]:
+    """summary.json of a run: one replication's figures, or each figure's mean and CI."""
+    summaries = study.summaries(label)
+    first = summaries[0]
+    meta = {k: v for k, v in first.items() if k not in FIGURES and k != "replication"}
+    figures_ = {k: aggregate([s[k] for s in summaries]) for k in FIGURES}
+    if len(summaries) == 1:
+        meta["replication"] = first["replication"]
+    return {"plan": label, "replications": len(summaries), **meta, **figures_}
+
+
+def write_results(dest: Path, study: Study, vehicles: bool = False) -> Path:
     """Write summary.json, timeseries.csv, figures (and vehicles.csv) into ``dest``."""
+    label = study.labels[0]
+    scenario = study.scenario
 
     def fill(tmp: Path) -> None:
-        (tmp / "summary.json").write_text(json.dumps(outcome.summary, indent=2) + "\n")
-        columns, rows = timeseries(outcome.scenario, outcome.run, outcome.baseline)
+        _write_json(tmp / "summary.json", run_summary(study, label))
+        if len(study.replications) > 1:
+            (tmp / "replications").mkdir()
+            for r in study.replications:
+                _write_json(
+                    tmp / "replications" / f"rep-{r.index:03d}.json", r.plans[label].summary
+                )
+        columns, rows = timeseries(scenario, study.curves(label), study.baselines(), BIN_SECONDS)
         _write_csv(tmp / "timeseries.csv", columns, rows)
         if vehicles:
-            records = [r for p in outcome.run.plazas for r in (p.records or [])]
-            _write_csv(tmp / "vehicles.csv", list(VEHICLE_COLUMNS), records)
-        figures.recovery(outcome, tmp / "recovery.png")
-        figures.transit_distributions(outcome, tmp / "transit.png")
+            _write_csv(tmp / "vehicles.csv", list(VEHICLE_COLUMNS),
+                       study.replications[0].vehicles or [])  # fmt: skip
+        figures.recovery(scenario, {label: study.curves(label)}, study.baselines(), BIN_SECONDS,
+                         tmp / "recovery.png")  # fmt: skip
+        classes = list(scenario.vehicle_classes())
+        figures.transit_distributions(scenario, study.transit(label), classes,
+                                      tmp / "transit.png")  # fmt: skip
+
+    return write_atomically(dest, fill)
+
+
+COMPARE_COLUMNS = ["figure", "plan", "mean", "ci_low", "ci_high", "n", "missing",
+                   "diff_mean", "diff_low", "diff_high", "clear"]  # fmt: skip
+
+
+def key_figure_names(result: dict[str, Any]) -> list[str]:
+    """The figures drawn in key_figures.png: total delay, then the worst-hit plaza's."""
+    from ..compare import RANK_BY, worst_plaza
+
+    worst = worst_plaza(result)
+    names = [RANK_BY]
+    if worst:
+        names += [f"{worst}: mean transit (min)", f"{worst}: max queue (km)",
+                  f"{worst}: time to recover (h)"]  # fmt: skip
+    have = {r["figure"] for r in result["rows"]}
+    return [n for n in names if n in have]
+
+
+def write_comparison(dest: Path, study: Study, result: dict[str, Any]) -> Path:
+    """Write table.csv, table.json, recovery.png and key_figures.png into ``dest``."""
+
+    def fill(tmp: Path) -> None:
+        _write_json(tmp / "table.json", result)
+        rows = [[r[c] for c in COMPARE_COLUMNS] for r in result["rows"]]
+        _write_csv(tmp / "table.csv", COMPARE_COLUMNS, rows)
+        runs = {label: study.curves(label) for label in result["plans"]}  # colours by plan
+        figures.recovery(study.scenario, runs, study.baselines(), BIN_SECONDS,
+                         tmp / "recovery.png")  # fmt: skip
+        figures.key_figures(result["rows"], result["plans"], key_figure_names(result),
+                            tmp / "key_figures.png")  # fmt: skip
 
     return write_atomically(dest, fill)
 
@@ -57,6 +116,10 @@ def write_atomically(dest: Path, fill: Callable[[Path], None]) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return dest
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2) + "\n")
 
 
 def _write_csv(path: Path, columns: list[str], rows) -> None:
