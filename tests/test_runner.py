@@ -31,7 +31,7 @@ def test_no_events_means_run_equals_baseline():
 
 def test_closure_stops_releases_and_leaves_a_backlog():
     out = _run(f"{{type: closure, where: x, {WINDOW}}}")
-    starts = [v[6] for v in out.run.plazas[0].records if v[6] is not None]
+    starts = [v.primary_start_s for v in out.run.plazas[0].records if v.primary_start_s]
     assert not any(8 * 3600 < t < 12 * 3600 for t in starts)
     rec = out.summary["plazas"][0]["recovery"]
     assert rec["backlog_vehicles"] > 500 and rec["recovered"]
@@ -63,8 +63,12 @@ def test_alert_lengthens_inspection_and_refers_more():
     baseline = simulate(out.scenario, apply_events=False, record_vehicles=True)
 
     def share_referred(r) -> float:  # among vehicles whose primary started in the window
-        rows = [v for v in r.plazas[0].records if v[6] is not None and 8 * 3600 <= v[6] < 12 * 3600]
-        return sum(v[7] for v in rows) / len(rows)
+        rows = [
+            v
+            for v in r.plazas[0].records
+            if v.primary_start_s is not None and 8 * 3600 <= v.primary_start_s < 12 * 3600
+        ]
+        return sum(v.referred for v in rows) / len(rows)
 
     assert share_referred(out.run) == pytest.approx(5 * share_referred(baseline), rel=0.35)
     assert _all(out.summary)["run"]["mean"] > _all(out.summary)["baseline"]["mean"]
@@ -73,9 +77,10 @@ def test_alert_lengthens_inspection_and_refers_more():
 def test_outage_slows_inspection_only_while_it_lasts():
     out = _run(f"{{type: outage, where: x.into_us.cars, service_factor: 2, {WINDOW}}}")
     assert _all(out.summary)["run"]["mean"] > _all(out.summary)["baseline"]["mean"]
-    early = [v[9] for v in out.run.plazas[0].records if v[5] < 6 * 3600 and v[9] is not None]
+    records = out.run.plazas[0].records
+    early = [v.transit_s for v in records if v.arrival_s < 6 * 3600 and v.transit_s is not None]
     baseline = simulate(out.scenario, apply_events=False, record_vehicles=True)
-    early_base = [v[9] for v in baseline.plazas[0].records if v[5] < 6 * 3600]
+    early_base = [v.transit_s for v in baseline.plazas[0].records if v.arrival_s < 6 * 3600]
     assert sum(early) == pytest.approx(sum(early_base))  # before the outage: identical
 
 

@@ -22,7 +22,8 @@ Rules (in the planner's terms, see docs/model.md):
 * Under triage (a ``priority`` action) a booth takes the lowest tier waiting first, and
   within a tier the one that has waited longest.
 * A staging area holds its classes off the highway while it operates and lets them on
-  to the plaza at its metered rate or in batches; when it stops, all go at once.
+  to the plaza at its metered rate or in batches, but only while the plaza can inspect
+  them (not during a closure); when it stops, all go at once.
 * A driver with a patience gives up when still waiting (in a queue or a staging area)
   that long after arriving. Drivers in inspection never leave.
 """
@@ -32,7 +33,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import deque
-from typing import Any
+from typing import Any, NamedTuple
 
 import simpy
 from simpy.events import Timeout
@@ -44,9 +45,29 @@ from .controls import GroupState
 
 # A vehicle is a list: arrival time, class index, primary service (s), referral draw,
 # secondary service (s), id, lane group at primary, primary start, referred, patience (s),
-# where it waits (a lane group, a staging area, or None), gave up.
+# where it waits (a lane group, a staging area, or None), gave up, time it reached the
+# plaza (later than its arrival if it was staged).
 (V_ARRIVAL, V_CLASS, V_SERVICE, V_REF_U, V_SECONDARY, V_ID, V_GROUP, V_START, V_REFERRED,
- V_PATIENCE, V_WAITING, V_GONE) = range(12)  # fmt: skip
+ V_PATIENCE, V_WAITING, V_GONE, V_JOINED) = range(13)  # fmt: skip
+
+
+class VehicleRecord(NamedTuple):
+    """One row of vehicles.csv (kept only when per-vehicle records are asked for)."""
+
+    vehicle: int
+    crossing: str
+    direction: str
+    cls: str
+    lane_group: str
+    arrival_s: float
+    plaza_arrival_s: float | None
+    primary_start_s: float | None
+    referred: bool
+    release_s: float | None
+    transit_s: float | None
+    outcome: str  # released, queued, staged, at_primary, at_secondary, gave_up
+
+
 TIER_WEIGHT = 1e9  # seconds: under triage, tier outranks any waiting time (horizons < 30 years)
 
 
@@ -140,24 +161,31 @@ class StagingArea:
         k = 1
         while self.start + k * self.interval < self.end:
             yield env.timeout(self.start + k * self.interval - env.now)
-            self._let_on(self.batch)
+            self._let_on(self.batch, only_if_open=True)
             k += 1
         if self.end > env.now:
             yield env.timeout(self.end - env.now)
-        self._let_on(len(self.held))  # staging stops: everyone drives on
+        self._let_on(len(self.held), only_if_open=False)  # staging stops: everyone drives on
 
-    def _let_on(self, n: int) -> None:
+    def _let_on(self, n: int, only_if_open: bool) -> None:
+        """Let up to n vehicles on, in arrival order; while the plaza cannot take a
+        vehicle's class (a closure), it stays held and its release slot goes unused."""
         plaza = self.plaza
         now = plaza.env.now
         plaza.tick(now)
+        kept: list[list[Any]] = []
         while n > 0 and self.held:
             v = self.held.popleft()
             if v[V_GONE]:
+                continue
+            if only_if_open and not plaza.open_to(v[V_CLASS]):
+                kept.append(v)
                 continue
             self.count -= 1
             v[V_WAITING] = None
             plaza.join(v, now)
             n -= 1
+        self.held.extendleft(reversed(kept))
 
 
 class Plaza:
@@ -218,7 +246,7 @@ class Plaza:
         self.warmup = warmup
         self.transit = [TransitStats() for _ in range(n)]
         self.vehicle_seconds = [0.0] * n  # released vehicles' transit times, all of the run
-        self.records: list[tuple[Any, ...]] | None = [] if record_vehicles else None
+        self.records: list[VehicleRecord] | None = [] if record_vehicles else None
         # Time-weighted state, folded into 5-minute bins by flush().
         self.t_last = 0.0
         self.n_queued = 0
@@ -282,9 +310,14 @@ class Plaza:
                 return
         self.join(v, now)
 
+    def open_to(self, c: int) -> bool:
+        """Whether some lane group can inspect class c now."""
+        return any(g.can_serve(c) for g in self.eligible[c])
+
     def join(self, v: list[Any], now: float) -> None:
         """The vehicle reaches the plaza: it picks a lane group and waits or is served."""
         c = v[V_CLASS]
+        v[V_JOINED] = now
         best = None
         best_load = math.inf
         for g in self.eligible[c]:
@@ -398,11 +431,11 @@ class Plaza:
         if self.records is not None:
             self.records.append(self._record(v, "released", now))
 
-    def _record(self, v: list[Any], outcome: str, released: float | None) -> tuple[Any, ...]:
+    def _record(self, v: list[Any], outcome: str, released: float | None) -> VehicleRecord:
         g = v[V_GROUP]
-        return (
+        return VehicleRecord(
             v[V_ID], self.crossing, self.direction, self.class_names[v[V_CLASS]],
-            g.name if g is not None else "", v[V_ARRIVAL],
+            g.name if g is not None else "", v[V_ARRIVAL], v[V_JOINED],
             v[V_START] if g is not None else None, bool(v[V_REFERRED]), released,
             (released - v[V_ARRIVAL]) if released is not None else None, outcome,
         )  # fmt: skip

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import simpy
@@ -20,7 +19,7 @@ from ..scenario import Scenario, Staging, covers
 from ..stats import TransitStats
 from .arrivals import ArrivalChunk, PlazaArrivals
 from .controls import PlazaControls
-from .plaza import Plaza, StagingArea
+from .plaza import Plaza, StagingArea, VehicleRecord
 
 BIN_SECONDS = 300.0  # 5-minute bins for every time series
 
@@ -43,7 +42,7 @@ class PlazaResult:
     transit_sum: np.ndarray  # [class, arrival bin], seconds, released vehicles
     transit_n: np.ndarray  # [class, arrival bin]
     released: np.ndarray  # [bin]
-    records: list[tuple[Any, ...]] | None = None
+    records: list[VehicleRecord] | None = None
 
     @property
     def key(self) -> str:
@@ -67,10 +66,8 @@ class SimResult:
         return math.ceil(self.horizon / self.bin_seconds)
 
 
-VEHICLE_COLUMNS = (
-    "vehicle", "crossing", "direction", "class", "lane_group", "arrival_s", "primary_start_s",
-    "referred", "release_s", "transit_s", "outcome",
-)  # fmt: skip
+# vehicles.csv columns ("class" for the record's "cls", a Python keyword)
+VEHICLE_COLUMNS = tuple("class" if f == "cls" else f for f in VehicleRecord._fields)
 
 
 class _Feeder:
@@ -102,7 +99,7 @@ class _Feeder:
         assert ch is not None
         vehicle = [ch.times[i], ch.classes[i], ch.service[i], ch.referral_u[i],
                    ch.secondary[i], self.next_id, None, 0.0, False, ch.patience[i], None,
-                   False]  # fmt: skip
+                   False, None]  # fmt: skip
         self.next_id += 1
         self.plaza.arrive(vehicle)
         self.i = i + 1

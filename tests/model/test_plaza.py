@@ -75,11 +75,11 @@ def test_a_closing_booth_finishes_its_vehicle():
         events="[{type: staffing, where: x.into_us.cars, open: 0, start: 2h, end: 4h}]",
     )
     r = simulate(s, record_vehicles=True).plazas[0]
-    rows = [v for v in r.records if v[-1] == "released"]
-    started = [v[6] for v in rows]
+    rows = [v for v in r.records if v.outcome == "released"]
+    started = [v.primary_start_s for v in rows]
     assert not any(7200 < t < 14400 for t in started)  # nobody starts while closed
-    finishing = [v for v in rows if v[6] < 7200 < v[8]]
-    assert finishing and all(v[8] <= 7200 + 600 + 1e-6 for v in finishing)
+    finishing = [v for v in rows if v.primary_start_s < 7200 < v.release_s]
+    assert finishing and all(v.release_s <= 7200 + 600 + 1e-6 for v in finishing)
 
 
 def test_vehicles_move_when_their_lane_group_closes():
@@ -90,7 +90,11 @@ def test_vehicles_move_when_their_lane_group_closes():
         events="[{type: staffing, where: x.into_us.nexus, open: 0, start: 2h, end: 8h}]",
     )  # fmt: skip
     r = simulate(s, record_vehicles=True).plazas[0]
-    late_nexus = [v for v in r.records if v[4] == "nexus" and v[6] is not None and v[6] > 7200]
+    late_nexus = [
+        v
+        for v in r.records
+        if v.lane_group == "nexus" and v.primary_start_s is not None and v.primary_start_s > 7200
+    ]
     assert late_nexus == []
     assert r.accounting["car"]["queued"] < 50
 
@@ -111,6 +115,6 @@ def test_a_specialised_lane_is_preferred_when_lanes_are_empty():
           x.into_us: {daily: {car: 240, car_nexus: 240}, profile: flat}
     """)
     r = simulate(s, record_vehicles=True).plazas[0]
-    nexus_cars = [v for v in r.records if v[3] == "car_nexus"]
-    in_nexus_lane = sum(v[4] == "nexus" for v in nexus_cars)
+    nexus_cars = [v for v in r.records if v.cls == "car_nexus"]
+    in_nexus_lane = sum(v.lane_group == "nexus" for v in nexus_cars)
     assert in_nexus_lane / len(nexus_cars) > 0.9

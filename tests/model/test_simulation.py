@@ -19,9 +19,9 @@ def test_every_vehicle_is_accounted_for(name):
         for cls, row in p.accounting.items():
             assert row["arrived"] == sum(v for k, v in row.items() if k != "arrived"), (cls, row)
         # independently, from the per-vehicle records: one row per arrival, unique ids
-        ids = [v[0] for v in p.records]
+        ids = [v.vehicle for v in p.records]
         assert len(ids) == len(set(ids)) == sum(row["arrived"] for row in p.accounting.values())
-        outcomes = {o: sum(v[-1] == o for v in p.records) for o in ("released", "queued")}
+        outcomes = {o: sum(v.outcome == o for v in p.records) for o in ("released", "queued")}
         assert outcomes["released"] == sum(row["released"] for row in p.accounting.values())
         assert outcomes["queued"] == sum(row["queued"] for row in p.accounting.values())
 
