@@ -157,3 +157,122 @@ def test_help_is_useful(command):
     r = invoke(*command, "--help")
     assert r.exit_code == 0
     assert "scenario" in r.output.lower()
+
+
+# --------------------------------------------------------------------------- plans and studies
+PLANS = (
+    VALID
+    + """\
+plans:
+  nothing: []
+  more_trucks:
+    - {type: open_booths, where: amb.into_us.trucks, add: 1, start: 12:00}
+  triage:
+    - {type: priority, where: amb.into_us, start: 12:00}
+"""
+)
+
+
+@pytest.fixture
+def plans_file(tmp_path: Path) -> Path:
+    f = tmp_path / "plans.yaml"
+    f.write_text(PLANS.replace("trucks: {booths: 3,", "trucks: {booths: 4, open: 3,"))
+    return f
+
+
+def test_run_with_replications_gives_intervals(plans_file: Path, tmp_results: Path):
+    out = tmp_results / "reps"
+    r = invoke("run", str(plans_file), "--reps", "3", "--jobs", "2", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["replications"] == 3 and summary["seed"] == 0
+    mean = summary["plazas"][0]["transit_min"]["all"]["run"]["mean"]
+    assert mean["n"] == 3 and mean["ci95"][0] < mean["mean"] < mean["ci95"][1]
+    assert sorted(p.name for p in (out / "replications").iterdir()) == [
+        "rep-000.json", "rep-001.json", "rep-002.json"]  # fmt: skip
+    assert "±" in r.output
+
+
+def test_run_with_a_plan(plans_file: Path, tmp_results: Path):
+    out = tmp_results / "plan"
+    assert (
+        invoke("run", str(plans_file), "--plan", "triage", "--out", str(out), "-q").exit_code == 0
+    )
+    assert json.loads((out / "summary.json").read_text())["plan"] == "triage"
+
+
+def test_compare_writes_tables_and_figures(plans_file: Path, tmp_results: Path):
+    out = tmp_results / "cmp"
+    r = invoke("compare", str(plans_file), "--reps", "3", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    for name in ("table.csv", "table.json", "recovery.png", "key_figures.png"):
+        assert (out / name).stat().st_size > 0, name
+    table = json.loads((out / "table.json").read_text())
+    assert table["plans"] == ["nothing", "more_trucks", "triage"]
+    assert sorted(table["ranking"]) == sorted(table["plans"])
+    with (out / "table.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert {r["plan"] for r in rows} == set(table["plans"])
+    assert "ranked by excess delay" in r.output
+
+
+def test_compare_only_the_plans_asked_for(plans_file: Path, tmp_results: Path):
+    out = tmp_results / "two"
+    r = invoke("compare", str(plans_file), "--plans", "triage,nothing", "--reps", "2",
+               "--out", str(out), "-q")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "table.json").read_text())["reference"] == "triage"
+
+
+def test_compare_default_folder(plans_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("compare", str(plans_file), "--reps", "2", "-q").exit_code == 0
+    assert (tmp_path / "results" / "small" / "compare" / "table.csv").exists()
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["compare", "--plans", "nothing,trage"], "no plan 'trage' (did you mean 'triage'?)"),
+    (["run", "--plan", "moar"], "no plan 'moar'"),
+])  # fmt: skip
+def test_unknown_plan_names(plans_file, tmp_path, monkeypatch, args, words):
+    monkeypatch.chdir(tmp_path)
+    r = invoke(args[0], str(plans_file), *args[1:])
+    assert r.exit_code == 2 and words in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "results").exists()
+
+
+BAD_PLANS = [
+    ("unknown action", "type: priority,", "type: priorty,", "did you mean 'priority'"),
+    ("open_booths on a plaza", "where: amb.into_us.trucks, add", "where: amb.into_us, add",
+     "needs a lane group"),
+    ("both open and add", "add: 1,", "add: 1, open: 2,", "exactly one of 'open' or 'add'"),
+    ("unknown lane group", "amb.into_us.trucks, add", "amb.into_us.truck, add",
+     "did you mean 'trucks'"),
+    ("end before start", "add: 1, start: 12:00}", "add: 1, start: 12:00, end: 11:00}",
+     "end must be after start"),
+    ("staging without a rate", "type: priority, where: amb.into_us,",
+     "type: staging, classes: [truck], where: amb.into_us,", "needs 'per_hour'"),
+    ("staging an unknown class", "type: priority, where: amb.into_us,",
+     "type: staging, per_hour: 60, classes: [truk], where: amb.into_us,", "did you mean 'truck'"),
+    ("steps out of order", "type: priority, where: amb.into_us,",
+     "type: phased_reopening, steps: [{after: 2h}, {after: 1h}], where: amb.into_us,",
+     "in order"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "old", "new", "words"), BAD_PLANS, ids=[b[0] for b in BAD_PLANS])
+def test_bad_plans_get_the_same_clear_errors(case, old, new, words, tmp_path, monkeypatch):
+    assert old in PLANS
+    f = tmp_path / "bad.yaml"
+    f.write_text(PLANS.replace(old, new, 1))
+    monkeypatch.chdir(tmp_path)
+    text = PLANS.replace(old, new, 1).splitlines()
+    start = text.index("plans:")
+    line = next(i for i in range(start, len(text)) if new.split(",")[0] in text[i]) + 1
+    for command in ("validate", "compare"):
+        r = invoke(command, str(f))
+        assert r.exit_code == 2, (case, r.output)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: {f}:{line}: plans."), lines
+        assert words in lines[0], lines[0]
+    assert not (tmp_path / "results").exists()

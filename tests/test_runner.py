@@ -115,3 +115,30 @@ def test_seed_option_overrides_the_file():
     a = run_scenario(s, seed=5).summary
     b = run_scenario(s.model_copy(update={"seed": 5})).summary
     assert a == b and a["seed"] == 5
+
+
+# --------------------------------------------------------------------------- studies
+def _study_summaries(**kw) -> str:
+    import json
+
+    from bordersim.runner import run_study
+
+    s = one_plaza(booths=3, daily=3500, horizon="1d", warmup="1h",
+                  events="[{type: closure, where: x, start: 8h, end: 10h}]")  # fmt: skip
+    study = run_study(s, [None], reps=3, **kw)
+    return json.dumps([study.summaries("scenario"), [r.index for r in study.replications]])
+
+
+def test_same_results_in_process_on_a_pool_and_on_dask():
+    pytest.importorskip("dask.distributed")
+    alone = _study_summaries(jobs=1)
+    assert _study_summaries(jobs=2) == alone
+    assert _study_summaries(dask_local=2) == alone
+
+
+def test_replications_differ_from_each_other():
+    import json
+
+    summaries = json.loads(_study_summaries(jobs=1))[0]
+    means = [s["plazas"][0]["transit_min"]["all"]["run"]["mean"] for s in summaries]
+    assert len(set(means)) == 3
