@@ -220,7 +220,8 @@ def curves(run: SimResult) -> dict[str, dict[str, np.ndarray]]:
         }
         for ci, name in enumerate(p.class_names):
             c[f"mean_transit_min_{name}"] = transit_by_arrival(p, [ci])[0] / 60.0
-        out[p.key] = c
+        # float32: a study keeps these for every replication and plan (bands need them)
+        out[p.key] = {k: v if v.dtype == bool else v.astype(np.float32) for k, v in c.items()}
     return out
 
 

@@ -151,10 +151,24 @@ class Study:
     replications: list[Replication] = field(default_factory=list)
     seconds: float = 0.0
     executor: str = "local"
+    # label -> plaza -> by class: transit histograms folded in as replications arrive,
+    # so that a large study does not keep one per replication.
+    merged_transit: dict[str, dict[str, list[TransitStats]]] = field(default_factory=dict)
 
     @property
     def labels(self) -> list[str]:
         return [plan_label(p) for p in self.plans]
+
+    def fold(self, r: Replication) -> None:
+        """Keep a finished replication; fold its transit histograms into the study's."""
+        for label, result in r.plans.items():
+            into = self.merged_transit.setdefault(label, {})
+            for key, per_class in result.transit.items():
+                acc = into.setdefault(key, [TransitStats() for _ in per_class])
+                for m, t in zip(acc, per_class, strict=True):
+                    m.merge(t)
+            result.transit = {}
+        self.replications.append(r)
 
     def summaries(self, label: str) -> list[dict[str, Any]]:
         return [r.plans[label].summary for r in self.replications]
@@ -166,14 +180,13 @@ class Study:
         return [r.baseline for r in self.replications]
 
     def transit(self, label: str) -> dict[str, list[TransitStats]]:
-        """Transit statistics merged over replications, per plaza and class."""
-        merged: dict[str, list[TransitStats]] = {}
-        for r in self.replications:
-            for key, per_class in r.plans[label].transit.items():
-                into = merged.setdefault(key, [TransitStats() for _ in per_class])
-                for m, t in zip(into, per_class, strict=True):
-                    m.merge(t)
-        return merged
+        """Transit distributions over all replications, per plaza and class.
+
+        Counts, histograms and maxima do not depend on the order replications finished
+        in; the float sums behind the mean may differ in the last bit, so figures take
+        means from the replications' summaries, not from here.
+        """
+        return self.merged_transit.get(label, {})
 
 
 def default_jobs() -> int:
@@ -199,23 +212,22 @@ def run_study(
             raise KeyError(plan)
     work = partial(run_replication, scenario, plans=plans, record_vehicles=record_vehicles)
     started = time.perf_counter()
+    study = Study(scenario, plans)
     if scheduler or dask_local:
-        executor = (
-            f"dask ({scheduler})" if scheduler else f"dask local cluster ({dask_local} workers)"
-        )
-        results = _on_dask(work, reps, scheduler, dask_local, progress)
+        study.executor = (f"dask ({scheduler})" if scheduler
+                          else f"dask local cluster ({dask_local} workers)")  # fmt: skip
+        _on_dask(work, reps, scheduler, dask_local, progress, study.fold)
     else:
         jobs = min(jobs or default_jobs(), reps)
-        executor = f"local ({jobs} process{'es' if jobs > 1 else ''})"
-        results = _on_local(work, reps, jobs, progress)
-    study = Study(scenario, plans, sorted(results, key=lambda r: r.index),
-                  time.perf_counter() - started, executor)  # fmt: skip
+        study.executor = f"local ({jobs} process{'es' if jobs > 1 else ''})"
+        _on_local(work, reps, jobs, progress, study.fold)
+    study.replications.sort(key=lambda r: r.index)  # the order they finished in varies
+    study.seconds = time.perf_counter() - started
     return study
 
 
-def _on_local(work, reps: int, jobs: int, progress) -> list[Replication]:
+def _on_local(work, reps: int, jobs: int, progress, keep) -> None:
     if jobs <= 1:
-        out = []
         for r in range(reps):
             tell = None
             if progress:
@@ -223,23 +235,21 @@ def _on_local(work, reps: int, jobs: int, progress) -> list[Replication]:
                 def tell(phase: str, share: float, r: int = r) -> None:
                     progress((r + share) / reps, f"replication {r + 1} of {reps}: {phase}")
 
-            out.append(work(r, progress=tell))
-        return out
+            keep(work(r, progress=tell))
+        return
     # forkserver: workers start from a clean process with bordersim imported once,
     # never from a fork of a process with threads (the progress bar has one).
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["bordersim.runner"])
-    out = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
         futures = [pool.submit(work, r) for r in range(reps)]
         for done, f in enumerate(as_completed(futures), 1):
-            out.append(f.result())
+            keep(f.result())
             if progress:
                 progress(done / reps, f"{done} of {reps} replications")
-    return out
 
 
-def _on_dask(work, reps: int, scheduler: str | None, n_local: int | None, progress):
+def _on_dask(work, reps: int, scheduler: str | None, n_local: int | None, progress, keep) -> None:
     try:
         from dask.distributed import Client, LocalCluster
         from dask.distributed import as_completed as dask_completed
@@ -254,12 +264,11 @@ def _on_dask(work, reps: int, scheduler: str | None, n_local: int | None, progre
         client = Client(cluster)
     try:
         futures = client.map(work, range(reps), pure=False)
-        out = []
         for done, f in enumerate(dask_completed(futures), 1):
-            out.append(f.result())
+            keep(f.result())
+            f.release()
             if progress:
                 progress(done / reps, f"{done} of {reps} replications")
-        return out
     finally:
         client.close()
         if cluster is not None:
