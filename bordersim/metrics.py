@@ -21,8 +21,9 @@ from .model.simulation import PlazaResult, SimResult
 from .scenario import Scenario, covers
 from .stats import TransitStats
 
+# The region's identity: every vehicle that arrived is in exactly one of the other states.
 ACCOUNTING = ("arrived", "released", "queued", "staged", "at_primary", "at_secondary",
-              "diverted", "gave_up")  # fmt: skip
+              "on_detour", "gave_up")  # fmt: skip
 TOLERANCE_SHARE = 0.10  # within 10% of baseline...
 TOLERANCE_FLOOR = 300.0  # ...or 5 minutes, whichever is larger
 HOLD = 3600.0  # for 60 minutes straight
@@ -144,6 +145,7 @@ def plaza_figures(
         "excess_delay_by_class": excess_by_class,
         "excess_delay_cost": cost,
         "accounting": p.accounting,
+        "diverted_in": p.diverted_in,
         "recovery": None,
     }
     window = disruption_window(scenario, p.crossing, p.direction)
@@ -171,7 +173,28 @@ def figures(scenario: Scenario, run: SimResult, baseline: SimResult) -> dict[str
     """Everything summary.json holds for one replication."""
     plazas = [plaza_figures(scenario, p, b, run.bin_seconds)
               for p, b in zip(run.plazas, baseline.plazas, strict=True)]  # fmt: skip
-    totals = {k: sum(r[k] for p in run.plazas for r in p.accounting.values()) for k in ACCOUNTING}
+
+    def total(key: str) -> int:
+        return sum(r[key] for p in run.plazas for r in p.accounting.values())
+
+    diverted_in = sum(sum(p.diverted_in.values()) for p in run.plazas)
+    totals = {
+        "arrived": total("arrived") - diverted_in,  # each vehicle once, where it first arrived
+        **{k: total(k) for k in ACCOUNTING if k not in ("arrived", "on_detour")},
+        "on_detour": sum(run.on_detour.values()),
+        "diverted": total("diverted"),
+    }
+    crossings: dict[str, dict[str, Any]] = {}
+    for p in plazas:
+        c = crossings.setdefault(p["crossing"], {"excess_delay_vehicle_hours": 0.0,
+                                                 "excess_delay_cost": None, "released": 0,
+                                                 "diverted_away": 0, "diverted_in": 0})  # fmt: skip
+        c["excess_delay_vehicle_hours"] += p["excess_delay_vehicle_hours"]
+        if p["excess_delay_cost"] is not None:
+            c["excess_delay_cost"] = (c["excess_delay_cost"] or 0.0) + p["excess_delay_cost"]
+        c["released"] += p["released"]
+        c["diverted_away"] += sum(r["diverted"] for r in p["accounting"].values())
+        c["diverted_in"] += sum(p["diverted_in"].values())
     costs = [p["excess_delay_cost"] for p in plazas if p["excess_delay_cost"] is not None]
     return _clean({
         "scenario": scenario.name,
@@ -183,6 +206,7 @@ def figures(scenario: Scenario, run: SimResult, baseline: SimResult) -> dict[str
         "start": None if scenario.start_datetime is None else scenario.start_datetime.isoformat(),
         "events": [e.model_dump(mode="json") for e in scenario.events],
         "plazas": plazas,
+        "crossings": crossings,
         "totals": {
             "accounting": totals,
             "excess_delay_vehicle_hours": sum(p["excess_delay_vehicle_hours"] for p in plazas),
@@ -215,6 +239,7 @@ def curves(run: SimResult) -> dict[str, dict[str, np.ndarray]]:
             "booths_open": p.series["booths_open"],
             "in_system": p.series["in_system"],
             "staged": p.series["staged"],
+            "diverted_per_hour": p.diverted * 3600.0 / run.bin_seconds,
             "mean_transit_min": x / 60.0,
             "censored": censored,
         }
@@ -249,6 +274,7 @@ def band(
 TIMESERIES_COLUMNS = [
     "time_h", "clock", "crossing", "direction", "arrivals", "released_per_hour", "queued",
     "queue_km", "queue_km_p10", "queue_km_p90", "booths_open", "in_system", "staged",
+    "diverted_per_hour",
     "mean_transit_min", "mean_transit_min_p10", "mean_transit_min_p90", "censored",
     "baseline_queued", "baseline_queue_km", "baseline_mean_transit_min",
 ]  # fmt: skip
@@ -276,7 +302,7 @@ def timeseries(
         bs = [b[key] for b in baselines]
         cens = [c["censored"] for c in cs]
         med = {k: band([c[k] for c in cs]) for k in ("arrivals", "released_per_hour", "queued",
-               "queue_km", "booths_open", "in_system", "staged")}  # fmt: skip
+               "queue_km", "booths_open", "in_system", "staged", "diverted_per_hour")}  # fmt: skip
         qlo, qhi = (
             band([c["queue_km"] for c in cs], q=0.1),
             band([c["queue_km"] for c in cs], q=0.9),
@@ -300,7 +326,8 @@ def timeseries(
                 round(t / 3600.0, 4), clock, crossing, direction, _r(med["arrivals"][k]),
                 _r(med["released_per_hour"][k]), _r(med["queued"][k]), _r(med["queue_km"][k]),
                 _r(qlo[k]), _r(qhi[k]), _r(med["booths_open"][k]), _r(med["in_system"][k]),
-                _r(med["staged"][k]), _r(tmed[k]), _r(tlo[k]), _r(thi[k]), _r(share_cens[k]),
+                _r(med["staged"][k]), _r(med["diverted_per_hour"][k]), _r(tmed[k]), _r(tlo[k]),
+                _r(thi[k]), _r(share_cens[k]),
                 _r(base["queued"][k]), _r(base["queue_km"][k]), _r(base["mean_transit_min"][k]),
                 *(_r(m[k]) for m in per_class),
             ])  # fmt: skip

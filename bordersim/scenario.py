@@ -76,10 +76,10 @@ class _Model(BaseModel):
     @classmethod
     def _reject_unknown_keys(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            allowed = sorted(cls.model_fields)
+            names = {f.alias or name: name for name, f in cls.model_fields.items()}
             for key in data:
-                if key not in cls.model_fields:
-                    raise UnknownKey(key, allowed)
+                if key not in names:
+                    raise UnknownKey(key, sorted(names))
         return data
 
 
@@ -427,11 +427,94 @@ class Patience(_Model):
     note: str = ""
 
 
+class Divert(_Model):
+    """Vehicles of ``classes`` arriving at ``from`` may go to one of ``to`` instead.
+
+    ``mode`` says how drivers are told: ``mandatory`` (directed away whatever the waits),
+    ``voluntary`` (advised; they go when the posted waits favour the other crossing) or
+    ``information`` (posted waits only). ``compliance`` is the share of drivers who act,
+    one number or per class; defaults are 0.9, 0.6 and 0.25 (assumptions after the FHWA
+    Alternate Route Handbook's point that the kind of message changes compliance).
+    """
+
+    type: Literal["divert"]
+    from_: str = Field(alias="from")
+    to: Annotated[list[str], Field(min_length=1)]
+    classes: list[str] | None = None
+    mode: Literal["mandatory", "voluntary", "information"] = "voluntary"
+    compliance: Share | dict[str, Share] | None = None
+    start: Duration = 0.0
+    end: Duration | None = None
+    note: str = ""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    @property
+    def where(self) -> str:
+        return self.from_
+
+    def share(self, cls: str) -> float:
+        if isinstance(self.compliance, dict):
+            return self.compliance.get(cls, DEFAULT_COMPLIANCE[self.mode])
+        return DEFAULT_COMPLIANCE[self.mode] if self.compliance is None else self.compliance
+
+
+DEFAULT_COMPLIANCE = {"mandatory": 0.9, "voluntary": 0.6, "information": 0.25}
+
+
+class Information(_Model):
+    """Posted wait times, updated every ``update_every`` (drivers act on the last post)."""
+
+    type: Literal["information"]
+    update_every: PositiveDuration
+    note: str = ""
+
+
 Action = Annotated[
-    OpenBooths | Reallocate | Priority | Staging | PhasedReopening | Patience,
+    OpenBooths
+    | Reallocate
+    | Priority
+    | Staging
+    | PhasedReopening
+    | Patience
+    | Divert
+    | Information,
     Field(discriminator="type"),
 ]
-ACTION_TYPES = ("open_booths", "reallocate", "priority", "staging", "phased_reopening", "patience")
+ACTION_TYPES = ("open_booths", "reallocate", "priority", "staging", "phased_reopening",
+                "patience", "divert", "information")  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- the network
+class Detour(_Model):
+    """Extra driving time between two crossings, one duration or one per class."""
+
+    between: Annotated[list[Name], Field(min_length=2, max_length=2)]
+    time: Duration | dict[str, Duration]
+
+    def for_class(self, cls: str) -> float | None:
+        if isinstance(self.time, dict):
+            return self.time.get(cls)
+        return self.time
+
+
+class Network(_Model):
+    """How crossings of a region connect: detours and the posting of wait times."""
+
+    detours: list[Detour] = []
+    information: Information | None = None
+
+    def detour(self, a: str, b: str, cls: str) -> float | None:
+        for d in self.detours:
+            if set(d.between) == {a, b}:
+                return d.for_class(cls)
+        return None
+
+    @property
+    def update_every(self) -> float:
+        # Default: hourly posts (an assumption; in Sept 2001 estimates were posted every
+        # 4 hours, shared/calibration.md).
+        return self.information.update_every if self.information else 3600.0
 
 
 # ---------------------------------------------------------------------------- the scenario
@@ -462,6 +545,7 @@ class Scenario(_Model):
     demand: dict[str, Demand] = {}
     events: list[Event] = []
     plans: dict[Name, list[Action]] = {}
+    network: Network = Network()
 
     # -- resolved views used by the model
     def vehicle_classes(self) -> dict[str, VehicleClass]:
@@ -646,8 +730,9 @@ def _field_names() -> set[str]:
     names: set[str] = set()
     for model in (Scenario, Crossing, Plaza, LaneGroup, Secondary, Approach, ServiceTime,
                   ClassSpec, Demand, Closure, Surge, Staffing, Alert, Outage, OpenBooths,
-                  Reallocate, Priority, Staging, PhasedReopening, Patience, Step):  # fmt: skip
-        names.update(model.model_fields)
+                  Reallocate, Priority, Staging, PhasedReopening, Patience, Step, Divert,
+                  Information, Detour, Network):  # fmt: skip
+        names.update(f.alias or n for n, f in model.model_fields.items())
     return names
 
 
@@ -770,10 +855,91 @@ def check_references(s: Scenario) -> Iterator[tuple[Path_, str]]:
     yield from _check_plans(s, classes)
 
 
+def _check_network(s: Scenario, classes: dict[str, VehicleClass]) -> Iterator[tuple[Path_, str]]:
+    seen: set[frozenset[str]] = set()
+    for i, d in enumerate(s.network.detours):
+        path: Path_ = ("network", "detours", i)
+        for j, name in enumerate(d.between):
+            if name not in s.crossings:
+                yield (*path, "between", j), f"no crossing '{name}'" + _suggest(name, s.crossings)
+        pair = frozenset(d.between)
+        if len(pair) < 2:
+            yield (*path, "between"), "a detour links two different crossings"
+        elif pair in seen:
+            yield (*path, "between"), f"a second detour between {' and '.join(sorted(pair))}"
+        seen.add(pair)
+        if isinstance(d.time, dict):
+            for cls in d.time:
+                if cls not in classes:
+                    yield (
+                        (*path, "time", cls),
+                        f"unknown vehicle class '{cls}'" + _suggest(cls, classes),
+                    )
+
+
+def _check_divert(
+    s: Scenario, a: Divert, path: Path_, classes: dict[str, VehicleClass]
+) -> Iterator[tuple[Path_, str]]:
+    plazas = [f"{c}.{d}" for c, d, _ in s.plazas()]
+    for field, names in (("from", [a.from_]), ("to", a.to)):
+        for j, name in enumerate(names):
+            where = (*path, field) if field == "from" else (*path, field, j)
+            if name not in plazas:
+                yield where, f"no plaza '{name}': use crossing.direction" + _suggest(name, plazas)
+    if any(t == a.from_ for t in a.to):
+        yield (*path, "to"), "a vehicle cannot divert to the plaza it is leaving"
+    for j, cls in enumerate(a.classes or []):
+        if cls not in classes:
+            yield (*path, "classes", j), f"unknown vehicle class '{cls}'" + _suggest(cls, classes)
+    if isinstance(a.compliance, dict):
+        for cls in a.compliance:
+            if cls not in classes:
+                yield (
+                    (*path, "compliance", cls),
+                    f"unknown vehicle class '{cls}'" + _suggest(cls, classes),
+                )
+    if a.from_ not in plazas:
+        return
+    origin = a.from_.split(".")[0]
+    demand = s.demand.get(a.from_)
+    movers = a.classes or [c for c, v in (demand.daily.items() if demand else []) if v > 0]
+    for j, target in enumerate(a.to):
+        if target not in plazas:
+            continue
+        crossing, direction = target.split(".")
+        if crossing == origin:
+            yield (*path, "to", j), "divert to another crossing (a detour links two crossings)"
+            continue
+        if direction != a.from_.split(".")[1]:
+            yield (*path, "to", j), f"'{target}' goes the other way across the border"
+        missing = [c for c in movers if s.network.detour(origin, crossing, c) is None]
+        if missing:
+            yield (
+                (*path, "to", j),
+                (
+                    f"no detour time between {origin} and {crossing} for {', '.join(missing)}: "
+                    "add one under network.detours"
+                ),
+            )
+        served = {c for g in getattr(s.crossings[crossing], direction).lane_groups.values()
+                  for c in g.serves}  # fmt: skip
+        unserved = [c for c in movers if c not in served]
+        if unserved:
+            yield (*path, "to", j), f"no lane group at {target} serves {', '.join(unserved)}"
+    if a.end is not None and a.end <= a.start:
+        yield (*path, "end"), "end must be after start"
+
+
 def _check_plans(s: Scenario, classes: dict[str, VehicleClass]) -> Iterator[tuple[Path_, str]]:
+    yield from _check_network(s, classes)
     for plan, actions in s.plans.items():
         for i, a in enumerate(actions):
             path: Path_ = ("plans", plan, i)
+            if isinstance(a, Divert):
+                yield from _check_divert(s, a, path, classes)
+                continue
+            if isinstance(a, Information):
+                continue
             names = a.classes if isinstance(a, Staging | Patience) else []
             if isinstance(a, Reallocate):
                 names = a.serves

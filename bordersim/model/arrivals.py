@@ -39,6 +39,9 @@ class ArrivalChunk:
     referral_u: list[float]  # referred when below the referral rate in force
     secondary: list[float]  # secondary service time, seconds
     patience: list[float]  # seconds a driver will wait before giving up (inf: for ever)
+    u_service: list[float]  # the uniforms behind service and secondary, to redraw them
+    u_secondary: list[float]  # at another plaza if the vehicle diverts
+    u_divert: list[float]  # complies with a diversion when below the compliance share
 
 
 def stream_seed(seed: int, replication: int, *names: str) -> np.random.SeedSequence:
@@ -98,7 +101,14 @@ class PlazaArrivals:
                         p: np.random.default_rng(
                             stream_seed(scenario.seed, replication, crossing, direction, name, p)
                         )
-                        for p in ("arrivals", "service", "referral", "secondary", "patience")
+                        for p in (
+                            "arrivals",
+                            "service",
+                            "referral",
+                            "secondary",
+                            "patience",
+                            "divert",
+                        )
                     },
                 )
             )
@@ -139,6 +149,7 @@ class PlazaArrivals:
             u_referral = s.seeds["referral"].random(n)
             u_secondary = s.seeds["secondary"].random(n)
             u_patience = s.seeds["patience"].random(n)
+            u_divert = s.seeds["divert"].random(n)
             factor = np.ones(n)
             for e in s.surges:
                 factor[(times >= e.start) & (times < e.end)] *= e.factor
@@ -162,10 +173,13 @@ class PlazaArrivals:
                     u_referral[keep],
                     sec,
                     wait,
+                    u_service[keep],
+                    u_secondary[keep],
+                    u_divert[keep],
                 )
             )
         if not parts:
-            return ArrivalChunk([], [], [], [], [], [])
+            return ArrivalChunk(*([] for _ in range(9)))
         cols = [np.concatenate(col) for col in zip(*parts, strict=True)]
         order = np.argsort(cols[0], kind="stable")
         return ArrivalChunk(*(c[order].tolist() for c in cols))

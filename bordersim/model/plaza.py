@@ -46,9 +46,13 @@ from .controls import GroupState
 # A vehicle is a list: arrival time, class index, primary service (s), referral draw,
 # secondary service (s), id, lane group at primary, primary start, referred, patience (s),
 # where it waits (a lane group, a staging area, or None), gave up, time it reached the
-# plaza (later than its arrival if it was staged).
+# lane groups (later than its arrival if it was staged), time it arrived at this plaza
+# (later than its first arrival if it diverted here), its uniforms for primary and
+# secondary service (to redraw them at another plaza), its diversion draw, the plaza
+# it diverted from (or None).
 (V_ARRIVAL, V_CLASS, V_SERVICE, V_REF_U, V_SECONDARY, V_ID, V_GROUP, V_START, V_REFERRED,
- V_PATIENCE, V_WAITING, V_GONE, V_JOINED) = range(13)  # fmt: skip
+ V_PATIENCE, V_WAITING, V_GONE, V_JOINED, V_HERE, V_U_SERVICE, V_U_SECONDARY, V_U_DIVERT,
+ V_FROM) = range(18)  # fmt: skip
 
 
 class VehicleRecord(NamedTuple):
@@ -65,7 +69,9 @@ class VehicleRecord(NamedTuple):
     referred: bool
     release_s: float | None
     transit_s: float | None
-    outcome: str  # released, queued, staged, at_primary, at_secondary, gave_up
+    outcome: str  # released, queued, staged, at_primary, at_secondary, gave_up, diverted,
+    #               on_detour
+    diverted_from: str  # the plaza it left for this one, or ""
 
 
 TIER_WEIGHT = 1e9  # seconds: under triage, tier outranks any waiting time (horizons < 30 years)
@@ -239,9 +245,17 @@ class Plaza:
         self.at_booths: dict[int, list[Any]] = {}  # vehicles inspected or blocked at primary
 
         # Counters for the accounting identity.
-        self.arrived = [0] * n
+        self.arrived = [0] * n  # including vehicles that diverted here
         self.released = [0] * n
         self.gave_up = [0] * n
+        self.diverted = [0] * n  # diverted away on arrival
+        self.diverted_in = [0] * n
+        self.router: Any = None  # set when a plan diverts traffic (model.network.Router)
+        self.key = f"{crossing}.{direction}"
+        self.service_dist = {index[c]: spec.service.get(c, classes[c].service) for c in classes}
+        self.secondary_dist = sec.service if sec else None
+        self.posted = [0.0] * n  # posted wait by class, seconds (inf: closed to the class)
+        self.mean_service = [self.service_dist[i].mean_seconds for i in range(n)]
         # Streaming statistics.
         self.warmup = warmup
         self.transit = [TransitStats() for _ in range(n)]
@@ -262,6 +276,7 @@ class Plaza:
         self.bin_transit_sum = [array("d", bytes(8 * size)) for _ in range(n)]
         self.bin_transit_n = [array("q", bytes(8 * size)) for _ in range(n)]
         self.bin_released = array("q", bytes(8 * size))
+        self.bin_diverted = array("q", bytes(8 * size))
         self.series: dict[str, array[float]] = {
             k: array("d")
             for k in ("queued", "queue_km", "in_system", "booths_open", "queued_at_end", "staged")
@@ -296,10 +311,18 @@ class Plaza:
             self.staging[c].append(area)
 
     def arrive(self, v: list[Any]) -> None:
-        now = v[V_ARRIVAL]
+        now = v[V_HERE]
         self.tick(now)
         c = v[V_CLASS]
         self.arrived[c] += 1
+        if v[V_FROM] is not None:
+            self.diverted_in[c] += 1
+        elif self.router is not None and self.router.diverts(self, v, now):
+            self.diverted[c] += 1
+            self.bin_diverted[int(now * self.inv_bin)] += 1
+            if self.records is not None:
+                self.records.append(self._record(v, "diverted", None))
+            return
         self.n_system += 1
         self.bin_arrivals[c][int(now * self.inv_bin)] += 1
         if v[V_PATIENCE] < math.inf:
@@ -309,6 +332,17 @@ class Plaza:
                 area.hold(v)
                 return
         self.join(v, now)
+
+    def post_waits(self) -> None:
+        """Publish a wait estimate per class: vehicles ahead beyond the free booths, per
+        open booth, times the class's mean inspection time, in the best lane group."""
+        for c in range(len(self.posted)):
+            best = math.inf
+            for g in self.eligible[c]:
+                if g.open > 0 and c not in g.closed:
+                    ahead = max(0.0, (g.n_queued + g.busy + g.blocked + 1 - g.open) / g.open)
+                    best = min(best, ahead * self.mean_service[c] * g.service_factor[c])
+            self.posted[c] = best
 
     def open_to(self, c: int) -> bool:
         """Whether some lane group can inspect class c now."""
@@ -423,7 +457,7 @@ class Plaza:
         self.n_system -= 1
         self.vehicle_seconds[c] += transit
         self.bin_released[int(now * self.inv_bin)] += 1
-        b = int(v[V_ARRIVAL] * self.inv_bin)
+        b = int(v[V_HERE] * self.inv_bin)  # by arrival here; transit counts from the first
         self.bin_transit_sum[c][b] += transit
         self.bin_transit_n[c][b] += 1
         if v[V_ARRIVAL] >= self.warmup:
@@ -438,6 +472,7 @@ class Plaza:
             g.name if g is not None else "", v[V_ARRIVAL], v[V_JOINED],
             v[V_START] if g is not None else None, bool(v[V_REFERRED]), released,
             (released - v[V_ARRIVAL]) if released is not None else None, outcome,
+            v[V_FROM] or "",
         )  # fmt: skip
 
     # ------------------------------------------------------------------ controls

@@ -15,11 +15,12 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from ..scenario import Scenario, Staging, covers
+from ..scenario import Divert, Scenario, Staging, covers
 from ..stats import TransitStats
 from .arrivals import ArrivalChunk, PlazaArrivals
 from .controls import PlazaControls
-from .plaza import Plaza, StagingArea, VehicleRecord
+from .network import Router
+from .plaza import V_ARRIVAL, V_CLASS, Plaza, StagingArea, VehicleRecord
 
 BIN_SECONDS = 300.0  # 5-minute bins for every time series
 
@@ -42,6 +43,8 @@ class PlazaResult:
     transit_sum: np.ndarray  # [class, arrival bin], seconds, released vehicles
     transit_n: np.ndarray  # [class, arrival bin]
     released: np.ndarray  # [bin]
+    diverted: np.ndarray  # [bin]: vehicles that diverted away on arrival
+    diverted_in: dict[str, int]  # by class: arrivals that diverted here (part of 'arrived')
     records: list[VehicleRecord] | None = None
 
     @property
@@ -60,6 +63,7 @@ class SimResult:
     warmup: float
     bin_seconds: float
     plazas: list[PlazaResult] = field(default_factory=list)
+    on_detour: dict[str, int] = field(default_factory=dict)  # diverted, not yet arrived
 
     @property
     def n_bins(self) -> int:
@@ -73,9 +77,11 @@ VEHICLE_COLUMNS = tuple("class" if f == "cls" else f for f in VehicleRecord._fie
 class _Feeder:
     """Puts one plaza's arrivals into the event queue, one at a time, a day at a time."""
 
-    def __init__(self, env: simpy.Environment, plaza: Plaza, chunks: Iterator[ArrivalChunk]):
+    def __init__(
+        self, env: simpy.Environment, plaza: Plaza, chunks: Iterator[ArrivalChunk], first_id: int
+    ):
         self.env, self.plaza, self.chunks = env, plaza, chunks
-        self.next_id = 0
+        self.next_id = first_id  # ids are unique in the region: vehicles may divert
         self.i = 0
         self.chunk: ArrivalChunk | None = None
         if self._load():
@@ -97,9 +103,10 @@ class _Feeder:
     def _arrive(self, _event: Timeout) -> None:
         ch, i = self.chunk, self.i
         assert ch is not None
-        vehicle = [ch.times[i], ch.classes[i], ch.service[i], ch.referral_u[i],
-                   ch.secondary[i], self.next_id, None, 0.0, False, ch.patience[i], None,
-                   False, None]  # fmt: skip
+        t = ch.times[i]
+        vehicle = [t, ch.classes[i], ch.service[i], ch.referral_u[i], ch.secondary[i],
+                   self.next_id, None, 0.0, False, ch.patience[i], None, False, None, t,
+                   ch.u_service[i], ch.u_secondary[i], ch.u_divert[i], None]  # fmt: skip
         self.next_id += 1
         self.plaza.arrive(vehicle)
         self.i = i + 1
@@ -141,8 +148,11 @@ def simulate(
                 plaza.add_staging(area, [names.index(c) for c in a.classes])
         arrivals = PlazaArrivals(scenario, crossing, direction, spec, classes, replication,
                                  apply_events, plan)  # fmt: skip
-        _Feeder(env, plaza, arrivals.chunks())
+        _Feeder(env, plaza, arrivals.chunks(), first_id=len(plazas) << 32)
         plazas.append(plaza)
+    router = None
+    if plan is not None and any(isinstance(a, Divert) for a in scenario.plans[plan]):
+        router = Router(env, scenario, plan, plazas)
     env.process(_sampler(env, plazas, n_bins, progress))
     env.run(until=scenario.horizon)
 
@@ -150,10 +160,24 @@ def simulate(
     last_width = horizon - (n_bins - 1) * BIN_SECONDS
     result = SimResult(scenario.name, scenario.seed, replication, apply_events, plan, horizon,
                        scenario.warmup, BIN_SECONDS)  # fmt: skip
+    on_road = [0] * len(names)
+    for v, target in router.on_road.values() if router else []:
+        on_road[v[V_CLASS]] += 1
+        target.vehicle_seconds[v[V_CLASS]] += horizon - v[V_ARRIVAL]  # delay on the detour
+        if target.records is not None:
+            target.records.append(target._record(v, "on_detour", None))
     for p in plazas:
         p.flush(horizon, last_width)
         p.finish(horizon)
         result.plazas.append(_collect(p, n_bins))
+    result.on_detour = dict(zip(names, on_road, strict=True))
+    left = sum(sum(p.diverted) for p in plazas)
+    reached = sum(sum(p.diverted_in) for p in plazas)
+    if left != reached + sum(on_road):
+        raise AccountingError(
+            f"{left} vehicles diverted but {reached} arrived elsewhere and {sum(on_road)} are on "
+            "the road"
+        )
     if progress:
         progress(horizon)
     return result
@@ -186,7 +210,7 @@ def _collect(p: Plaza, n_bins: int) -> PlazaResult:
             "staged": where["staged"][c],
             "at_primary": where["at_primary"][c],
             "at_secondary": where["at_secondary"][c],
-            "diverted": 0,
+            "diverted": p.diverted[c],
             "gave_up": p.gave_up[c],
         }
         accounted = sum(v for k, v in row.items() if k != "arrived")
@@ -196,6 +220,7 @@ def _collect(p: Plaza, n_bins: int) -> PlazaResult:
                 f"{accounted} accounted for ({row})"
             )
         accounting[name] = row
+    diverted_in = {name: p.diverted_in[c] for c, name in enumerate(p.class_names)}
     return PlazaResult(
         crossing=p.crossing,
         direction=p.direction,
@@ -209,5 +234,7 @@ def _collect(p: Plaza, n_bins: int) -> PlazaResult:
         transit_sum=np.asarray(p.bin_transit_sum)[:, :n_bins],
         transit_n=np.asarray(p.bin_transit_n)[:, :n_bins],
         released=np.asarray(p.bin_released)[:n_bins],
+        diverted=np.asarray(p.bin_diverted)[:n_bins],
+        diverted_in=diverted_in,
         records=p.records,
     )

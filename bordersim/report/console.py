@@ -94,7 +94,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         f"accounting{per}: {acc['arrived']:,.0f} arrived = {acc['released']:,.0f} released + "
         f"{acc['queued']:,.0f} queued + {acc['staged']:,.0f} staged + "
         f"{acc['at_primary'] + acc['at_secondary']:,.0f} in inspection + "
-        f"{acc['diverted']:,.0f} diverted + {acc['gave_up']:,.0f} gave up"
+        f"{acc['on_detour']:,.0f} on a detour + {acc['gave_up']:,.0f} gave up"
+        + (f"  ({acc['diverted']:,.0f} diverted to another crossing)" if acc["diverted"] else "")
     )
 
 
