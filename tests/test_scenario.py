@@ -173,3 +173,56 @@ def test_service_distribution_kinds():
     err = error_for(base.replace("secondary:", "service: {car: {dist: lognormal, mean: 60s}}\n"
                                                 "      secondary:"))  # fmt: skip
     assert "needs 'cv'" in str(err)
+
+
+REGION = """\
+name: region
+horizon: 1d
+crossings:
+  a:
+    into_canada:
+      lane_groups: {cars: {booths: 4, serves: [car]}}
+  b:
+    into_canada:
+      lane_groups: {cars: {booths: 4, serves: [car]}}
+    into_us:
+      lane_groups: {cars: {booths: 4, serves: [car]}}
+demand:
+  a.into_canada: {daily: {car: 1000}}
+network:
+  detours:
+    - {between: [a, b], time: 40min}
+plans:
+  go:
+    - {type: divert, from: a.into_canada, to: [b.into_canada], mode: voluntary}
+"""
+
+
+def test_a_region_loads():
+    s = parse_scenario(REGION, file="r.yaml")
+    divert = s.plans["go"][0]
+    assert divert.from_ == "a.into_canada" and divert.share("car") == 0.6
+    assert s.network.detour("b", "a", "car") == 2400
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field", "words"),
+    [
+        ("to: [b.into_canada]", "to: [c.into_canada]", 19, "plans.go[0].to[0]", "no plaza"),
+        ("to: [b.into_canada]", "to: [b.into_us]", 19, "plans.go[0].to[0]", "the other way"),
+        ("to: [b.into_canada]", "to: [a.into_canada]", 19, "plans.go[0].to", "leaving"),
+        ("between: [a, b]", "between: [a, c]", 16, "between[1]", "no crossing 'c'"),
+        ("    - {between: [a, b], time: 40min}\n", "    []\n", 19, "plans.go[0].to[0]",
+         "no detour time between a and b"),
+        ("mode: voluntary", "mode: voluntarily", 19, "mode", "Input should be"),
+        ("mode: voluntary", "mode: voluntary, compliance: 1.5", 19, "compliance", "less than"),
+        ("from: a.into_canada", "form: a.into_canada", 19, "form", "did you mean 'from'"),
+    ],
+)  # fmt: skip
+def test_region_mistakes_name_file_line_and_field(old, new, line, field, words):
+    assert old in REGION
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(REGION.replace(old, new, 1), file="r.yaml")
+    text = str(info.value)
+    assert text.startswith(f"r.yaml:{line}: "), text
+    assert field in info.value.field and words in text, text
