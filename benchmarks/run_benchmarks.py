@@ -28,16 +28,16 @@ from bordersim.model.simulation import simulate  # noqa: E402
 from bordersim.scenario import Scenario, load_scenario  # noqa: E402
 
 
-def measure(s: Scenario, repeat: int) -> dict[str, float]:
+def measure(s: Scenario, repeat: int, plan: str | None = None) -> dict[str, float]:
     best = float("inf")
     vehicles = 0
     for _ in range(repeat):
         t0 = time.perf_counter()
-        r = simulate(s)
+        r = simulate(s, plan=plan)
         best = min(best, time.perf_counter() - t0)
         vehicles = sum(row["arrived"] for p in r.plazas for row in p.accounting.values())
     tracemalloc.start()
-    simulate(s)
+    simulate(s, plan=plan)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return {
@@ -59,9 +59,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--one", help=argparse.SUPPRESS)
+    ap.add_argument("--region-plan", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         one(args.one, args.repeat)
+        return
+    if args.region_plan is not None:
+        region = load_scenario(ROOT / "scenarios" / "detroit-region-blockade.yaml")
+        week = region.model_copy(update={"horizon": 7 * 86400.0})
+        out = measure(week, 1, plan=args.region_plan or None)
+        out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(out))
         return
 
     print(
@@ -80,6 +88,17 @@ def main() -> None:
         print(
             f"{path.stem:24} {days:5.1f} {r['vehicles']:9,d} {r['seconds']:8.3f} "
             f"{r['per_second']:9,.0f} {r['traced_peak_mb']:9.1f} {r['max_rss_mb']:7.0f}"
+        )
+
+    print("\nregion: a week of Detroit-Windsor-Sarnia (4 crossings, both directions), one run")
+    for plan in (None, "trucks_directed"):
+        cmd = [sys.executable, __file__, "--region-plan", plan or "", "--repeat", "1"]
+        p = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        r = json.loads(p.stdout)
+        print(
+            f"  {plan or 'no plan':16} {r['vehicles']:9,d} vehicles, {r['seconds']:5.2f} s, "
+            f"{r['per_second']:8,.0f} veh/s, traced peak {r['traced_peak_mb']:5.1f} MB, "
+            f"RSS {r['max_rss_mb']:4.0f} MB"
         )
 
     print("\nbenchmark-day stretched: memory against horizon (per-vehicle records off)")

@@ -498,11 +498,17 @@ class Detour(_Model):
         return self.time
 
 
+class PostedWaits(_Model):
+    """How often wait times are posted, when no plan says otherwise."""
+
+    update_every: PositiveDuration
+
+
 class Network(_Model):
     """How crossings of a region connect: detours and the posting of wait times."""
 
     detours: list[Detour] = []
-    information: Information | None = None
+    information: PostedWaits | None = None
 
     def detour(self, a: str, b: str, cls: str) -> float | None:
         for d in self.detours:
@@ -731,7 +737,7 @@ def _field_names() -> set[str]:
     for model in (Scenario, Crossing, Plaza, LaneGroup, Secondary, Approach, ServiceTime,
                   ClassSpec, Demand, Closure, Surge, Staffing, Alert, Outage, OpenBooths,
                   Reallocate, Priority, Staging, PhasedReopening, Patience, Step, Divert,
-                  Information, Detour, Network):  # fmt: skip
+                  Information, Detour, Network, PostedWaits):  # fmt: skip
         names.update(f.alias or n for n, f in model.model_fields.items())
     return names
 

@@ -161,6 +161,8 @@ class StagingArea:
         self.held.append(v)
         self.count += 1
         v[V_WAITING] = self
+        if v[V_PATIENCE] < math.inf:
+            self.plaza.start_patience(v)
 
     def _meter(self):
         env = self.plaza.env
@@ -325,8 +327,6 @@ class Plaza:
             return
         self.n_system += 1
         self.bin_arrivals[c][int(now * self.inv_bin)] += 1
-        if v[V_PATIENCE] < math.inf:
-            Timeout(self.env, v[V_PATIENCE], v).callbacks.append(self._give_up)
         for area in self.staging[c]:
             if area.start <= now < area.end:
                 area.hold(v)
@@ -375,6 +375,18 @@ class Plaza:
         v[V_WAITING] = g
         self.n_queued += 1
         self.queued_m += self.lengths[v[V_CLASS]]
+        if v[V_PATIENCE] < math.inf:
+            self.start_patience(v)
+
+    def start_patience(self, v: list[Any]) -> None:
+        """A driver who starts waiting gives up at arrival here + patience, unless served.
+
+        Only drivers who wait need the timer, and each needs it once (patience is then
+        marked as used: staged drivers keep the timer they got in the staging area).
+        """
+        delay = max(0.0, v[V_HERE] + v[V_PATIENCE] - self.env.now)
+        v[V_PATIENCE] = math.inf
+        Timeout(self.env, delay, v).callbacks.append(self._give_up)
 
     def _give_up(self, event: Timeout) -> None:
         v = event._value
