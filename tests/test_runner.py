@@ -6,7 +6,7 @@ import pytest
 
 from bordersim.model.simulation import simulate
 from bordersim.runner import run_scenario
-from tests.helpers import one_plaza
+from tests.helpers import SCENARIOS, one_plaza
 
 WINDOW = "start: 8h, end: 12h"
 
@@ -142,3 +142,18 @@ def test_replications_differ_from_each_other():
     summaries = json.loads(_study_summaries(jobs=1))[0]
     means = [s["plazas"][0]["transit_min"]["all"]["run"]["mean"] for s in summaries]
     assert len(set(means)) == 3
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_bundled_scenario_runs_every_plan(path):
+    """A short stretch of each bundled scenario, with each of its plans, end to end."""
+    from bordersim.runner import run_study
+    from bordersim.scenario import load_scenario
+
+    s = load_scenario(path)
+    short = s.model_copy(update={"horizon": min(s.horizon, 30 * 3600.0), "warmup": 0.0})
+    study = run_study(short, [None, *short.plans], reps=1, jobs=1)
+    for label in study.labels:
+        acc = study.summaries(label)[0]["totals"]["accounting"]
+        assert acc["arrived"] > 0
+        assert acc["arrived"] == sum(v for k, v in acc.items() if k not in ("arrived", "diverted"))
