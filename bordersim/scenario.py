@@ -774,13 +774,19 @@ def _suggest(word: str, options: Any) -> str:
 
 
 # ---------------------------------------------------------------------------- cross-references
+def _unknown_class(
+    name: str, classes: dict[str, VehicleClass], path: Path_
+) -> Iterator[tuple[Path_, str]]:
+    if name not in classes:
+        yield path, f"unknown vehicle class '{name}'" + _suggest(name, classes)
+
+
 def check_references(s: Scenario) -> Iterator[tuple[Path_, str]]:
     """Problems that span fields: names that must exist, times in order, capacities."""
     classes = s.vehicle_classes()
 
     def unknown_class(name: str, path: Path_) -> Iterator[tuple[Path_, str]]:
-        if name not in classes:
-            yield path, f"unknown vehicle class '{name}'" + _suggest(name, classes)
+        return _unknown_class(name, classes, path)
 
     for name, spec in s.classes.items():
         if name not in DEFAULT_CLASSES:
@@ -876,11 +882,7 @@ def _check_network(s: Scenario, classes: dict[str, VehicleClass]) -> Iterator[tu
         seen.add(pair)
         if isinstance(d.time, dict):
             for cls in d.time:
-                if cls not in classes:
-                    yield (
-                        (*path, "time", cls),
-                        f"unknown vehicle class '{cls}'" + _suggest(cls, classes),
-                    )
+                yield from _unknown_class(cls, classes, (*path, "time", cls))
 
 
 def _check_divert(
@@ -895,15 +897,10 @@ def _check_divert(
     if any(t == a.from_ for t in a.to):
         yield (*path, "to"), "a vehicle cannot divert to the plaza it is leaving"
     for j, cls in enumerate(a.classes or []):
-        if cls not in classes:
-            yield (*path, "classes", j), f"unknown vehicle class '{cls}'" + _suggest(cls, classes)
+        yield from _unknown_class(cls, classes, (*path, "classes", j))
     if isinstance(a.compliance, dict):
         for cls in a.compliance:
-            if cls not in classes:
-                yield (
-                    (*path, "compliance", cls),
-                    f"unknown vehicle class '{cls}'" + _suggest(cls, classes),
-                )
+            yield from _unknown_class(cls, classes, (*path, "compliance", cls))
     if a.from_ not in plazas:
         return
     origin = a.from_.split(".")[0]
@@ -951,11 +948,7 @@ def _check_plans(s: Scenario, classes: dict[str, VehicleClass]) -> Iterator[tupl
                 names = a.serves
             field = "serves" if isinstance(a, Reallocate) else "classes"
             for j, cls in enumerate(names):
-                if cls not in classes:
-                    yield (
-                        (*path, field, j),
-                        f"unknown vehicle class '{cls}'" + _suggest(cls, classes),
-                    )
+                yield from _unknown_class(cls, classes, (*path, field, j))
             if a.where is not None:
                 yield from _check_where(s, a.where, (*path, "where"))
                 depth = len(a.where.split("."))
