@@ -45,14 +45,16 @@ def transit_by_arrival(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean transit (s) of vehicles by arrival bin, and whether a bin is censored.
 
-    A bin is censored when some of its vehicles were not released by the end of the
-    run: its mean would understate their transit, so it is not reported (NaN).
+    The mean is over the vehicles released. A bin is censored when some of its vehicles
+    were still inside at the end of the run (not released, not gone): its mean would
+    understate their transit, so it is not reported (NaN). Drivers who gave up are
+    accounted for: they do not censor a bin.
     """
     rows = slice(None) if classes is None else classes
     total = p.transit_sum[rows].sum(axis=0)
     n = p.transit_n[rows].sum(axis=0)
     arrived = p.arrivals[rows].sum(axis=0)
-    censored = n < arrived
+    censored = n + p.gave_up[rows].sum(axis=0) < arrived
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where((n > 0) & ~censored, total / np.maximum(n, 1), np.nan)
     return mean, censored

@@ -277,6 +277,7 @@ class Plaza:
         self.bin_arrivals = [array("q", bytes(8 * size)) for _ in range(n)]
         self.bin_transit_sum = [array("d", bytes(8 * size)) for _ in range(n)]
         self.bin_transit_n = [array("q", bytes(8 * size)) for _ in range(n)]
+        self.bin_gave_up = [array("q", bytes(8 * size)) for _ in range(n)]  # by arrival bin
         self.bin_released = array("q", bytes(8 * size))
         self.bin_diverted = array("q", bytes(8 * size))
         self.series: dict[str, array[float]] = {
@@ -405,6 +406,7 @@ class Plaza:
         v[V_GONE] = True
         v[V_WAITING] = None
         self.gave_up[c] += 1
+        self.bin_gave_up[c][int(v[V_HERE] * self.inv_bin)] += 1
         self.n_system -= 1
         self.vehicle_seconds[c] += now - v[V_ARRIVAL]
         if self.records is not None:

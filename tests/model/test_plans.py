@@ -138,3 +138,16 @@ def test_patience_makes_drivers_leave_and_keeps_the_books():
              if v.cls == "car" and v.primary_start_s is not None]  # fmt: skip
     assert max(waits) <= 1800 + 1e-6  # nobody still waiting after 30 minutes got served
     assert _mean_transit(b, "car") < _mean_transit(a, "car")
+
+
+def test_drivers_who_give_up_do_not_censor_their_arrival_bins():
+    from bordersim.metrics import transit_by_arrival
+
+    action = "{type: patience, classes: [car], time: {dist: fixed, mean: 30min}}"
+    _, _, b = _pair(action)
+    p = b.plazas[0]
+    _, censored = transit_by_arrival(p, [p.class_names.index("car")])
+    # Every car that arrived during the closure was released or gave up long before the
+    # end; only the last minutes of the run can hold cars still inside.
+    assert p.gave_up[0][8 * 12 : 11 * 12].sum() > 0
+    assert not censored[: 23 * 12].any()
