@@ -88,6 +88,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
                   _h(rec["time_to_clear_h"], "not within horizon"),
                   _h(rec["time_to_recover_h"], "not within horizon"), q, excess)  # fmt: skip
     console.print(r)
+    if len(summary.get("crossings", {})) > 1:
+        _print_crossings(summary, console)
     acc = {k: _mean(v) for k, v in summary["totals"]["accounting"].items()}
     per = " (mean per replication)" if reps > 1 else ""
     console.print(
@@ -97,6 +99,26 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         f"{acc['on_detour']:,.0f} on a detour + {acc['gave_up']:,.0f} gave up"
         + (f"  ({acc['diverted']:,.0f} diverted to another crossing)" if acc["diverted"] else "")
     )
+
+
+def _print_crossings(summary: dict[str, Any], console: Console) -> None:
+    """Per crossing and for the region: released, diverted, excess delay and its cost."""
+    t = Table(title="by crossing", title_justify="left")
+    for col in ("crossing", "released", "diverted away", "diverted in", "excess delay (veh-h)",
+                "cost of delay"):  # fmt: skip
+        t.add_column(col, justify="left" if col == "crossing" else "right")
+    for name, c in summary["crossings"].items():
+        t.add_row(name, _v(c["released"], ",.0f"), _v(c["diverted_away"], ",.0f"),
+                  _v(c["diverted_in"], ",.0f"), _v(c["excess_delay_vehicle_hours"], ",.0f"),
+                  _v(c["excess_delay_cost"], ",.0f"))  # fmt: skip
+    totals = summary["totals"]
+    acc = totals["accounting"]
+    t.add_section()
+    t.add_row("region", _v(acc["released"], ",.0f"), _v(acc["diverted"], ",.0f"),
+              f"{_v(acc['on_detour'], ',.0f')} on the road",
+              _v(totals["excess_delay_vehicle_hours"], ",.0f"),
+              _v(totals["excess_delay_cost"], ",.0f"), style="bold")  # fmt: skip
+    console.print(t)
 
 
 def print_comparison(result: dict[str, Any], console: Console) -> None:

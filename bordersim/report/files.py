@@ -22,7 +22,8 @@ from ..model.simulation import BIN_SECONDS, VEHICLE_COLUMNS
 from ..runner import Study
 from . import figures
 
-FIGURES = ("plazas", "totals")  # what varies by replication; the rest describes the run
+# What varies by replication; the rest describes the run.
+FIGURES = ("plazas", "crossings", "totals")
 
 
 def run_summary(study: Study, label: str) -> dict[str, Any]:
