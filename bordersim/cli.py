@@ -16,18 +16,45 @@ from .scenario import Scenario, ScenarioError, load_scenario
 from .units import format_duration
 
 BAD_INPUT = 2
+INTERNAL_ERROR = 1
+BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
 
 
-def _load(file: str, seed: int | None = None) -> Scenario:
+class _Commands(click.Group):
+    """Unexpected exceptions are bugs: one line, details in a file, exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+        except Exception as e:  # noqa: BLE001 - the last line of defence
+            import tempfile
+            import traceback
+
+            with tempfile.NamedTemporaryFile("w", prefix="bordersim-error-", suffix=".txt",
+                                             delete=False) as f:  # fmt: skip
+                traceback.print_exc(file=f)
+            click.echo(f"internal error: {type(e).__name__}: {e} (a bug: please report it with "
+                       f"the scenario file; details in {f.name})", err=True)  # fmt: skip
+            sys.exit(INTERNAL_ERROR)
+
+
+def _load(file: str, seed: int | None = None, as_json: bool = False) -> Scenario:
     try:
         scenario = load_scenario(file)
     except ScenarioError as e:
+        if as_json:
+            _json({"ok": False, "error": str(e), "file": e.file, "line": e.line,
+                   "field": e.field, "message": e.message})  # fmt: skip
         click.echo(f"error: {e}", err=True)
         sys.exit(BAD_INPUT)
     return scenario if seed is None else scenario.model_copy(update={"seed": seed})
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bordersim")
 def main() -> None:
     """Simulate land ports of entry on the Canada-US border under emergencies.
@@ -57,6 +84,8 @@ def _execution_options(f):
                      help="Start a local Dask cluster of N workers (to try Dask out)."),
         click.option("--quiet", "-q", is_flag=True,
                      help="No progress bar and no summary table."),
+        click.option("--json", "as_json", is_flag=True,
+                     help="Print the result as JSON on stdout (for scripts); implies --quiet."),
     ]  # fmt: skip
     for option in reversed(options):
         f = option(f)
@@ -123,7 +152,7 @@ def _destination(out: Path | None, default: Path) -> Path:
 @_execution_options
 def run(file: str, out: Path | None, plan: str | None, vehicles: bool, seed: int | None,
         reps: int | None, jobs: int | None, scheduler: str | None, dask_local: int | None,
-        quiet: bool) -> None:  # fmt: skip
+        quiet: bool, as_json: bool) -> None:  # fmt: skip
     """Run the scenario in FILE and its baseline; write results and figures.
 
     The baseline is the same scenario without events, with the same random numbers.
@@ -136,15 +165,20 @@ def run(file: str, out: Path | None, plan: str | None, vehicles: bool, seed: int
     from .report.console import print_summary
     from .report.files import run_summary, write_results
 
-    scenario = _load(file, seed)
+    scenario = _load(file, seed, as_json)
+    quiet = quiet or as_json
     if plan is not None and plan not in scenario.plans:
-        _bad_plan(file, plan, scenario)
+        _bad_plan(file, plan, scenario, as_json)
     dest = _destination(out, Path("results") / scenario.name)
     study = _study(scenario, [plan], reps or scenario.replications, jobs, scheduler, dask_local,
                    vehicles, quiet)  # fmt: skip
-    write_results(dest, study, vehicles=vehicles)
+    write_results(dest, study, vehicles=vehicles, source=_source(file))
+    summary = run_summary(study, study.labels[0])
+    if as_json:
+        _json({"ok": True, "results": str(dest), "summary": summary})
+        return
     if not quiet:
-        print_summary(run_summary(study, study.labels[0]), _terminal())
+        print_summary(summary, _terminal())
     click.echo(f"results written to {dest}/ ({len(study.replications)} replication(s) in "
                f"{study.seconds:.2f} s, {study.executor})")  # fmt: skip
 
@@ -161,7 +195,7 @@ def run(file: str, out: Path | None, plan: str | None, vehicles: bool, seed: int
 @_execution_options
 def compare(file: str, plans: str | None, out: Path | None, seed: int | None, reps: int | None,
             jobs: int | None, scheduler: str | None, dask_local: int | None,
-            quiet: bool) -> None:  # fmt: skip
+            quiet: bool, as_json: bool) -> None:  # fmt: skip
     """Compare the response plans of the scenario in FILE, side by side.
 
     Every plan runs on the same replications with common random numbers (the same
@@ -175,19 +209,22 @@ def compare(file: str, plans: str | None, out: Path | None, seed: int | None, re
     from .report.console import print_comparison
     from .report.files import write_comparison
 
-    scenario = _load(file, seed)
+    scenario = _load(file, seed, as_json)
+    quiet = quiet or as_json
     names = [p.strip() for p in plans.split(",")] if plans else list(scenario.plans)
     if not names:
-        click.echo(f"error: {file}: the scenario has no 'plans' to compare", err=True)
-        sys.exit(BAD_INPUT)
+        _fail(f"{file}: the scenario has no 'plans' to compare", as_json)
     for name in names:
         if name not in scenario.plans:
-            _bad_plan(file, name, scenario)
+            _bad_plan(file, name, scenario, as_json)
     dest = _destination(out, Path("results") / scenario.name / "compare")
     study = _study(scenario, names, reps or scenario.replications, jobs, scheduler, dask_local,
                    False, quiet)  # fmt: skip
     result = compare_plans(study)
-    write_comparison(dest, study, result)
+    write_comparison(dest, study, result, source=_source(file))
+    if as_json:
+        _json({"ok": True, "results": str(dest), "comparison": result})
+        return
     if not quiet:
         print_comparison(result, _terminal())
     click.echo(f"comparison written to {dest}/ ({len(names)} plans x "
@@ -195,7 +232,43 @@ def compare(file: str, plans: str | None, out: Path | None, seed: int | None, re
                f"{study.executor})")  # fmt: skip
 
 
-def _bad_plan(file: str, plan: str, scenario: Scenario) -> None:
+def _json(data) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+def _source(file: str) -> str:
+    return Path(file).read_text(encoding="utf-8")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def report(folder: Path) -> None:
+    """Rebuild report.html in a results FOLDER from its saved results, without re-running.
+
+    FOLDER is what run or compare wrote, e.g. results/ambassador-closure or
+    results/ambassador-exercise/compare.
+    """
+    from .report.html import is_results_folder, write_report
+
+    if not folder.is_dir() or not is_results_folder(folder):
+        click.echo(f"error: {folder}: not a results folder (no summary.json or table.json)",
+                   err=True)  # fmt: skip
+        sys.exit(BAD_INPUT)
+    path = write_report(folder)
+    click.echo(f"report written to {path}")
+
+
+def _fail(message: str, as_json: bool = False) -> None:
+    """Bad input that is not in the file (an option): one line, exit code 2."""
+    if as_json:
+        _json({"ok": False, "error": message})
+    click.echo(f"error: {message}", err=True)
+    sys.exit(BAD_INPUT)
+
+
+def _bad_plan(file: str, plan: str, scenario: Scenario, as_json: bool = False) -> None:
     import difflib
 
     close = difflib.get_close_matches(plan, list(scenario.plans), n=1)
@@ -205,22 +278,28 @@ def _bad_plan(file: str, plan: str, scenario: Scenario) -> None:
         hint = f" (plans: {', '.join(scenario.plans)})"
     else:
         hint = " (the file has no plans)"
-    click.echo(f"error: {file}: no plan '{plan}'{hint}", err=True)
-    sys.exit(BAD_INPUT)
+    _fail(f"{file}: no plan '{plan}'{hint}", as_json)
 
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
-def validate(file: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+def validate(file: str, as_json: bool) -> None:
     """Check the scenario in FILE without running it.
 
     Prints what the file sets up, or one line naming the file, line and field of the
     first problem (exit code 2).
     """
-    s = _load(file)
+    s = _load(file, as_json=as_json)
     plazas = list(s.plazas())
     booths = sum(g.booths for _, _, p in plazas for g in p.lane_groups.values())
     daily = sum(sum(d.daily.values()) for d in s.demand.values())
+    if as_json:
+        _json({"ok": True, "file": file, "scenario": s.name, "crossings": len(s.crossings),
+               "plazas": len(plazas), "booths": booths, "vehicles_per_day": daily,
+               "events": len(s.events), "plans": list(s.plans),
+               "horizon_h": s.horizon / 3600})  # fmt: skip
+        return
     click.echo(
         f"ok: {file}: scenario '{s.name}', {len(s.crossings)} crossing(s), {len(plazas)} "
         f"plaza(s), {booths} primary booths, {daily:,.0f} vehicles/day, {len(s.events)} "
@@ -230,3 +309,69 @@ def validate(file: str) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.command()
+@click.argument("name")
+def init(name: str) -> None:
+    """Write NAME.yaml: a commented starter scenario to edit (never overwrites a file)."""
+    from importlib.resources import files
+
+    path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+    if path.exists():
+        _fail(f"{path}: already exists; choose another name")
+    stem = path.stem
+    if not stem[:1].isalnum() or not all(c.isalnum() or c in "_.-" for c in stem):
+        _fail(f"{name}: use letters, digits, '-', '_' or '.' for a scenario name")
+    text = files("bordersim").joinpath("data/starter.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("NAME", stem), encoding="utf-8")
+    click.echo(f"wrote {path}: check it with `bordersim validate {path}`, then "
+               f"`bordersim run {path}` or `bordersim compare {path}`")  # fmt: skip
+
+
+@main.command(name="list")
+def list_scenarios() -> None:
+    """List the bundled scenarios with their descriptions and commands."""
+    from rich.table import Table
+
+    folders = [p for p in (Path("scenarios"), BUNDLED) if p.is_dir()]
+    seen: set[Path] = set()
+    t = Table(title="bundled scenarios", title_justify="left")
+    for col in ("scenario", "what it is", "command"):
+        t.add_column(col)
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")):
+            if path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            try:
+                s = load_scenario(path)
+            except ScenarioError as e:
+                t.add_row(path.stem, f"(does not load: {e.message})", "")
+                continue
+            verb = "compare" if s.plans else "run"
+            t.add_row(s.name, s.description, f"bordersim {verb} {path}")
+    if not seen:
+        _fail("no bundled scenarios found (run from a checkout of bordersim)")
+    _terminal().print(t)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files, for editors to validate and complete them.
+
+    Save it (bordersim schema > bordersim.schema.json) and point your editor's YAML
+    support at it; the README shows how for VS Code.
+    """
+    from .scenario import Scenario
+
+    _json(Scenario.model_json_schema(by_alias=True))
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+def explain(file: str) -> None:
+    """Say in plain words what the scenario in FILE sets up and what happens in it."""
+    from .explain import explain as in_words
+
+    click.echo("\n".join(in_words(_load(file))))

@@ -27,12 +27,13 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from . import profiles
-from .units import parse_duration, parse_length
+from .units import DURATION_HELP, LENGTH_HELP, parse_duration, parse_length
 
 DIRECTIONS = ("into_us", "into_canada")
 MAX_FILE_BYTES = 5 * 1024 * 1024  # hand-written scenarios are a few kB
@@ -60,9 +61,15 @@ class UnknownKey(ValueError):
 
 
 # ---------------------------------------------------------------------------- field types
-Duration = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
-PositiveDuration = Annotated[float, BeforeValidator(parse_duration), Field(gt=0)]
-Length = Annotated[float, BeforeValidator(parse_length), Field(gt=0)]
+# In the JSON Schema (for editors), durations and lengths are text such as 90s or 2.5km.
+_DURATION_SCHEMA = WithJsonSchema(
+    {"anyOf": [{"type": "string", "pattern": r"^\s*(\d+\s*d(ays?)?\s+)?[0-9a-z.: ]+$"},
+               {"const": 0}], "description": DURATION_HELP}
+)  # fmt: skip
+_LENGTH_SCHEMA = WithJsonSchema({"type": "string", "description": LENGTH_HELP})
+Duration = Annotated[float, BeforeValidator(parse_duration), Field(ge=0), _DURATION_SCHEMA]
+PositiveDuration = Annotated[float, BeforeValidator(parse_duration), Field(gt=0), _DURATION_SCHEMA]
+Length = Annotated[float, BeforeValidator(parse_length), Field(gt=0), _LENGTH_SCHEMA]
 Share = Annotated[float, Field(ge=0, le=1)]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
 

@@ -2,53 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from ..units import format_duration
-
-
-def _v(x: Any, spec: str = ",.1f") -> str:
-    """A figure: a number, or a mean with the half-width of its 95% CI."""
-    if isinstance(x, dict):
-        if x.get("mean") is None:
-            return "-"
-        text = format(x["mean"], spec)
-        if x.get("ci95"):
-            text += f" ±{format((x['ci95'][1] - x['ci95'][0]) / 2, spec)}"
-        if x.get("missing"):
-            text += f" ({x['missing']} n/a)"
-        return text
-    return "-" if x is None else format(x, spec)
-
-
-def _h(hours: Any, missing: str) -> str:
-    if isinstance(hours, dict):
-        if hours.get("mean") is None:
-            return missing
-        text = format_duration(hours["mean"] * 3600.0)
-        if hours.get("ci95"):
-            text += f" ±{format_duration((hours['ci95'][1] - hours['ci95'][0]) / 2 * 3600.0)}"
-        if hours.get("missing"):
-            text += f" ({hours['missing']} not within horizon)"
-        return text
-    return missing if hours is None else format_duration(hours * 3600.0)
-
-
-def _mean(x: Any) -> Any:
-    return x.get("mean") if isinstance(x, dict) else x
-
-
-def _when(summary: dict[str, Any], hours: Any) -> str:
-    """Calendar time when the scenario has a start, else time from the start."""
-    hours = _mean(hours)
-    if summary.get("start"):
-        t = datetime.fromisoformat(summary["start"]) + timedelta(hours=hours)
-        return t.strftime("%a %d %b %H:%M")
-    return _h(hours, "")
+from .formatting import figure as _v
+from .formatting import hours as _h
+from .formatting import mean as _mean
+from .formatting import when as _when
 
 
 def print_summary(summary: dict[str, Any], console: Console) -> None:

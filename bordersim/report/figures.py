@@ -187,3 +187,44 @@ def key_figures(rows: list[dict], plans: list[str], figures: list[str], path: Pa
     _layout(fig)
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def timeline(scenario: Scenario, plans: list[str | None], path: Path) -> None:
+    """The disruption's events and each plan's timed actions, as bars over the run."""
+    rows: list[tuple[str, float, float, str]] = []
+    for e in scenario.events:
+        rows.append((f"{e.type}: {e.where}", e.start, min(e.end, scenario.horizon),
+                     EVENT_COLOURS[e.type]))  # fmt: skip
+    for i, plan in enumerate(p for p in plans if p):
+        for a in scenario.plans.get(plan, []):
+            start = getattr(a, "start", None)
+            if start is None:
+                continue  # patience and information hold for the whole run
+            end = scenario.horizon if a.end is None else min(a.end, scenario.horizon)
+            rows.append((f"{plan}: {a.type} {a.where}", start, end,
+                         PLAN_COLOURS[i % len(PLAN_COLOURS)]))  # fmt: skip
+    height = max(2.6, 1.2 + 0.32 * len(rows))
+    fig, ax = plt.subplots(figsize=(13, height))
+    if scenario.warmup > 0:
+        x0, x1 = _x(scenario, [0.0, scenario.warmup])
+        ax.axvspan(x0, x1, color="0.9", zorder=0)
+    for y, (label, start, end, colour) in enumerate(reversed(rows)):
+        x0, x1 = _x(scenario, [start, end])
+        ax.plot([x0, x1], [y, y], lw=9, color=colour, solid_capstyle="butt")
+        ax.text(x1, y, f"  {label}", va="center", fontsize=8)
+    x0, x1 = _x(scenario, [0.0, scenario.horizon])
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(-1, max(len(rows), 1))
+    ax.set_yticks([])
+    ax.grid(alpha=0.3, axis="x")
+    if scenario.start_datetime is not None:
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%H:%M"))
+    else:
+        ax.set_xlabel("hours from start")
+    if not rows:
+        ax.text(0.5, 0.5, "no disruption (a baseline run)", ha="center", transform=ax.transAxes)
+    fig.suptitle(f"{scenario.name}: timeline of the disruption and the plans' actions",
+                 fontsize=11)  # fmt: skip
+    _layout(fig)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -21,6 +21,7 @@ from ..metrics import timeseries
 from ..model.simulation import BIN_SECONDS, VEHICLE_COLUMNS
 from ..runner import Study
 from . import figures
+from .html import write_report
 
 # What varies by replication; the rest describes the run.
 FIGURES = ("plazas", "crossings", "totals")
@@ -37,12 +38,19 @@ def run_summary(study: Study, label: str) -> dict[str, Any]:
     return {"plan": label, "replications": len(summaries), **meta, **figures_}
 
 
-def write_results(dest: Path, study: Study, vehicles: bool = False) -> Path:
-    """Write summary.json, timeseries.csv, figures (and vehicles.csv) into ``dest``."""
+def write_results(
+    dest: Path, study: Study, vehicles: bool = False, source: str | None = None
+) -> Path:
+    """Write summary.json, timeseries.csv, figures, report.html (and vehicles.csv).
+
+    ``source`` is the scenario file's text, kept as scenario.yaml so that the results
+    say what produced them and the report can be rebuilt.
+    """
     label = study.labels[0]
     scenario = study.scenario
 
     def fill(tmp: Path) -> None:
+        _common(tmp, study, source)
         _write_json(tmp / "summary.json", run_summary(study, label))
         if len(study.replications) > 1:
             (tmp / "replications").mkdir()
@@ -60,6 +68,7 @@ def write_results(dest: Path, study: Study, vehicles: bool = False) -> Path:
         classes = list(scenario.vehicle_classes())
         figures.transit_distributions(scenario, study.transit(label), classes,
                                       tmp / "transit.png")  # fmt: skip
+        write_report(tmp)
 
     return write_atomically(dest, fill)
 
@@ -81,10 +90,13 @@ def key_figure_names(result: dict[str, Any]) -> list[str]:
     return [n for n in names if n in have]
 
 
-def write_comparison(dest: Path, study: Study, result: dict[str, Any]) -> Path:
-    """Write table.csv, table.json, recovery.png and key_figures.png into ``dest``."""
+def write_comparison(
+    dest: Path, study: Study, result: dict[str, Any], source: str | None = None
+) -> Path:
+    """Write table.csv/json, recovery.png, key_figures.png and report.html into ``dest``."""
 
     def fill(tmp: Path) -> None:
+        _common(tmp, study, source)
         _write_json(tmp / "table.json", result)
         rows = [[r[c] for c in COMPARE_COLUMNS] for r in result["rows"]]
         _write_csv(tmp / "table.csv", COMPARE_COLUMNS, rows)
@@ -93,8 +105,16 @@ def write_comparison(dest: Path, study: Study, result: dict[str, Any]) -> Path:
                          tmp / "recovery.png")  # fmt: skip
         figures.key_figures(result["rows"], result["plans"], key_figure_names(result),
                             tmp / "key_figures.png")  # fmt: skip
+        write_report(tmp)
 
     return write_atomically(dest, fill)
+
+
+def _common(tmp: Path, study: Study, source: str | None) -> None:
+    """What every results folder holds: the scenario as run and its timeline."""
+    if source is not None:
+        (tmp / "scenario.yaml").write_text(source, encoding="utf-8")
+    figures.timeline(study.scenario, study.plans, tmp / "timeline.png")
 
 
 def write_atomically(dest: Path, fill: Callable[[Path], None]) -> Path:
