@@ -245,6 +245,8 @@ class Approach(_Model):
 
 
 class Plaza(_Model):
+    """The inspection plaza of one direction: lane groups, service times, secondary."""
+
     lane_groups: Annotated[dict[Name, LaneGroup], Field(min_length=1)]
     service: dict[str, ServiceTime] = {}
     secondary: Secondary | None = None
@@ -252,6 +254,8 @@ class Plaza(_Model):
 
 
 class Crossing(_Model):
+    """A bridge, tunnel or road crossing, with a plaza in each direction it has."""
+
     name: str | None = None
     into_us: Plaza | None = None
     into_canada: Plaza | None = None
@@ -288,6 +292,8 @@ class Demand(_Model):
 
 # ---------------------------------------------------------------------------- events
 class _Event(_Model):
+    """An event of the disruption, in force from ``start`` to ``end``."""
+
     where: str
     start: Duration
     end: Duration

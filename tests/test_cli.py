@@ -276,3 +276,61 @@ def test_bad_plans_get_the_same_clear_errors(case, old, new, words, tmp_path, mo
         assert len(lines) == 1 and lines[0].startswith(f"error: {f}:{line}: plans."), lines
         assert words in lines[0], lines[0]
     assert not (tmp_path / "results").exists()
+
+
+# --------------------------------------------------------------------------- newcomers
+def test_init_writes_a_starter_that_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = invoke("init", "my-port")
+    assert r.exit_code == 0 and (tmp_path / "my-port.yaml").exists()
+    assert invoke("validate", "my-port.yaml").exit_code == 0
+    text = (tmp_path / "my-port.yaml").read_text()
+    assert "name: my-port" in text and text.count("#") >= 15  # commented for a newcomer
+    r = invoke("compare", "my-port.yaml", "--reps", "2", "-q")
+    assert r.exit_code == 0, r.output
+    again = invoke("init", "my-port")
+    assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+def test_list_shows_every_bundled_scenario():
+    r = invoke("list")
+    assert r.exit_code == 0
+    for path in SCENARIOS.glob("*.yaml"):
+        assert path.stem in r.output
+
+
+def test_explain_says_what_the_file_sets_up():
+    r = invoke("explain", str(SCENARIOS / "maine-new-brunswick.yaml"))
+    assert r.exit_code == 0
+    for words in ("Ferry Point", "into Canada (CBSA)", "closure of international_avenue",
+                  "Plan 'trucks_to_houlton'", "mandatory", "waits posted every 15min"):  # fmt: skip
+        assert words in r.output, words
+
+
+def test_json_output_for_scripts(valid_file, tmp_results):
+    r = invoke("validate", str(valid_file), "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["ok"] is True
+    r = invoke("run", str(valid_file), "--json", "--out", str(tmp_results / "j"))
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert data["ok"] and data["summary"]["totals"]["accounting"]["arrived"] > 0
+    bad = valid_file.parent / "bad.yaml"
+    bad.write_text(VALID.replace("booths: 4,", "boths: 4,"))
+    r = invoke("validate", str(bad), "--json")
+    err = json.loads(r.stdout)
+    assert r.exit_code == 2 and err["ok"] is False and err["line"] == 8
+    assert err["field"].endswith("boths")
+
+
+def test_an_internal_error_exits_1_with_one_line(valid_file, tmp_results, monkeypatch):
+    from bordersim import runner
+
+    def broken(*_a, **_k):
+        raise ZeroDivisionError("simulated bug")
+
+    monkeypatch.setattr(runner, "run_study", broken)
+    r = invoke("run", str(valid_file), "--out", str(tmp_results / "x"))
+    assert r.exit_code == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("internal error: ZeroDivisionError")
+    assert not (tmp_results / "x").exists()
