@@ -37,15 +37,22 @@ from .units import DURATION_HELP, LENGTH_HELP, parse_duration, parse_length
 
 DIRECTIONS = ("into_us", "into_canada")
 MAX_FILE_BYTES = 5 * 1024 * 1024  # hand-written scenarios are a few kB
+MAX_VALUES = 200_000  # values a file may expand to (YAML aliases can multiply them)
 
 
 class ScenarioError(Exception):
     """A scenario file that cannot be used; ``str()`` is the one-line message."""
 
     def __init__(self, file: str, message: str, line: int | None = None, field: str = ""):
+        file, message, field = _printable(file), _printable(message), _printable(field)
         self.file, self.line, self.field, self.message = file, line, field, message
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+
+
+def _printable(text: str) -> str:
+    """Escape control characters, so that a message stays one line on any terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 class UnknownKey(ValueError):
@@ -77,7 +84,7 @@ Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
 class _Model(BaseModel):
     """Strict base: unknown keys are errors, with the closest valid key suggested."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -101,7 +108,7 @@ class ServiceTime(_Model):
 
     dist: Literal["exponential", "lognormal", "fixed", "empirical"] | None = None
     mean: PositiveDuration | None = None
-    cv: Annotated[float, Field(gt=0)] | None = None
+    cv: Annotated[float, Field(gt=0, le=10)] | None = None  # above 10 means nothing here
     values: Annotated[list[Duration], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
@@ -208,7 +215,7 @@ class LaneGroup(_Model):
     day (24) or of the week (168, Monday 00:00 first). All booths are open if unset.
     """
 
-    booths: Annotated[int, Field(ge=1)]
+    booths: Annotated[int, Field(ge=1, le=1000)]
     serves: Annotated[list[str], Field(min_length=1)]
     open: Annotated[int, Field(ge=0)] | list[Annotated[int, Field(ge=0)]] | None = None
 
@@ -231,8 +238,8 @@ class LaneGroup(_Model):
 class Secondary(_Model):
     """Secondary inspection: officers inspect, bays hold referred vehicles."""
 
-    officers: Annotated[int, Field(ge=1)]
-    bays: Annotated[int, Field(ge=1)]
+    officers: Annotated[int, Field(ge=1, le=10_000)]
+    bays: Annotated[int, Field(ge=1, le=10_000)]
     referral: dict[str, Share] = {}
     service: ServiceTime = DEFAULT_SECONDARY_SERVICE
 
@@ -247,7 +254,7 @@ class Approach(_Model):
 class Plaza(_Model):
     """The inspection plaza of one direction: lane groups, service times, secondary."""
 
-    lane_groups: Annotated[dict[Name, LaneGroup], Field(min_length=1)]
+    lane_groups: Annotated[dict[Name, LaneGroup], Field(min_length=1, max_length=1000)]
     service: dict[str, ServiceTime] = {}
     secondary: Secondary | None = None
     approach: Approach = Approach()
@@ -281,7 +288,8 @@ Profile = str | Weights
 class Demand(_Model):
     """Daily volume per class, shaped by an hourly profile (name or 24/168 weights)."""
 
-    daily: dict[str, Annotated[float, Field(ge=0)]]
+    # At most a million a day per class: 70 times the busiest crossing in calibration.md.
+    daily: dict[str, Annotated[float, Field(ge=0, le=1_000_000)]]
     profile: Profile | dict[str, Profile] = "weekday"
 
     def profile_for(self, cls: str) -> Profile:
@@ -311,7 +319,7 @@ class Surge(_Event):
     """Demand multiplied by ``factor`` (below 1 for a drop in traffic)."""
 
     type: Literal["surge"]
-    factor: Annotated[float, Field(gt=0)]
+    factor: Annotated[float, Field(gt=0, le=100)]
 
 
 class Staffing(_Event):
@@ -334,15 +342,15 @@ class Alert(_Event):
     """Heightened alert: primary service times and referral rates multiplied."""
 
     type: Literal["alert"]
-    service_factor: Annotated[float, Field(gt=0)] = 1.0
-    referral_factor: Annotated[float, Field(ge=0)] = 1.0
+    service_factor: Annotated[float, Field(gt=0, le=100)] = 1.0
+    referral_factor: Annotated[float, Field(ge=0, le=100)] = 1.0
 
 
 class Outage(_Event):
     """Systems down: primary service times multiplied."""
 
     type: Literal["outage"]
-    service_factor: Annotated[float, Field(gt=0)]
+    service_factor: Annotated[float, Field(gt=0, le=100)]
 
 
 Event = Annotated[Closure | Surge | Staffing | Alert | Outage, Field(discriminator="type")]
@@ -392,8 +400,8 @@ class Staging(_Action):
 
     type: Literal["staging"]
     classes: Annotated[list[str], Field(min_length=1)]
-    per_hour: Annotated[float, Field(gt=0)] | None = None
-    batch: Annotated[int, Field(ge=1)] | None = None
+    per_hour: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    batch: Annotated[int, Field(ge=1, le=100_000)] | None = None
     every: PositiveDuration | None = None
 
     @model_validator(mode="after")
@@ -460,7 +468,8 @@ class Divert(_Model):
     end: Duration | None = None
     note: str = ""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)  # fmt: skip
 
     @property
     def where(self) -> str:
@@ -555,10 +564,10 @@ class Scenario(_Model):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
     description: str = ""
     start: Annotated[datetime | date | None, BeforeValidator(_calendar)] = None
-    horizon: PositiveDuration
+    horizon: Annotated[PositiveDuration, Field(le=400 * 86400.0)]  # up to 400 days
     warmup: Duration = 0.0
-    seed: Annotated[int, Field(ge=0)] = 0
-    replications: Annotated[int, Field(ge=1)] = 1
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
+    replications: Annotated[int, Field(ge=1, le=100_000)] = 1
     classes: dict[Name, ClassSpec] = {}
     crossings: Annotated[dict[Name, Crossing], Field(min_length=1)]
     demand: dict[str, Demand] = {}
@@ -624,8 +633,11 @@ Path_ = tuple[str | int, ...]
 
 
 def _line_map(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str) -> None:
-    """Record the line of every key and item; reject duplicate keys."""
+    """Record the line of every key and item; reject duplicate keys and alias bombs."""
     lines.setdefault(path, node.start_mark.line + 1)
+    if len(lines) > MAX_VALUES:
+        raise ScenarioError(file, f"the file expands to more than {MAX_VALUES:,} values "
+                                  "(YAML anchors and aliases repeated?)")  # fmt: skip
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
