@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 bad input (scenario file or options), 1 internal error.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .units import format_duration
 
 BAD_INPUT = 2
 INTERNAL_ERROR = 1
+INTERRUPTED = 130  # as a shell reports Ctrl-C
 BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
 
 
@@ -29,7 +31,8 @@ class _Commands(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            raise click.Abort() from None
+            click.echo("interrupted: stopped cleanly, no results written", err=True)
+            sys.exit(INTERRUPTED)
         except Exception as e:  # noqa: BLE001 - the last line of defence
             import tempfile
             import traceback
@@ -67,6 +70,12 @@ def main() -> None:
 
     Exit codes: 0 ok, 2 bad input, 1 internal error.
     """
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum, frame) -> None:
+    """SIGTERM stops a run the way Ctrl-C does: cleanly, with nothing half-written."""
+    raise KeyboardInterrupt
 
 
 def _execution_options(f):
@@ -86,14 +95,19 @@ def _execution_options(f):
                      help="No progress bar and no summary table."),
         click.option("--json", "as_json", is_flag=True,
                      help="Print the result as JSON on stdout (for scripts); implies --quiet."),
+        click.option("--resume", is_flag=True,
+                     help="Continue an interrupted study from the replications it saved."),
     ]  # fmt: skip
     for option in reversed(options):
         f = option(f)
     return f
 
 
-def _study(scenario: Scenario, plans, reps, jobs, scheduler, dask_local, vehicles, quiet):
-    from .runner import run_study
+def _study(scenario: Scenario, plans, reps, jobs, scheduler, dask_local, vehicles, quiet,
+           dest: Path, resume: bool):  # fmt: skip
+    from .runner import Checkpoints, run_study
+
+    saved = Checkpoints(dest.parent / f".{dest.name}.partial", scenario, plans, vehicles=vehicles)
 
     console = Console(stderr=True)
     columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
@@ -105,9 +119,17 @@ def _study(scenario: Scenario, plans, reps, jobs, scheduler, dask_local, vehicle
             bar.update(task, completed=share, detail=detail)
 
         try:
-            return run_study(scenario, plans, reps, jobs=jobs, scheduler=scheduler,
-                             dask_local=dask_local, record_vehicles=vehicles,
-                             progress=progress)  # fmt: skip
+            study = run_study(scenario, plans, reps, jobs=jobs, scheduler=scheduler,
+                              dask_local=dask_local, record_vehicles=vehicles,
+                              progress=progress, checkpoints=saved, resume=resume)  # fmt: skip
+            study.checkpoints = saved  # cleared once the results are written
+            return study
+        except KeyboardInterrupt:
+            bar.stop()
+            click.echo(f"interrupted: stopped cleanly, no results written; {saved.count()} of "
+                       f"{reps} replications are saved: run the same command with --resume "
+                       "to continue", err=True)  # fmt: skip
+            sys.exit(INTERRUPTED)
         except (OSError, TimeoutError) as e:
             if not scheduler:
                 raise
@@ -152,7 +174,7 @@ def _destination(out: Path | None, default: Path) -> Path:
 @_execution_options
 def run(file: str, out: Path | None, plan: str | None, vehicles: bool, seed: int | None,
         reps: int | None, jobs: int | None, scheduler: str | None, dask_local: int | None,
-        quiet: bool, as_json: bool) -> None:  # fmt: skip
+        quiet: bool, as_json: bool, resume: bool) -> None:  # fmt: skip
     """Run the scenario in FILE and its baseline; write results and figures.
 
     The baseline is the same scenario without events, with the same random numbers.
@@ -171,8 +193,9 @@ def run(file: str, out: Path | None, plan: str | None, vehicles: bool, seed: int
         _bad_plan(file, plan, scenario, as_json)
     dest = _destination(out, Path("results") / scenario.name)
     study = _study(scenario, [plan], reps or scenario.replications, jobs, scheduler, dask_local,
-                   vehicles, quiet)  # fmt: skip
+                   vehicles, quiet, dest, resume)  # fmt: skip
     write_results(dest, study, vehicles=vehicles, source=_source(file))
+    study.checkpoints.clear()
     summary = run_summary(study, study.labels[0])
     if as_json:
         _json({"ok": True, "results": str(dest), "summary": summary})
@@ -195,7 +218,7 @@ def run(file: str, out: Path | None, plan: str | None, vehicles: bool, seed: int
 @_execution_options
 def compare(file: str, plans: str | None, out: Path | None, seed: int | None, reps: int | None,
             jobs: int | None, scheduler: str | None, dask_local: int | None,
-            quiet: bool, as_json: bool) -> None:  # fmt: skip
+            quiet: bool, as_json: bool, resume: bool) -> None:  # fmt: skip
     """Compare the response plans of the scenario in FILE, side by side.
 
     Every plan runs on the same replications with common random numbers (the same
@@ -219,9 +242,10 @@ def compare(file: str, plans: str | None, out: Path | None, seed: int | None, re
             _bad_plan(file, name, scenario, as_json)
     dest = _destination(out, Path("results") / scenario.name / "compare")
     study = _study(scenario, names, reps or scenario.replications, jobs, scheduler, dask_local,
-                   False, quiet)  # fmt: skip
+                   False, quiet, dest, resume)  # fmt: skip
     result = compare_plans(study)
     write_comparison(dest, study, result, source=_source(file))
+    study.checkpoints.clear()
     if as_json:
         _json({"ok": True, "results": str(dest), "comparison": result})
         return

@@ -13,13 +13,19 @@ any executor: in this process, a local process pool, or a Dask cluster.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import os
+import pickle
+import shutil
+import signal
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -154,6 +160,7 @@ class Study:
     # label -> plaza -> by class: transit histograms folded in as replications arrive,
     # so that a large study does not keep one per replication.
     merged_transit: dict[str, dict[str, list[TransitStats]]] = field(default_factory=dict)
+    checkpoints: Checkpoints | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -189,6 +196,52 @@ class Study:
         return self.merged_transit.get(label, {})
 
 
+class Checkpoints:
+    """Finished replications saved one by one, so an interrupted study can resume.
+
+    The folder holds a fingerprint of what is being run (scenario, plans, options): saved
+    replications are used only for the very same study. Each file is written whole (to a
+    temporary name, then renamed), so an interruption never leaves half a replication.
+    """
+
+    def __init__(self, folder: Path, scenario: Scenario, plans: list[str | None], **options):
+        self.folder = Path(folder)
+        text = scenario.model_dump_json() + repr(plans) + repr(sorted(options.items()))
+        self.fingerprint = hashlib.sha256(text.encode()).hexdigest()
+
+    def load(self) -> dict[int, Replication]:
+        """Replications saved for this very study (none if the fingerprint differs)."""
+        key = self.folder / "fingerprint"
+        if not key.is_file() or key.read_text() != self.fingerprint:
+            return {}
+        out = {}
+        for path in sorted(self.folder.glob("rep-*.pkl")):
+            with path.open("rb") as f:
+                r = pickle.load(f)
+            out[r.index] = r
+        return out
+
+    def start(self, resume: bool) -> dict[int, Replication]:
+        done = self.load() if resume else {}
+        if not done:
+            self.clear()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / "fingerprint").write_text(self.fingerprint)
+        return done
+
+    def save(self, r: Replication) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=".rep-", dir=self.folder)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(r, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.folder / f"rep-{r.index:05d}.pkl")
+
+    def count(self) -> int:
+        return len(list(self.folder.glob("rep-*.pkl"))) if self.folder.is_dir() else 0
+
+    def clear(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -202,10 +255,14 @@ def run_study(
     dask_local: int | None = None,
     record_vehicles: bool = False,
     progress: Callable[[float, str], None] | None = None,
+    checkpoints: Checkpoints | None = None,
+    resume: bool = False,
 ) -> Study:
     """Run ``reps`` replications of every plan; see the module docstring.
 
-    ``progress(share, detail)`` is told the share of the study done (0 to 1).
+    ``progress(share, detail)`` is told the share of the study done (0 to 1). With
+    ``checkpoints``, each finished replication is saved, and with ``resume`` the ones
+    saved by an earlier, interrupted run of the same study are used instead of re-run.
     """
     for plan in plans:
         if plan is not None and plan not in scenario.plans:
@@ -213,27 +270,44 @@ def run_study(
     work = partial(run_replication, scenario, plans=plans, record_vehicles=record_vehicles)
     started = time.perf_counter()
     study = Study(scenario, plans)
+    done = checkpoints.start(resume) if checkpoints else {}
+    todo = [r for r in range(reps) if r not in done]
+    for r in sorted(done):
+        if r < reps:
+            study.fold(done[r])
+
+    def keep(r: Replication) -> None:
+        if checkpoints:
+            checkpoints.save(r)  # before folding, which empties its histograms
+        study.fold(r)
+
     if scheduler or dask_local:
         study.executor = (f"dask ({scheduler})" if scheduler
                           else f"dask local cluster ({dask_local} workers)")  # fmt: skip
-        _on_dask(work, reps, scheduler, dask_local, progress, study.fold)
+        _on_dask(work, todo, scheduler, dask_local, progress, keep)
     else:
-        jobs = min(jobs or default_jobs(), reps)
+        jobs = max(1, min(jobs or default_jobs(), len(todo)))
         study.executor = f"local ({jobs} process{'es' if jobs > 1 else ''})"
-        _on_local(work, reps, jobs, progress, study.fold)
+        _on_local(work, todo, jobs, progress, keep)
     study.replications.sort(key=lambda r: r.index)  # the order they finished in varies
     study.seconds = time.perf_counter() - started
     return study
 
 
-def _on_local(work, reps: int, jobs: int, progress, keep) -> None:
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _on_local(work, todo: list[int], jobs: int, progress, keep) -> None:
+    n = len(todo)
     if jobs <= 1:
-        for r in range(reps):
+        for i, r in enumerate(todo):
             tell = None
             if progress:
 
-                def tell(phase: str, share: float, r: int = r) -> None:
-                    progress((r + share) / reps, f"replication {r + 1} of {reps}: {phase}")
+                def tell(phase: str, share: float, i: int = i, r: int = r) -> None:
+                    progress((i + share) / n, f"replication {r + 1} ({i + 1} of {n}): {phase}")
 
             keep(work(r, progress=tell))
         return
@@ -241,15 +315,26 @@ def _on_local(work, reps: int, jobs: int, progress, keep) -> None:
     # never from a fork of a process with threads (the progress bar has one).
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["bordersim.runner"])
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = [pool.submit(work, r) for r in range(reps)]
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_ignore_interrupts)
+    try:
+        futures = [pool.submit(work, r) for r in todo]
         for done, f in enumerate(as_completed(futures), 1):
             keep(f.result())
             if progress:
-                progress(done / reps, f"{done} of {reps} replications")
+                progress(done / n, f"{done} of {n} replications")
+    except BaseException:
+        # Interrupted (or failed): drop what is queued and stop the workers now. (The
+        # executor forgets its processes on shutdown, so take them first.)
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.terminate()
+        raise
+    pool.shutdown()
 
 
-def _on_dask(work, reps: int, scheduler: str | None, n_local: int | None, progress, keep) -> None:
+def _on_dask(work, todo: list[int], scheduler: str | None, n_local: int | None, progress,
+             keep) -> None:  # fmt: skip
     try:
         from dask.distributed import Client, LocalCluster
         from dask.distributed import as_completed as dask_completed
@@ -263,12 +348,12 @@ def _on_dask(work, reps: int, scheduler: str | None, n_local: int | None, progre
                                dashboard_address=None, host="127.0.0.1")  # fmt: skip
         client = Client(cluster)
     try:
-        futures = client.map(work, range(reps), pure=False)
+        futures = client.map(work, todo, pure=False)
         for done, f in enumerate(dask_completed(futures), 1):
             keep(f.result())
             f.release()
             if progress:
-                progress(done / reps, f"{done} of {reps} replications")
+                progress(done / len(todo), f"{done} of {len(todo)} replications")
     finally:
         client.close()
         if cluster is not None:

@@ -132,9 +132,13 @@ def test_interrupted_write_leaves_no_results_folder(valid_file, tmp_results, mon
 
     monkeypatch.setattr(figures, "transit_distributions", interrupted)
     out = tmp_results / "small"
-    invoke("run", str(valid_file), "--out", str(out), "-q")
+    r = invoke("run", str(valid_file), "--out", str(out), "-q")
+    assert r.exit_code == 130 and "interrupted" in r.stderr
     assert not out.exists()
-    assert list(tmp_results.iterdir()) == []  # no temporary folder left either
+    # No temporary folder left: only the finished replications saved for --resume.
+    assert [p.name for p in tmp_results.iterdir()] == [".small.partial"]
+    saved = sorted(p.name for p in (tmp_results / ".small.partial").iterdir())
+    assert saved == ["fingerprint", "rep-00000.pkl"]
 
 
 def test_a_new_run_replaces_old_results_whole(valid_file, tmp_results):

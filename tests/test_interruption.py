@@ -1,0 +1,105 @@
+"""Ctrl-C or SIGTERM stops cleanly with nothing half-written; --resume finishes the job."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bordersim import runner
+from bordersim.cli import main
+from tests.helpers import ROOT, SCENARIOS
+from tests.test_cli import PLANS
+
+
+def _plans_file(tmp_path: Path) -> Path:
+    f = tmp_path / "plans.yaml"
+    f.write_text(PLANS.replace("trucks: {booths: 3,", "trucks: {booths: 4, open: 3,"))
+    return f
+
+
+def test_resumed_study_gives_the_figures_of_an_uninterrupted_one(tmp_path, monkeypatch):
+    f = _plans_file(tmp_path)
+    real = runner.run_replication
+
+    def interrupted_at_2(scenario, index, *args, **kw):
+        if index == 2:
+            raise KeyboardInterrupt
+        return real(scenario, index, *args, **kw)
+
+    out = tmp_path / "results" / "cmp"
+    monkeypatch.setattr(runner, "run_replication", interrupted_at_2)
+    r = CliRunner().invoke(main, ["compare", str(f), "--reps", "4", "--jobs", "1",
+                                  "--out", str(out), "-q"])  # fmt: skip
+    assert r.exit_code == 130
+    assert "2 of 4 replications are saved" in r.stderr and "--resume" in r.stderr
+    assert not out.exists()
+    monkeypatch.setattr(runner, "run_replication", real)
+
+    r = CliRunner().invoke(main, ["compare", str(f), "--reps", "4", "--jobs", "1",
+                                  "--out", str(out), "-q", "--resume"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert not (out.parent / ".cmp.partial").exists()  # cleared once results are written
+    fresh = tmp_path / "fresh"
+    r = CliRunner().invoke(main, ["compare", str(f), "--reps", "4", "--out", str(fresh), "-q"])
+    assert r.exit_code == 0
+    assert (out / "table.json").read_text() == (fresh / "table.json").read_text()
+
+
+def test_resume_ignores_replications_of_another_study(tmp_path, monkeypatch):
+    f = _plans_file(tmp_path)
+    real = runner.run_replication
+    calls = []
+    stop = {"at": 1}
+
+    def counting(scenario, index, *args, **kw):
+        calls.append(index)
+        if index == stop["at"]:
+            raise KeyboardInterrupt
+        return real(scenario, index, *args, **kw)
+
+    out = tmp_path / "r"
+    monkeypatch.setattr(runner, "run_replication", counting)
+    r = CliRunner().invoke(main, ["run", str(f), "--reps", "3", "--jobs", "1", "--out", str(out),
+                                  "-q"])  # fmt: skip
+    assert r.exit_code == 130 and "1 of 3 replications are saved" in r.stderr
+    calls.clear()
+    stop["at"] = None
+    # A different seed is a different study: nothing saved may be reused.
+    r = CliRunner().invoke(main, ["run", str(f), "--reps", "3", "--jobs", "1", "--seed", "9",
+                                  "--out", str(out), "-q", "--resume"])  # fmt: skip
+    assert r.exit_code == 0 and calls == [0, 1, 2]
+
+
+def test_sigterm_stops_a_parallel_compare_cleanly_and_resume_completes(tmp_path):
+    scenario = SCENARIOS / "ambassador-exercise.yaml"
+    out = tmp_path / "results" / "exercise"
+    cmd = [sys.executable, "-m", "bordersim.cli", "compare", str(scenario), "--reps", "6",
+           "--jobs", "2", "--out", str(out), "-q"]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    partial = out.parent / ".exercise.partial"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(partial.glob("rep-*.pkl")):
+        time.sleep(0.1)
+    assert list(partial.glob("rep-*.pkl")), "no replication finished in time"
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert not out.exists()
+    assert not [x for x in out.parent.iterdir() if ".tmp-" in x.name]
+    saved = len(list(partial.glob("rep-*.pkl")))
+    assert 1 <= saved < 6
+
+    done = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, env=env,
+                          timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    table = json.loads((out / "table.json").read_text())
+    assert table["replications"] == 6 and not partial.exists()
