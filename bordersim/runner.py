@@ -206,7 +206,11 @@ class Checkpoints:
 
     def __init__(self, folder: Path, scenario: Scenario, plans: list[str | None], **options):
         self.folder = Path(folder)
-        text = scenario.model_dump_json() + repr(plans) + repr(sorted(options.items()))
+        from . import __version__  # replications saved by another version are not reused
+
+        text = (
+            __version__ + scenario.model_dump_json() + repr(plans) + repr(sorted(options.items()))
+        )
         self.fingerprint = hashlib.sha256(text.encode()).hexdigest()
 
     def load(self) -> dict[int, Replication]:
