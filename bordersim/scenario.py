@@ -259,6 +259,10 @@ class Plaza(_Model):
     secondary: Secondary | None = None
     approach: Approach = Approach()
 
+    def service_for(self, name: str, vehicle_class: VehicleClass) -> ServiceTime:
+        """Primary inspection time of a class here: the plaza's own, else the class's."""
+        return self.service.get(name, vehicle_class.service)
+
 
 class Crossing(_Model):
     """A bridge, tunnel or road crossing, with a plaza in each direction it has."""

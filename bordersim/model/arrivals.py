@@ -94,7 +94,7 @@ class PlazaArrivals:
                     hourly=daily * (7.0 if len(weights) == 168 else 1.0) * weights,
                     surges=mine if apply_events else [],
                     bound=float(np.prod([max(1.0, e.factor) for e in mine])) if mine else 1.0,
-                    service=plaza.service.get(name, vc.service),
+                    service=plaza.service_for(name, vc),
                     secondary=sec_dist,
                     patience=patience[name],
                     seeds={
@@ -112,14 +112,6 @@ class PlazaArrivals:
                     },
                 )
             )
-
-    def expected(self, until: float) -> float:
-        """Expected number of vehicles before ``until`` without events (for tests)."""
-        total = 0.0
-        for s in self.streams:
-            starts, lengths, rates = self._segments(s, 0.0, until)
-            total += float(np.sum(rates * lengths))
-        return total
 
     def chunks(self) -> Iterator[ArrivalChunk]:
         day = 0

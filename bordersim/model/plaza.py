@@ -254,7 +254,7 @@ class Plaza:
         self.diverted_in = [0] * n
         self.router: Any = None  # set when a plan diverts traffic (model.network.Router)
         self.key = f"{crossing}.{direction}"
-        self.service_dist = {index[c]: spec.service.get(c, classes[c].service) for c in classes}
+        self.service_dist = {index[c]: spec.service_for(c, classes[c]) for c in classes}
         self.secondary_dist = sec.service if sec else None
         self.posted = [0.0] * n  # posted wait by class, seconds (inf: closed to the class)
         self.mean_service = [self.service_dist[i].mean_seconds for i in range(n)]
@@ -341,8 +341,7 @@ class Plaza:
             best = math.inf
             for g in self.eligible[c]:
                 if g.open > 0 and c not in g.closed:
-                    ahead = max(0.0, (g.n_queued + g.busy + g.blocked + 1 - g.open) / g.open)
-                    best = min(best, ahead * self.mean_service[c] * g.service_factor[c])
+                    best = min(best, _load(g) * self.mean_service[c] * g.service_factor[c])
             self.posted[c] = best
 
     def open_to(self, c: int) -> bool:
@@ -357,7 +356,7 @@ class Plaza:
         best_load = math.inf
         for g in self.eligible[c]:
             if g.open > 0 and c not in g.closed:
-                # Expected wait in service times: zero while a booth is free.
+                # Expected wait in service times, as _load, inline: this runs per vehicle.
                 load = (g.n_queued + g.busy + g.blocked + 1 - g.open) / g.open
                 if load < 0.0:
                     load = 0.0
@@ -570,6 +569,7 @@ class Plaza:
 
 
 def _load(g: LaneGroup) -> float:
+    """Expected wait in service times: vehicles ahead beyond the free booths, per booth."""
     return max(0.0, (g.n_queued + g.busy + g.blocked + 1 - g.open) / g.open)
 
 

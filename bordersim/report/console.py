@@ -10,6 +10,7 @@ from rich.table import Table
 from .formatting import figure as _v
 from .formatting import hours as _h
 from .formatting import mean as _mean
+from .formatting import row_ci
 from .formatting import when as _when
 
 
@@ -107,18 +108,13 @@ def print_comparison(result: dict[str, Any], console: Console) -> None:
             rec = rows.get((f"{worst}: time to recover (h)", plan))
             line += [_row(rows[(f"{worst}: mean transit (min)", plan)], ",.1f"),
                      _row(rows[(f"{worst}: max queue (km)", plan)], ",.1f"),
-                     "-" if rec is None else _h(_as_ci(rec), "not within horizon")]  # fmt: skip
+                     "-" if rec is None else _h(row_ci(rec), "not within horizon")]  # fmt: skip
         t.add_row(*line)
     console.print(t)
 
 
-def _as_ci(row: dict[str, Any]) -> dict[str, Any]:
-    ci = None if row["ci_low"] is None else [row["ci_low"], row["ci_high"]]
-    return {"mean": row["mean"], "ci95": ci, "missing": row["missing"]}
-
-
 def _row(row: dict[str, Any], spec: str) -> str:
-    return _v(_as_ci(row), spec)
+    return _v(row_ci(row), spec)
 
 
 def _diff(row: dict[str, Any]) -> str:

@@ -40,6 +40,12 @@ def hours(h: Any, missing: str) -> str:
     return missing if h is None else format_duration(h * 3600.0)
 
 
+def row_ci(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of a comparison table (mean, ci_low, ci_high, missing) as a figure."""
+    ci = None if row["ci_low"] is None else [row["ci_low"], row["ci_high"]]
+    return {"mean": row["mean"], "ci95": ci, "missing": row.get("missing")}
+
+
 def mean(x: Any) -> Any:
     return x.get("mean") if isinstance(x, dict) else x
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..explain import explain
 from ..scenario import ScenarioError, parse_scenario
-from .formatting import figure, hours, when
+from .formatting import figure, hours, row_ci, when
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
@@ -270,15 +270,6 @@ def _run_tables(s: dict[str, Any]) -> list[str]:
     return out
 
 
-def _ci(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    lo, hi = (
-        row[f"{prefix}low" if prefix else "ci_low"],
-        row[f"{prefix}high" if prefix else "ci_high"],
-    )
-    m = row[f"{prefix}mean"]
-    return {"mean": m, "ci95": None if lo is None else [lo, hi], "missing": row.get("missing")}
-
-
 def _compare_tables(t: dict[str, Any]) -> list[str]:
     ref = t["reference"]
     by = {(r["figure"], r["plan"]): r for r in t["rows"]}
@@ -291,9 +282,9 @@ def _compare_tables(t: dict[str, Any]) -> list[str]:
             [
                 str(rank),
                 _e(plan),
-                figure(_ci(r), ",.0f"),
+                figure(row_ci(r), ",.0f"),
                 diff,
-                figure(_ci(by[("total: gave up (veh)", plan)]), ",.0f"),
+                figure(row_ci(by[("total: gave up (veh)", plan)]), ",.0f"),
             ]
         )
     out.append(
@@ -314,7 +305,7 @@ def _compare_tables(t: dict[str, Any]) -> list[str]:
         cells = [_e(name)]
         for plan in t["plans"]:
             r = by[(name, plan)]
-            cell = figure(_ci(r))
+            cell = figure(row_ci(r))
             if plan != ref and r["diff_mean"] is not None:
                 cell += f"<br>{_diff(r)}"
             cells.append(cell)
