@@ -13,17 +13,42 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario, read_scenario
 from .units import format_duration
 
 BAD_INPUT = 2
 INTERNAL_ERROR = 1
 INTERRUPTED = 130  # as a shell reports Ctrl-C
+MAX_SEED = 2**63 - 1  # as in scenario files
+MAX_REPLICATIONS = 100_000  # as in scenario files
 BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 class _Commands(click.Group):
-    """Unexpected exceptions are bugs: one line, details in a file, exit code 1."""
+    """Unexpected exceptions are bugs: one line, details in a file, exit code 1.
+
+    A wrong option gets one line and exit code 2, like a wrong scenario file, rather
+    than click's usage text.
+    """
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as e:
+            command = f"{e.ctx.command_path}: " if e.ctx is not None else ""
+            click.echo(f"error: {command}{e.format_message()}", err=True)
+            sys.exit(BAD_INPUT)
+        except click.ClickException as e:
+            click.echo(f"error: {e.format_message()}", err=True)
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("interrupted: stopped cleanly, no results written", err=True)
+            sys.exit(INTERRUPTED)
+        except OSError as e:  # stdout closed under us (a pipe to head, say)
+            if getattr(e, "errno", None) == 32:
+                sys.exit(0)
+            raise
 
     def invoke(self, ctx: click.Context):
         try:
@@ -45,16 +70,17 @@ class _Commands(click.Group):
             sys.exit(INTERNAL_ERROR)
 
 
-def _load(file: str, seed: int | None = None, as_json: bool = False) -> Scenario:
+def _load(file: str, seed: int | None = None, as_json: bool = False) -> tuple[Scenario, str]:
+    """The scenario and the exact text it came from: read once, so results say what ran."""
     try:
-        scenario = load_scenario(file)
+        scenario, text = read_scenario(file)
     except ScenarioError as e:
         if as_json:
             _json({"ok": False, "error": str(e), "file": e.file, "line": e.line,
                    "field": e.field, "message": e.message})  # fmt: skip
         click.echo(f"error: {e}", err=True)
         sys.exit(BAD_INPUT)
-    return scenario if seed is None else scenario.model_copy(update={"seed": seed})
+    return (scenario if seed is None else scenario.model_copy(update={"seed": seed})), text
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,16 +107,22 @@ def _terminated(signum, frame) -> None:
 def _execution_options(f):
     """Options shared by run and compare: replications and where they run."""
     options = [
-        click.option("--seed", type=click.IntRange(min=0),
+        click.option("--seed", type=click.IntRange(0, MAX_SEED),
                      help="Random seed (overrides the file's)."),
-        click.option("--reps", type=click.IntRange(min=1),
+        click.option("--reps", type=click.IntRange(1, MAX_REPLICATIONS),
                      help="Replications [default: the file's 'replications', else 1]."),
-        click.option("--jobs", "-j", type=click.IntRange(min=1),
+        click.option("--jobs", "-j", type=click.IntRange(1, 1024),
                      help="Local worker processes [default: all cores]."),
         click.option("--scheduler", metavar="ADDRESS",
                      help="Run replications on a Dask cluster, e.g. tcp://10.0.0.5:8786."),
-        click.option("--dask-local", type=click.IntRange(min=1), metavar="N",
+        click.option("--dask-local", type=click.IntRange(1, 256), metavar="N",
                      help="Start a local Dask cluster of N workers (to try Dask out)."),
+        click.option("--out", type=click.Path(path_type=str),
+                     help="Results folder: a new one, or (with --overwrite) bordersim's own "
+                          "[default: a new dated folder under results/<scenario name>/]."),
+        click.option("--overwrite", is_flag=True,
+                     help="Replace the --out folder if it holds earlier bordersim results "
+                          "(and nothing else)."),
         click.option("--quiet", "-q", is_flag=True,
                      help="No progress bar and no summary table."),
         click.option("--json", "as_json", is_flag=True,
@@ -103,11 +135,94 @@ def _execution_options(f):
     return f
 
 
-def _study(scenario: Scenario, plans, reps, jobs, scheduler, dask_local, vehicles, quiet,
-           dest: Path, resume: bool):  # fmt: skip
-    from .runner import Checkpoints, run_study
+def _study(
+    scenario: Scenario,
+    text: str,
+    file: str,
+    kind: str,
+    plans: list[str | None],
+    out: str | None,
+    overwrite: bool,
+    opts: dict,
+    as_json: bool,
+    write,
+) -> Path:
+    """Run a study and write its results folder; one line and exit 2 or 130 when it cannot.
 
-    saved = Checkpoints(dest.parent / f".{dest.name}.partial", scenario, plans, vehicles=vehicles)
+    Where the results go is checked before anything is simulated. Replications are saved
+    as they finish, for --resume, until the results are written whole; ``write(folder,
+    study)`` fills the folder, which is put in place only when complete.
+    """
+    from .checkpoints import Checkpoints, fingerprint
+    from .folders import Destination, FolderError, Workspace, destination
+
+    quiet = opts["quiet"] or as_json
+    reps = opts["reps"] or scenario.replications
+    default = Path("results") / scenario.name
+    try:
+        dest: Destination = destination(out, default, kind, overwrite, protect=(Path(file),))
+    except FolderError as e:
+        _fail(str(e), as_json)
+    _check_executor(opts["scheduler"], as_json)
+    vehicles = bool(opts.get("vehicles"))
+    saved: Checkpoints | None = None
+    try:
+        with Workspace(dest) as ws:
+            key = fingerprint(scenario, plans, vehicles=vehicles)
+            saved = Checkpoints(ws.lock_study(key), key)
+            study = _simulate(scenario, plans, reps, opts, vehicles, quiet, saved)
+            assert ws.tmp is not None
+            write(ws.tmp, study)
+            final = ws.commit(_provenance(scenario, text, file, study, opts))
+            saved.clear()
+    except FolderError as e:
+        _fail(str(e), as_json)
+    except KeyboardInterrupt:
+        _interrupted(saved, reps)
+    except OSError as e:
+        kept = saved.count() if saved is not None else 0
+        hint = (f"; {kept} of {reps} replications are saved: run the same command with "
+                "--resume once the problem is fixed") if kept else ""  # fmt: skip
+        _fail(
+            f"cannot write the results: {e.strerror or e}"
+            f"{f' ({e.filename})' if e.filename else ''}; nothing written{hint}",
+            as_json,
+        )
+    return final, study
+
+
+def _check_executor(scheduler: str | None, as_json: bool) -> None:
+    from .runner import SchedulerError, check_scheduler_address
+
+    if scheduler is not None:
+        try:
+            check_scheduler_address(scheduler)
+        except SchedulerError as e:
+            _fail(str(e), as_json)
+
+
+def _interrupted(saved, reps: int) -> None:
+    kept = saved.count() if saved is not None else 0
+    hint = (f"; {kept} of {reps} replications are saved: run the same command with --resume "
+            "to continue") if kept else ""  # fmt: skip
+    click.echo(f"interrupted: stopped cleanly, no results written{hint}", err=True)
+    sys.exit(INTERRUPTED)
+
+
+def _provenance(scenario: Scenario, text: str, file: str, study, opts: dict) -> dict:
+    """What the marker of a results folder says made it."""
+    import hashlib
+
+    from . import __version__
+
+    return {"bordersim": __version__, "scenario": scenario.name, "scenario_file": file,
+            "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "seed": scenario.seed, "replications": len(study.replications),
+            "plans": study.labels, "executor": study.executor}  # fmt: skip
+
+
+def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved):
+    from .runner import SchedulerError, run_study
 
     console = Console(stderr=True)
     columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
@@ -118,53 +233,37 @@ def _study(scenario: Scenario, plans, reps, jobs, scheduler, dask_local, vehicle
         def progress(share: float, detail: str) -> None:
             bar.update(task, completed=share, detail=detail)
 
+        resume = opts["resume"]
         try:
-            study = run_study(scenario, plans, reps, jobs=jobs, scheduler=scheduler,
-                              dask_local=dask_local, record_vehicles=vehicles,
-                              progress=progress, checkpoints=saved, resume=resume)  # fmt: skip
-            study.checkpoints = saved  # cleared once the results are written
-            return study
+            study = run_study(scenario, plans, reps, jobs=opts["jobs"],
+                              scheduler=opts["scheduler"], dask_local=opts["dask_local"],
+                              record_vehicles=vehicles, progress=progress, checkpoints=saved,
+                              resume=resume)  # fmt: skip
         except KeyboardInterrupt:
             bar.stop()
-            click.echo(f"interrupted: stopped cleanly, no results written; {saved.count()} of "
-                       f"{reps} replications are saved: run the same command with --resume "
-                       "to continue", err=True)  # fmt: skip
-            sys.exit(INTERRUPTED)
-        except (OSError, TimeoutError) as e:
-            if not scheduler:
-                raise
-            click.echo(f"error: --scheduler {scheduler}: cannot reach the Dask scheduler ({e})",
-                       err=True)  # fmt: skip
-            sys.exit(BAD_INPUT)
-        except RuntimeError as e:
-            if "Dask is not installed" not in str(e):
-                raise
-            click.echo(f"error: {e}", err=True)
-            sys.exit(BAD_INPUT)
+            raise
+        except SchedulerError as e:
+            bar.stop()
+            _fail(str(e))
+    if saved.ignored and not quiet:
+        click.echo(f"note: {len(saved.ignored)} saved replication(s) could not be used and "
+                   f"were run again ({saved.ignored[0]})", err=True)  # fmt: skip
+    return study
 
 
 def _terminal() -> Console:
+    """Tables for people; on a pipe or in a log, as wide as COLUMNS says (else 100)."""
+    import os
+
     console = Console()
     if not console.is_terminal:
-        console = Console(width=140)  # logs and pipes: no wrapping of the tables
+        width = os.environ.get("COLUMNS", "")
+        console = Console(width=int(width) if width.isdigit() and int(width) > 20 else 100)
     return console
-
-
-def _destination(out: Path | None, default: Path) -> Path:
-    dest = out or default
-    if dest.exists() and not dest.is_dir():
-        click.echo(f"error: --out {dest}: exists and is not a folder", err=True)
-        sys.exit(BAD_INPUT)
-    return dest
 
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Results folder [default: results/<scenario name>].",
-)
 @click.option("--plan", help="Apply this response plan from the file's 'plans'.")
 @click.option(
     "--vehicles",
@@ -172,98 +271,105 @@ def _destination(out: Path | None, default: Path) -> Path:
     help="Also write vehicles.csv: one row per vehicle (of the first replication).",
 )
 @_execution_options
-def run(file: str, out: Path | None, plan: str | None, vehicles: bool, seed: int | None,
-        reps: int | None, jobs: int | None, scheduler: str | None, dask_local: int | None,
-        quiet: bool, as_json: bool, resume: bool) -> None:  # fmt: skip
+def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> None:
     """Run the scenario in FILE and its baseline; write results and figures.
 
     The baseline is the same scenario without events, with the same random numbers.
-    Results go to results/<scenario name>/: summary.json, timeseries.csv (5-minute
-    bins), recovery.png, transit.png, and vehicles.csv with --vehicles. With --reps N
-    every figure gets a mean and a 95% confidence interval, and the recovery curves a
-    10-90% band; the results are the same whatever --jobs or executor. The folder
-    appears only when complete.
+    Results go to a new folder, results/<scenario name>/run-<date>-<time>/:
+    report.html (the briefing), summary.json, timeseries.csv (5-minute bins),
+    recovery.png, transit.png, and vehicles.csv with --vehicles. With --reps N every
+    figure gets a mean and a 95% confidence interval, and the recovery curves a 10-90%
+    band; the results are the same whatever --jobs or executor. The folder appears
+    only when complete, and earlier results are never replaced.
     """
     from .report.console import print_summary
     from .report.files import run_summary, write_results
 
-    scenario = _load(file, seed, as_json)
-    quiet = quiet or as_json
+    scenario, text = _load(file, opts["seed"], as_json)
     if plan is not None and plan not in scenario.plans:
         _bad_plan(file, plan, scenario, as_json)
-    dest = _destination(out, Path("results") / scenario.name)
-    study = _study(scenario, [plan], reps or scenario.replications, jobs, scheduler, dask_local,
-                   vehicles, quiet, dest, resume)  # fmt: skip
-    write_results(dest, study, vehicles=vehicles, source=_source(file))
-    study.checkpoints.clear()
+    opts["vehicles"] = vehicles
+    final, study = _study(
+        scenario,
+        text,
+        file,
+        "run",
+        [plan],
+        opts["out"],
+        opts["overwrite"],
+        opts,
+        as_json,
+        lambda folder, study: write_results(folder, study, vehicles=vehicles, source=text),
+    )
     summary = run_summary(study, study.labels[0])
     if as_json:
-        _json({"ok": True, "results": str(dest), "summary": summary})
+        _json({"ok": True, "results": str(final), "summary": summary})
         return
-    if not quiet:
+    if not opts["quiet"]:
         print_summary(summary, _terminal())
-    click.echo(f"results written to {dest}/ ({len(study.replications)} replication(s) in "
-               f"{study.seconds:.2f} s, {study.executor})")  # fmt: skip
+    click.echo(
+        f"results written to {final}/ ({len(study.replications)} replication(s) in "
+        f"{study.seconds:.2f} s, {study.executor}); open {final / 'report.html'}"
+    )
 
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--plans", help="Comma-separated plans to compare, the first as reference "
                               "[default: every plan in the file, in its order].")  # fmt: skip
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Results folder [default: results/<scenario name>/compare].",
-)
 @_execution_options
-def compare(file: str, plans: str | None, out: Path | None, seed: int | None, reps: int | None,
-            jobs: int | None, scheduler: str | None, dask_local: int | None,
-            quiet: bool, as_json: bool, resume: bool) -> None:  # fmt: skip
+def compare(file: str, plans: str | None, as_json: bool, **opts) -> None:
     """Compare the response plans of the scenario in FILE, side by side.
 
     Every plan runs on the same replications with common random numbers (the same
     vehicles with the same draws), so each plan's difference to the first plan is
     paired replication by replication and its confidence interval is narrow. Writes
-    table.csv, table.json, recovery.png (the plans' recovery curves overlaid) and
-    key_figures.png to results/<scenario name>/compare/, and prints the plans ranked by
-    total excess delay.
+    a new folder, results/<scenario name>/compare-<date>-<time>/: report.html (the
+    briefing), table.csv, table.json, recovery.png (the plans' recovery curves
+    overlaid) and key_figures.png, and prints the plans ranked by total excess delay.
     """
     from .compare import compare as compare_plans
     from .report.console import print_comparison
     from .report.files import write_comparison
 
-    scenario = _load(file, seed, as_json)
-    quiet = quiet or as_json
-    names = [p.strip() for p in plans.split(",")] if plans else list(scenario.plans)
+    scenario, text = _load(file, opts["seed"], as_json)
+    if plans is not None:
+        names = [p.strip() for p in plans.split(",")]
+        if any(not n for n in names):
+            _fail(f"--plans {plans}: a plan name is empty", as_json)
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            _fail(f"--plans {plans}: '{twice[0]}' is named twice", as_json)
+    else:
+        names = list(scenario.plans)
     if not names:
         _fail(f"{file}: the scenario has no 'plans' to compare", as_json)
     for name in names:
         if name not in scenario.plans:
             _bad_plan(file, name, scenario, as_json)
-    dest = _destination(out, Path("results") / scenario.name / "compare")
-    study = _study(scenario, names, reps or scenario.replications, jobs, scheduler, dask_local,
-                   False, quiet, dest, resume)  # fmt: skip
-    result = compare_plans(study)
-    write_comparison(dest, study, result, source=_source(file))
-    study.checkpoints.clear()
+    results: dict = {}
+
+    def write(folder: Path, study) -> None:
+        results["table"] = compare_plans(study)
+        write_comparison(folder, study, results["table"], source=text)
+
+    final, study = _study(scenario, text, file, "compare", list(names), opts["out"],
+                          opts["overwrite"], opts, as_json, write)  # fmt: skip
+    result = results["table"]
     if as_json:
-        _json({"ok": True, "results": str(dest), "comparison": result})
+        _json({"ok": True, "results": str(final), "comparison": result})
         return
-    if not quiet:
+    if not opts["quiet"]:
         print_comparison(result, _terminal())
-    click.echo(f"comparison written to {dest}/ ({len(names)} plans x "
+    click.echo(f"comparison written to {final}/ ({len(names)} plans x "
                f"{len(study.replications)} replications in {study.seconds:.2f} s, "
-               f"{study.executor})")  # fmt: skip
+               f"{study.executor}); open {final / 'report.html'}")  # fmt: skip
 
 
 def _json(data) -> None:
     import json
 
     click.echo(json.dumps(data, indent=2, default=str))
-
-
-def _source(file: str) -> str:
-    return Path(file).read_text(encoding="utf-8")
 
 
 @main.command()
@@ -314,7 +420,7 @@ def validate(file: str, as_json: bool) -> None:
     Prints what the file sets up, or one line naming the file, line and field of the
     first problem (exit code 2).
     """
-    s = _load(file, as_json=as_json)
+    s, _ = _load(file, as_json=as_json)
     plazas = list(s.plazas())
     booths = sum(g.booths for _, _, p in plazas for g in p.lane_groups.values())
     daily = sum(sum(d.daily.values()) for d in s.demand.values())
@@ -398,4 +504,4 @@ def explain(file: str) -> None:
     """Say in plain words what the scenario in FILE sets up and what happens in it."""
     from .explain import explain as in_words
 
-    click.echo("\n".join(in_words(_load(file))))
+    click.echo("\n".join(in_words(_load(file)[0])))

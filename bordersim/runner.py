@@ -13,20 +13,13 @@ any executor: in this process, a local process pool, or a Dask cluster.
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing as mp
 import os
-import pickle
-import shutil
-import signal
-import tempfile
+import re
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -34,6 +27,9 @@ from .metrics import curves, figures
 from .model.simulation import SimResult, simulate
 from .scenario import Scenario
 from .stats import TransitStats
+
+if TYPE_CHECKING:
+    from .checkpoints import Checkpoints
 
 # (phase, simulated seconds done in this phase, share of all the work done)
 Progress = Callable[[str, float, float], None]
@@ -160,7 +156,6 @@ class Study:
     # label -> plaza -> by class: transit histograms folded in as replications arrive,
     # so that a large study does not keep one per replication.
     merged_transit: dict[str, dict[str, list[TransitStats]]] = field(default_factory=dict)
-    checkpoints: Checkpoints | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -194,56 +189,6 @@ class Study:
         means from the replications' summaries, not from here.
         """
         return self.merged_transit.get(label, {})
-
-
-class Checkpoints:
-    """Finished replications saved one by one, so an interrupted study can resume.
-
-    The folder holds a fingerprint of what is being run (scenario, plans, options): saved
-    replications are used only for the very same study. Each file is written whole (to a
-    temporary name, then renamed), so an interruption never leaves half a replication.
-    """
-
-    def __init__(self, folder: Path, scenario: Scenario, plans: list[str | None], **options):
-        self.folder = Path(folder)
-        from . import __version__  # replications saved by another version are not reused
-
-        text = (
-            __version__ + scenario.model_dump_json() + repr(plans) + repr(sorted(options.items()))
-        )
-        self.fingerprint = hashlib.sha256(text.encode()).hexdigest()
-
-    def load(self) -> dict[int, Replication]:
-        """Replications saved for this very study (none if the fingerprint differs)."""
-        key = self.folder / "fingerprint"
-        if not key.is_file() or key.read_text() != self.fingerprint:
-            return {}
-        out = {}
-        for path in sorted(self.folder.glob("rep-*.pkl")):
-            with path.open("rb") as f:
-                r = pickle.load(f)
-            out[r.index] = r
-        return out
-
-    def start(self, resume: bool) -> dict[int, Replication]:
-        done = self.load() if resume else {}
-        if not done:
-            self.clear()
-            self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / "fingerprint").write_text(self.fingerprint)
-        return done
-
-    def save(self, r: Replication) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=".rep-", dir=self.folder)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(r, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.folder / f"rep-{r.index:05d}.pkl")
-
-    def count(self) -> int:
-        return len(list(self.folder.glob("rep-*.pkl"))) if self.folder.is_dir() else 0
-
-    def clear(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def default_jobs() -> int:
@@ -298,11 +243,6 @@ def run_study(
     return study
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them itself."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _on_local(work, todo: list[int], jobs: int, progress, keep) -> None:
     n = len(todo)
     if jobs <= 1:
@@ -315,26 +255,41 @@ def _on_local(work, todo: list[int], jobs: int, progress, keep) -> None:
 
             keep(work(r, progress=tell))
         return
-    # forkserver: workers start from a clean process with bordersim imported once,
-    # never from a fork of a process with threads (the progress bar has one).
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["bordersim.runner"])
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_ignore_interrupts)
-    try:
-        futures = [pool.submit(work, r) for r in todo]
-        for done, f in enumerate(as_completed(futures), 1):
-            keep(f.result())
+    from .workers import WorkerPool
+
+    shares: dict[int, float] = {}  # replications in progress: how far each has got
+    finished = 0
+
+    def tell_share(r: int, share: float, _phase: str) -> None:
+        shares[r] = share
+        if progress:
+            progress((finished + sum(shares.values())) / n,
+                     f"{finished} of {n} replications done")  # fmt: skip
+
+    with WorkerPool(jobs) as pool:
+        for r, result in pool.run(work, todo, tell_share):
+            shares.pop(r, None)
+            keep(result)
+            finished += 1
             if progress:
-                progress(done / n, f"{done} of {n} replications")
-    except BaseException:
-        # Interrupted (or failed): drop what is queued and stop the workers now. (The
-        # executor forgets its processes on shutdown, so take them first.)
-        workers = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in workers:
-            process.terminate()
-        raise
-    pool.shutdown()
+                progress((finished + sum(shares.values())) / n,
+                         f"{finished} of {n} replications done")  # fmt: skip
+
+
+class SchedulerError(Exception):
+    """The Dask scheduler cannot be used (an option or the network): one line, exit 2."""
+
+
+SCHEDULER_ADDRESS = re.compile(r"^(?:(tcp|tls)://)?([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$")
+CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler before saying it cannot be reached
+
+
+def check_scheduler_address(address: str) -> None:
+    """Refuse an address that cannot be a scheduler's, before anything runs."""
+    m = SCHEDULER_ADDRESS.match(address.strip())
+    if m is None or not 0 < int(m.group(3)) < 65536:
+        raise SchedulerError(f"--scheduler {address}: not a scheduler address; expected "
+                             "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")  # fmt: skip
 
 
 def _on_dask(work, todo: list[int], scheduler: str | None, n_local: int | None, progress,
@@ -342,11 +297,21 @@ def _on_dask(work, todo: list[int], scheduler: str | None, n_local: int | None, 
     try:
         from dask.distributed import Client, LocalCluster
         from dask.distributed import as_completed as dask_completed
-    except ImportError as e:  # pragma: no cover - depends on the installation
-        raise RuntimeError("Dask is not installed: pip install 'bordersim[dask]'") from e
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise SchedulerError("Dask is not installed: pip install 'bordersim[dask]'") from None
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        check_scheduler_address(scheduler)
+        try:
+            client = Client(scheduler.strip(), timeout=CONNECT_TIMEOUT)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as e:  # noqa: BLE001 - refused, silent or not a scheduler
+            why = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+            if isinstance(e, MemoryError):
+                why = "it answered with something that is not Dask"
+            raise SchedulerError(f"--scheduler {scheduler}: cannot use the Dask scheduler "
+                                 f"({why})") from None  # fmt: skip
     else:
         cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
                                dashboard_address=None, host="127.0.0.1")  # fmt: skip

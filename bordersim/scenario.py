@@ -676,6 +676,11 @@ def _line_of(path: Path_, lines: dict[Path_, int]) -> int | None:
 # ---------------------------------------------------------------------------- loading
 def load_scenario(path: str | Path) -> Scenario:
     """Read, parse and validate a scenario file; raise ScenarioError on any problem."""
+    return read_scenario(path)[0]
+
+
+def read_scenario(path: str | Path) -> tuple[Scenario, str]:
+    """The validated scenario and the exact text it was read from (read once)."""
     file = str(path)
     p = Path(path)
     if not p.is_file():
@@ -688,7 +693,9 @@ def load_scenario(path: str | Path) -> Scenario:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise ScenarioError(file, f"not UTF-8 text ({e.reason})") from None
-    return parse_scenario(text, file=file, default_name=p.stem)
+    except OSError as e:
+        raise ScenarioError(file, f"cannot read the file ({e.strerror})") from None
+    return parse_scenario(text, file=file, default_name=p.stem), text
 
 
 def parse_scenario(text: str, file: str = "<scenario>", default_name: str = "scenario") -> Scenario:

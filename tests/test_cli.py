@@ -60,10 +60,18 @@ def test_run_writes_every_result_file(valid_file: Path, tmp_results: Path):
     assert (out / "recovery.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_default_results_folder_is_named_after_the_scenario(valid_file, tmp_path, monkeypatch):
+def test_default_results_folder_is_new_dated_and_named_after_the_scenario(
+    valid_file, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     assert invoke("run", str(valid_file), "-q").exit_code == 0
-    assert (tmp_path / "results" / "small" / "summary.json").exists()
+    assert invoke("run", str(valid_file), "-q", "--seed", "3").exit_code == 0
+    runs = sorted((tmp_path / "results" / "small").glob("run-*"))
+    assert len(runs) == 2  # the second run did not replace the first
+    assert all((r / "summary.json").exists() and (r / "bordersim.json").exists() for r in runs)
+    latest = tmp_path / "results" / "small" / "latest-run"
+    assert json.loads((latest / "summary.json").read_text())["seed"] == 3
+    assert not (tmp_path / "results" / "small" / ".bordersim").exists()  # nothing left over
 
 
 def test_same_seed_gives_identical_summary(valid_file: Path, tmp_results: Path):
@@ -134,20 +142,71 @@ def test_interrupted_write_leaves_no_results_folder(valid_file, tmp_results, mon
     out = tmp_results / "small"
     r = invoke("run", str(valid_file), "--out", str(out), "-q")
     assert r.exit_code == 130 and "interrupted" in r.stderr
+    assert "1 of 1 replications are saved" in r.stderr and "--resume" in r.stderr
     assert not out.exists()
-    # No temporary folder left: only the finished replications saved for --resume.
-    assert [p.name for p in tmp_results.iterdir()] == [".small.partial"]
-    saved = sorted(p.name for p in (tmp_results / ".small.partial").iterdir())
-    assert saved == ["fingerprint", "rep-00000.pkl"]
+    # No folder being written is left: only the finished replication saved for --resume.
+    assert [p.name for p in tmp_results.iterdir()] == [".bordersim"]
+    left = sorted(p.relative_to(tmp_results / ".bordersim").as_posix()
+                  for p in (tmp_results / ".bordersim").rglob("*"))  # fmt: skip
+    assert len(left) == 3 and left[1].endswith(".lock") and left[2].endswith("/rep-00000.npz")
+    monkeypatch.undo()
+    r = invoke("run", str(valid_file), "--out", str(out), "-q", "--resume")
+    assert r.exit_code == 0 and (out / "summary.json").exists()
+    assert [p.name for p in tmp_results.iterdir()] == ["small"]
 
 
-def test_a_new_run_replaces_old_results_whole(valid_file, tmp_results):
+def test_never_replaces_a_folder_bordersim_did_not_write(valid_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "thesis.txt").write_text("a year of work")
+    for out in ("docs", ".", "..", "", str(tmp_path), "results"):
+        (tmp_path / "results").mkdir(exist_ok=True)
+        (tmp_path / "results" / "other.txt").write_text("another scenario's results")
+        r = invoke("run", str(valid_file), "--out", out, "-q")
+        assert r.exit_code == 2, (out, r.output)
+        assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output
+    assert (docs / "thesis.txt").read_text() == "a year of work"
+    assert (tmp_path / "results" / "other.txt").exists() and valid_file.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "results", "small.yaml"]
+
+
+def test_earlier_results_are_replaced_only_when_asked_and_only_if_all_ours(
+    valid_file, tmp_results
+):
     out = tmp_results / "small"
-    out.mkdir(parents=True)
-    (out / "stale.txt").write_text("from an older run")
     assert invoke("run", str(valid_file), "--out", str(out), "-q").exit_code == 0
-    assert not (out / "stale.txt").exists() and (out / "summary.json").exists()
+    first = (out / "summary.json").read_text()
+    r = invoke("run", str(valid_file), "--out", str(out), "-q", "--seed", "5")
+    assert r.exit_code == 2 and "--overwrite" in r.stderr
+    assert (out / "summary.json").read_text() == first
+    (out / "notes.txt").write_text("my notes on this run")
+    r = invoke("run", str(valid_file), "--out", str(out), "-q", "--seed", "5", "--overwrite")
+    assert r.exit_code == 2 and "notes.txt" in r.stderr
+    assert (out / "notes.txt").exists() and (out / "summary.json").read_text() == first
+    (out / "notes.txt").unlink()
+    r = invoke("run", str(valid_file), "--out", str(out), "-q", "--seed", "5", "--overwrite")
+    assert r.exit_code == 0
+    assert json.loads((out / "summary.json").read_text())["seed"] == 5
     assert sorted(p.name for p in tmp_results.iterdir()) == ["small"]
+
+
+def test_an_empty_folder_may_be_used(valid_file, tmp_results):
+    out = tmp_results / "empty"
+    out.mkdir(parents=True)
+    assert invoke("run", str(valid_file), "--out", str(out), "-q").exit_code == 0
+    assert (out / "summary.json").exists()
+
+
+def test_run_and_compare_never_delete_each_others_results(plans_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("compare", str(plans_file), "--reps", "2", "-q").exit_code == 0
+    assert invoke("run", str(plans_file), "-q").exit_code == 0
+    assert invoke("compare", str(plans_file), "--reps", "2", "-q", "--seed", "4").exit_code == 0
+    study = tmp_path / "results" / "small"
+    assert len(list(study.glob("compare-*/table.json"))) == 2
+    assert len(list(study.glob("run-*/summary.json"))) == 1
+    assert (study / "latest-compare" / "table.json").exists()
 
 
 def test_validate_says_what_the_file_sets_up():
@@ -231,7 +290,7 @@ def test_compare_only_the_plans_asked_for(plans_file: Path, tmp_results: Path):
 def test_compare_default_folder(plans_file, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert invoke("compare", str(plans_file), "--reps", "2", "-q").exit_code == 0
-    assert (tmp_path / "results" / "small" / "compare" / "table.csv").exists()
+    assert (tmp_path / "results" / "small" / "latest-compare" / "table.csv").exists()
 
 
 @pytest.mark.parametrize(("args", "words"), [

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from bordersim import runner
-from bordersim.runner import Checkpoints, run_study
+from bordersim.checkpoints import Checkpoints, fingerprint
+from bordersim.runner import run_study
 from bordersim.scenario import load_scenario
 from tests.helpers import SCENARIOS
 
@@ -30,7 +31,7 @@ def test_same_figures_on_every_executor_and_after_resuming(scenario, tmp_path, m
     pytest.importorskip("dask.distributed")
     assert _figures(run_study(scenario, plans, reps=4, dask_local=2)) == reference  # Dask
 
-    saved = Checkpoints(tmp_path / "partial", scenario, plans)
+    saved = Checkpoints(tmp_path / "partial", fingerprint(scenario, plans))
     real = runner.run_replication
 
     def stop_at_3(s, index, *args, **kw):

@@ -1,18 +1,13 @@
-"""Results folders, written whole or not at all.
+"""The files of a results folder: summaries, tables, series, figures and the report.
 
-Everything is written into a hidden temporary folder beside the destination, which is
-renamed into place only when complete. An interrupted run leaves no half-written
-results folder (at most a hidden temporary one, removed when the error is caught).
+They are written into the folder being made (see :mod:`bordersim.folders`), which is put
+in place only when complete, so an interrupted run leaves no half-written results.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +34,14 @@ def run_summary(study: Study, label: str) -> dict[str, Any]:
 
 
 def write_results(
-    dest: Path, study: Study, vehicles: bool = False, source: str | None = None
-) -> Path:
+    folder: Path, study: Study, vehicles: bool = False, source: str | None = None
+) -> None:
     """Write summary.json, timeseries.csv, figures, report.html (and vehicles.csv).
 
-    ``source`` is the scenario file's text, kept as scenario.yaml so that the results
-    say what produced them and the report can be rebuilt.
+    ``folder`` is the new, empty folder being written (see bordersim.folders), put in
+    place only once complete. ``source`` is the scenario file's text as it was read for
+    the run, kept as scenario.yaml so that the results say what produced them and the
+    report can be rebuilt.
     """
     label = study.labels[0]
     scenario = study.scenario
@@ -70,7 +67,7 @@ def write_results(
                                       tmp / "transit.png")  # fmt: skip
         write_report(tmp)
 
-    return write_atomically(dest, fill)
+    fill(Path(folder))
 
 
 COMPARE_COLUMNS = ["figure", "plan", "mean", "ci_low", "ci_high", "n", "missing",
@@ -91,9 +88,9 @@ def key_figure_names(result: dict[str, Any]) -> list[str]:
 
 
 def write_comparison(
-    dest: Path, study: Study, result: dict[str, Any], source: str | None = None
-) -> Path:
-    """Write table.csv/json, recovery.png, key_figures.png and report.html into ``dest``."""
+    folder: Path, study: Study, result: dict[str, Any], source: str | None = None
+) -> None:
+    """Write table.csv/json, recovery.png, key_figures.png and report.html into ``folder``."""
 
     def fill(tmp: Path) -> None:
         _common(tmp, study, source)
@@ -107,7 +104,7 @@ def write_comparison(
                             tmp / "key_figures.png")  # fmt: skip
         write_report(tmp)
 
-    return write_atomically(dest, fill)
+    fill(Path(folder))
 
 
 def _common(tmp: Path, study: Study, source: str | None) -> None:
@@ -115,28 +112,6 @@ def _common(tmp: Path, study: Study, source: str | None) -> None:
     if source is not None:
         (tmp / "scenario.yaml").write_text(source, encoding="utf-8")
     figures.timeline(study.scenario, study.plans, tmp / "timeline.png")
-
-
-def write_atomically(dest: Path, fill: Callable[[Path], None]) -> Path:
-    dest = Path(dest)
-    if dest.exists() and not dest.is_dir():
-        raise FileExistsError(f"{dest} exists and is not a folder")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
-    try:
-        fill(tmp)
-        os.chmod(tmp, 0o755)
-        if dest.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
-            os.rename(dest, old / "previous")
-            os.rename(tmp, dest)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return dest
 
 
 def _write_json(path: Path, data: Any) -> None:

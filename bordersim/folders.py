@@ -1,0 +1,356 @@
+"""Results folders: bordersim's own, written whole, never replacing what it did not write.
+
+A **results folder** holds what one ``run`` or ``compare`` wrote, and a marker file,
+``bordersim.json``, that says what made it and lists every file in it. By default each
+command writes a new folder, ``results/<scenario>/<run|compare>-<date>-<time>/``, so no
+earlier results are ever replaced; ``latest-run`` and ``latest-compare`` beside them
+point to the newest (where the system allows links). ``--out DIR`` names the folder
+instead: DIR must be new, empty, or bordersim's own results folder, and the latter is
+replaced only with ``--overwrite`` and only when it holds nothing bordersim did not write.
+
+Beside the results folders, a hidden ``.bordersim/`` working folder holds the folders
+being written (renamed into place only when complete), the locks that keep two commands
+from writing the same results, and the replications saved for ``--resume``. Folders
+being written by a command that died are removed by the next command, and only those:
+each is guarded by a lock its writer holds while it lives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+MARKER = "bordersim.json"
+WORK = ".bordersim"
+KINDS = ("run", "compare")
+
+
+class FolderError(Exception):
+    """A problem with where results go (an option or the environment): one line, exit 2."""
+
+
+def _describe(e: OSError) -> str:
+    return e.strerror or type(e).__name__
+
+
+def read_marker(folder: Path) -> dict[str, Any] | None:
+    """The marker of a bordersim results folder, or None if the folder is not one."""
+    path = folder / MARKER
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 10_000_000:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("made_by") != "bordersim":
+        return None
+    files = data.get("files")
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        return None
+    return data
+
+
+def foreign_files(folder: Path, marker: dict[str, Any]) -> list[str]:
+    """Files and folders in a results folder that bordersim did not write there."""
+    ours = set(marker["files"]) | {MARKER}
+    out = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_dir() and not path.is_symlink():
+            if not any(f.startswith(rel + "/") for f in ours):
+                out.append(rel + "/")
+        elif rel not in ours:
+            out.append(rel)
+    return out
+
+
+def _is_same_or_inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+@dataclass
+class Destination:
+    """Where a command's results will go, checked before anything is simulated."""
+
+    kind: str
+    container: Path  # the folder the results folder is made in
+    name: str | None  # the results folder's name; None: a new dated name at the end
+    overwrite: bool = False
+    started: datetime = field(default_factory=datetime.now)
+
+    @property
+    def path(self) -> Path | None:
+        return None if self.name is None else self.container / self.name
+
+
+def destination(
+    out: str | Path | None,
+    default_container: Path,
+    kind: str,
+    overwrite: bool = False,
+    protect: tuple[Path, ...] = (),
+) -> Destination:
+    """Check where results will go; raise FolderError before any work if they cannot.
+
+    ``protect`` lists files that must never end up inside a folder being replaced (the
+    scenario file).
+    """
+    assert kind in KINDS
+    if out is None:
+        container = Path(default_container)
+        for folder in (container, *container.parents):
+            if folder.exists() and not folder.is_dir():
+                raise FolderError(f"{folder}: exists and is not a folder; results go to "
+                                  f"{container}/ (use --out to put them elsewhere)")  # fmt: skip
+        return Destination(kind, container, None)
+    text = str(out)
+    if not text.strip():
+        raise FolderError("--out: empty folder name")
+    dest = Path(text)
+    if dest.name in ("", ".", "..") or text.rstrip("/\\").endswith(("/.", "/..")):
+        raise FolderError(f"--out {text}: name a new folder for the results, not '.' or '..'")
+    full = dest.resolve()
+    cwd = Path.cwd().resolve()
+    if _is_same_or_inside(cwd, full):
+        raise FolderError(f"--out {text}: that is the current folder or one of its parents; "
+                          "name a new folder for the results")  # fmt: skip
+    for f in protect:
+        if _is_same_or_inside(Path(f).resolve(), full):
+            raise FolderError(f"--out {text}: the folder holds {f}; name a new folder")
+    for folder in dest.parents:
+        if folder.exists() and not folder.is_dir():
+            raise FolderError(f"--out {text}: {folder} exists and is not a folder")
+    if dest.is_symlink():
+        raise FolderError(f"--out {text}: is a link; name a real, new folder")
+    if dest.exists():
+        if not dest.is_dir():
+            raise FolderError(f"--out {text}: exists and is not a folder")
+        _check_replaceable(dest, text, kind, overwrite)
+    return Destination(kind, dest.parent, dest.name, overwrite)
+
+
+def _check_replaceable(dest: Path, text: str, kind: str, overwrite: bool) -> None:
+    try:
+        empty = not any(dest.iterdir())
+    except OSError as e:
+        raise FolderError(f"--out {text}: cannot read the folder ({_describe(e)})") from None
+    if empty:
+        return  # nothing to lose
+    marker = read_marker(dest)
+    if marker is None:
+        raise FolderError(f"--out {text}: the folder exists and holds files bordersim did not "
+                          "write; bordersim never replaces them: name a new folder")  # fmt: skip
+    if not overwrite:
+        made = f"{marker.get('kind', 'results')} of {marker.get('created', 'an earlier run')}"
+        raise FolderError(f"--out {text}: holds earlier bordersim results ({made}); add "
+                          "--overwrite to replace them, or name a new folder")  # fmt: skip
+    foreign = foreign_files(dest, marker)
+    if foreign:
+        raise FolderError(
+            f"--out {text}: also holds files bordersim did not write "
+            f"({_list(foreign)}); move them out first or name a new folder"
+        )
+
+
+def _list(names: list[str], most: int = 3) -> str:
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+class Workspace:
+    """The hidden working folder of one command: its locks and its folder being written.
+
+    Use as a context manager around the whole command. On entry it makes the folders it
+    needs (failing at once, with a FolderError, where it cannot write), removes what
+    commands that died left there, and takes the locks; on exit without :meth:`commit`
+    it removes its folder being written, and the folders it made if they are empty.
+    """
+
+    def __init__(self, dest: Destination) -> None:
+        self.dest = dest
+        self.work = dest.container / WORK
+        self.tmp: Path | None = None
+        self._locks: list[FileLock] = []
+        self._made: list[Path] = []  # folders this command created, outermost first
+        self.committed: Path | None = None
+
+    # -- entry and exit
+    def __enter__(self) -> Workspace:
+        try:
+            self._make_folders()
+            self._clean_leftovers()
+            token = f"{self.dest.started:%Y%m%d-%H%M%S}-{os.getpid()}-{secrets.token_hex(3)}"
+            self._lock(self.work / f"tmp-{token}.lock", "")
+            self.tmp = self.work / f"tmp-{token}"
+            self.tmp.mkdir()
+            if self.dest.name is not None:
+                self._lock(self.work / f"out-{self.dest.name}.lock",
+                           f"another bordersim command is writing {self.dest.path}; wait for "
+                           "it to finish, or name another folder with --out")  # fmt: skip
+        except OSError as e:
+            self._undo()
+            where = self.dest.container
+            raise FolderError(f"cannot write results in {where}: {_describe(e)}") from None
+        except BaseException:
+            self._undo()
+            raise
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.committed is None:
+            self._undo()
+        else:
+            self._release()
+
+    def _make_folders(self) -> None:
+        missing = [f for f in (self.work, *self.work.parents) if not f.exists()]
+        for folder in reversed(missing):
+            folder.mkdir()
+            self._made.append(folder)
+
+    def _lock(self, path: Path, busy: str) -> None:
+        lock = FileLock(path, timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise FolderError(busy or f"{path} is locked by another command") from None
+        self._locks.append(lock)
+
+    def lock_study(self, fingerprint: str) -> Path:
+        """Lock the saved replications of this very study; return their folder."""
+        self._lock(self.work / f"partial-{fingerprint[:16]}.lock",
+                   f"another bordersim command is running this same study (results in "
+                   f"{self.dest.container}); wait for it to finish")  # fmt: skip
+        return self.work / f"partial-{fingerprint[:16]}"
+
+    def _clean_leftovers(self) -> None:
+        """Remove folders being written by commands that died (their lock is free)."""
+        for tmp in self.work.glob("tmp-*"):
+            if not tmp.is_dir() or tmp.is_symlink():
+                continue
+            lock = FileLock(self.work / f"{tmp.name}.lock", timeout=0)
+            try:
+                lock.acquire()
+            except Timeout:
+                continue  # its writer is alive
+            try:
+                shutil.rmtree(tmp, ignore_errors=True)
+            finally:
+                lock.release()
+            (self.work / f"{tmp.name}.lock").unlink(missing_ok=True)
+
+    def _release(self) -> None:
+        for lock in reversed(self._locks):
+            lock.release()
+        self._locks.clear()
+        self._tidy()
+
+    def _tidy(self) -> None:
+        """Leave no empty working folder: remove lock files nobody holds, then the folder.
+
+        Saved replications (and their locks) and folders being written stay.
+        """
+        try:
+            entries = list(self.work.iterdir())
+        except OSError:
+            return
+        busy = {e.name.removesuffix(".lock") for e in entries if not e.name.endswith(".lock")}
+        for e in entries:
+            if not e.name.endswith(".lock") or e.name.removesuffix(".lock") in busy:
+                continue
+            lock = FileLock(e, timeout=0)
+            try:
+                lock.acquire()
+            except Timeout:
+                continue  # held by another command
+            try:
+                e.unlink(missing_ok=True)
+            finally:
+                lock.release()
+        try:
+            self.work.rmdir()  # only if empty
+        except OSError:
+            pass
+
+    def _undo(self) -> None:
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        self._release()
+        for folder in reversed(self._made):  # innermost first
+            try:
+                folder.rmdir()  # only if empty
+            except FileNotFoundError:
+                continue
+            except OSError:
+                break
+
+    # -- the end
+    def commit(self, files_of: dict[str, Any]) -> Path:
+        """Write the marker and put the folder being written in place; return where.
+
+        ``files_of`` is the marker's description of the results (what made them).
+        """
+        assert self.tmp is not None
+        files = sorted(p.relative_to(self.tmp).as_posix() for p in self.tmp.rglob("*")
+                       if p.is_file())  # fmt: skip
+        marker = {"made_by": "bordersim", "kind": self.dest.kind,
+                  "created": self.dest.started.isoformat(timespec="seconds"),
+                  **files_of, "files": files}  # fmt: skip
+        (self.tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        os.chmod(self.tmp, 0o755)
+        with FileLock(self.work / "commit.lock", timeout=30):
+            final = self._final_name()
+            if final.exists():
+                self._replace(final)
+            else:
+                os.rename(self.tmp, final)
+        self.tmp = None
+        self.committed = final
+        if self.dest.name is None:
+            self._point_latest(final)
+        return final
+
+    def _final_name(self) -> Path:
+        if self.dest.path is not None:
+            return self.dest.path
+        stem = f"{self.dest.kind}-{self.dest.started:%Y-%m-%d-%H%M%S}"
+        final, n = self.dest.container / stem, 1
+        while final.exists() or final.is_symlink():
+            n += 1
+            final = self.dest.container / f"{stem}-{n}"
+        return final
+
+    def _replace(self, final: Path) -> None:
+        """Replace an empty folder, or (with --overwrite) bordersim's own results."""
+        assert self.tmp is not None
+        if any(final.iterdir()):
+            marker = read_marker(final)
+            if not self.dest.overwrite or marker is None or foreign_files(final, marker):
+                raise FolderError(
+                    f"{final}: changed while the results were computed and now "
+                    "holds files bordersim did not write; nothing replaced"
+                )
+        old = self.work / f"old-{secrets.token_hex(4)}"
+        os.rename(final, old)
+        os.rename(self.tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _point_latest(self, final: Path) -> None:
+        """latest-run / latest-compare: a link to the newest, where links can be made."""
+        link = final.parent / f"latest-{self.dest.kind}"
+        if link.exists() and not link.is_symlink():
+            return  # not ours: leave it
+        tmp = final.parent / f".{link.name}-{secrets.token_hex(3)}"
+        try:
+            tmp.symlink_to(final.name, target_is_directory=True)
+            os.replace(tmp, link)
+        except OSError:
+            tmp.unlink(missing_ok=True)
