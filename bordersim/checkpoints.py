@@ -73,10 +73,10 @@ class Checkpoints:
         done = self.load() if resume else {}
         if not resume:
             self.clear()
-        self.folder.mkdir(parents=True, exist_ok=True)
         return done
 
     def save(self, r: Replication) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".rep-", suffix=".npz", dir=self.folder)
         try:
             with os.fdopen(fd, "wb") as f:

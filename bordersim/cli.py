@@ -96,6 +96,7 @@ def main() -> None:
 
     Exit codes: 0 ok, 2 bad input, 1 internal error.
     """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _terminated)
 
 
@@ -377,16 +378,23 @@ def _json(data) -> None:
 def report(folder: Path) -> None:
     """Rebuild report.html in a results FOLDER from its saved results, without re-running.
 
-    FOLDER is what run or compare wrote, e.g. results/ambassador-closure or
-    results/ambassador-exercise/compare.
+    FOLDER is what run or compare wrote, e.g. results/ambassador-closure/latest-run.
+    Parts missing from the folder are named on the page; the rest is still shown.
     """
-    from .report.html import is_results_folder, write_report
+    from .folders import read_marker
+    from .report.html import ReportError, is_results_folder, write_report
 
     if not folder.is_dir() or not is_results_folder(folder):
-        click.echo(f"error: {folder}: not a results folder (no summary.json or table.json)",
-                   err=True)  # fmt: skip
-        sys.exit(BAD_INPUT)
-    path = write_report(folder)
+        _fail(f"{folder}: not a results folder (no summary.json or table.json)")
+    if read_marker(folder) is None:
+        _fail(f"{folder}: not a folder bordersim wrote (no {folder / 'bordersim.json'}); "
+              "bordersim writes reports only into its own results folders")  # fmt: skip
+    try:
+        path = write_report(folder)
+    except ReportError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(f"cannot write {folder / 'report.html'}: {e.strerror or e}")
     click.echo(f"report written to {path}")
 
 
@@ -435,10 +443,6 @@ def validate(file: str, as_json: bool) -> None:
         f"plaza(s), {booths} primary booths, {daily:,.0f} vehicles/day, {len(s.events)} "
         f"event(s), horizon {format_duration(s.horizon)}"
     )
-
-
-if __name__ == "__main__":
-    main()
 
 
 @main.command()

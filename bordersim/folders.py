@@ -17,6 +17,7 @@ each is guarded by a lock its writer holds while it lives.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -259,6 +260,10 @@ class Workspace:
         Saved replications (and their locks) and folders being written stay.
         """
         try:
+            for folder in self.work.glob("partial-*"):
+                if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()  # no replication saved: nothing to resume
             entries = list(self.work.iterdir())
         except OSError:
             return
@@ -275,10 +280,8 @@ class Workspace:
                 e.unlink(missing_ok=True)
             finally:
                 lock.release()
-        try:
+        with contextlib.suppress(OSError):
             self.work.rmdir()  # only if empty
-        except OSError:
-            pass
 
     def _undo(self) -> None:
         if self.tmp is not None:

@@ -281,7 +281,7 @@ class SchedulerError(Exception):
 
 
 SCHEDULER_ADDRESS = re.compile(r"^(?:(tcp|tls)://)?([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$")
-CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler before saying it cannot be reached
+CONNECT_TIMEOUT = 8.0  # seconds to reach a scheduler before saying it cannot be reached
 
 
 def check_scheduler_address(address: str) -> None:
@@ -290,6 +290,38 @@ def check_scheduler_address(address: str) -> None:
     if m is None or not 0 < int(m.group(3)) < 65536:
         raise SchedulerError(f"--scheduler {address}: not a scheduler address; expected "
                              "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")  # fmt: skip
+
+
+def _connect(client_class, scheduler: str):
+    """A client of the scheduler, or SchedulerError within CONNECT_TIMEOUT seconds.
+
+    Dask's own timeout covers reaching the address, not a listener that never answers,
+    so the whole connection is bounded here (in a thread, abandoned if it overruns).
+    """
+    import threading
+
+    check_scheduler_address(scheduler)
+    got: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            got["client"] = client_class(scheduler.strip(), timeout=CONNECT_TIMEOUT)
+        except BaseException as e:  # noqa: BLE001 - refused, silent or not a scheduler
+            got["error"] = e
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT + 0.5)
+    if "client" in got:
+        return got["client"]
+    e = got.get("error")
+    if e is None:
+        why = f"no answer within {CONNECT_TIMEOUT:.0f} s"
+    elif isinstance(e, MemoryError):
+        why = "it answered with something that is not Dask"
+    else:
+        why = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+    raise SchedulerError(f"--scheduler {scheduler}: cannot use the Dask scheduler ({why})")
 
 
 def _on_dask(work, todo: list[int], scheduler: str | None, n_local: int | None, progress,
@@ -301,17 +333,7 @@ def _on_dask(work, todo: list[int], scheduler: str | None, n_local: int | None, 
         raise SchedulerError("Dask is not installed: pip install 'bordersim[dask]'") from None
     cluster = None
     if scheduler:
-        check_scheduler_address(scheduler)
-        try:
-            client = Client(scheduler.strip(), timeout=CONNECT_TIMEOUT)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as e:  # noqa: BLE001 - refused, silent or not a scheduler
-            why = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
-            if isinstance(e, MemoryError):
-                why = "it answered with something that is not Dask"
-            raise SchedulerError(f"--scheduler {scheduler}: cannot use the Dask scheduler "
-                                 f"({why})") from None  # fmt: skip
+        client = _connect(Client, scheduler)
     else:
         cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
                                dashboard_address=None, host="127.0.0.1")  # fmt: skip

@@ -125,7 +125,7 @@ def test_missing_file(tmp_path: Path):
 def test_real_entry_point_prints_no_traceback(tmp_path: Path):
     f = tmp_path / "bad.yaml"
     f.write_text(VALID.replace("booths: 4,", "boths: 4,"))
-    p = subprocess.run([sys.executable, "-m", "bordersim.cli", "run", str(f)], cwd=tmp_path,
+    p = subprocess.run([sys.executable, "-m", "bordersim", "run", str(f)], cwd=tmp_path,
                        capture_output=True, text=True)  # fmt: skip
     assert p.returncode == 2
     assert "did you mean 'booths'" in p.stderr and "Traceback" not in p.stderr

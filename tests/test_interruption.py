@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bordersim import runner
@@ -84,7 +85,7 @@ def _saved(folder: Path) -> list[Path]:
 def test_sigterm_stops_a_parallel_compare_cleanly_and_resume_completes(tmp_path):
     scenario = SCENARIOS / "ambassador-exercise.yaml"
     out = tmp_path / "results" / "exercise"
-    cmd = [sys.executable, "-m", "bordersim.cli", "compare", str(scenario), "--reps", "6",
+    cmd = [sys.executable, "-m", "bordersim", "compare", str(scenario), "--reps", "6",
            "--jobs", "2", "--out", str(out), "-q"]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -106,3 +107,65 @@ def test_sigterm_stops_a_parallel_compare_cleanly_and_resume_completes(tmp_path)
     assert done.returncode == 0, done.stderr
     table = json.loads((out / "table.json").read_text())
     assert table["replications"] == 6 and not _saved(out.parent)
+
+
+def _children_of(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_sigkill_of_the_main_process_leaves_no_process_behind(tmp_path):
+    cmd = [sys.executable, "-m", "bordersim", "compare",
+           str(SCENARIOS / "ambassador-exercise.yaml"), "--reps", "6", "--jobs", "2",
+           "--out", str(tmp_path / "out"), "-q"]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                         start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = _children_of(p.pid)
+        time.sleep(0.1)
+    assert len(workers) == 2, "the workers did not start"
+    time.sleep(1.0)  # let them get into a replication
+    p.kill()
+    p.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), "workers outlived the main process"
+
+
+@pytest.mark.parametrize("after", [0.2, 0.5, 0.9, 1.4, 2.0])
+def test_ctrl_c_at_any_moment_of_a_parallel_study_prints_no_traceback(tmp_path, after):
+    cmd = [sys.executable, "-m", "bordersim", "compare",
+           str(SCENARIOS / "ambassador-exercise.yaml"), "--reps", "4", "--jobs", "2",
+           "--out", str(tmp_path / "out"), "-q"]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # A session of its own, signalled as a group: as a terminal's Ctrl-C reaches a command.
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=env, start_new_session=True)  # fmt: skip
+    time.sleep(after)
+    os.killpg(p.pid, signal.SIGINT)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode in (130, 0), err  # 0 only if it had already finished
+    assert "Traceback" not in err and "Error" not in err, err
+    assert not (tmp_path / "out").exists() or p.returncode == 0
+    assert not list(tmp_path.glob(".bordersim/tmp-*"))

@@ -35,7 +35,7 @@ def results(tmp_path_factory) -> dict[str, Path]:
 def test_report_is_self_contained(results, kind):
     page = (results[kind] / "report.html").read_text()
     assert not re.search(r"""(src|href)=['"]?(https?:)?//""", page)  # nothing from a network
-    images = re.findall(r"<img [^>]*src='data:image/png;base64,", page)
+    images = re.findall(r"""<img [^>]*src=['"]data:image/png;base64,""", page)
     assert len(images) == 3  # timeline, recovery, and transit (run) or key figures (compare)
     assert page.count("<table>") >= (3 if kind == "run" else 2)  # transit, recovery, accounting
     assert "Timeline" in page and "small" in page
@@ -57,6 +57,81 @@ def test_report_command_rebuilds_from_saved_results(results):
 def test_report_command_refuses_other_folders(tmp_path):
     r = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert r.exit_code == 2 and "not a results folder" in r.stderr
+    (tmp_path / "summary.json").write_text("{}")  # looks like results, but not bordersim's
+    r = CliRunner().invoke(main, ["report", str(tmp_path)])
+    assert r.exit_code == 2 and "not a folder bordersim wrote" in r.stderr
+    assert not (tmp_path / "report.html").exists()
+
+
+@pytest.fixture
+def copy_of(results, tmp_path):
+    def copy(kind: str) -> Path:
+        folder = tmp_path / kind
+        shutil.copytree(results[kind], folder)
+        return folder
+
+    return copy
+
+
+@pytest.mark.parametrize("content", ["", "{not json", "[1, 2]", '{"scenario": "x"}'])
+def test_report_of_a_damaged_summary_is_one_line_and_exit_2(copy_of, content):
+    folder = copy_of("run")
+    (folder / "summary.json").write_text(content)
+    before = (folder / "report.html").read_bytes()
+    r = CliRunner().invoke(main, ["report", str(folder)])
+    assert r.exit_code == 2, r.output
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output
+    assert (folder / "report.html").read_bytes() == before  # nothing replaced
+    assert not list(folder.glob(".report-*"))
+
+
+def test_report_html_that_is_a_folder_is_refused(copy_of):
+    folder = copy_of("run")
+    (folder / "report.html").unlink()
+    (folder / "report.html").mkdir()
+    (folder / "report.html" / "mine.txt").write_text("keep me")
+    r = CliRunner().invoke(main, ["report", str(folder)])
+    assert r.exit_code == 2 and "not a file" in r.stderr
+    assert (folder / "report.html" / "mine.txt").read_text() == "keep me"
+
+
+def test_a_missing_figure_is_named_and_the_tables_are_still_shown(copy_of):
+    folder = copy_of("run")
+    (folder / "recovery.png").unlink()
+    r = CliRunner().invoke(main, ["report", str(folder)])
+    assert r.exit_code == 0, r.output
+    page = (folder / "report.html").read_text()
+    assert "Missing from this results folder" in page and "recovery.png" in page
+    assert page.count("<table>") >= 3 and "Accounting" in page
+
+
+def test_nothing_read_from_a_file_can_inject_markup(copy_of):
+    import json
+
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    for kind, file in (("run", "summary.json"), ("compare", "table.json")):
+        folder = copy_of(kind)
+        data = json.loads((folder / file).read_text())
+        data["scenario"] = evil
+        data["description"] = evil
+        if kind == "run":
+            data["plazas"][0]["crossing"] = evil
+            mean = data["plazas"][0]["transit_min"]["all"]["run"]
+            mean["mean"] = {"mean": 1.0, "ci95": None, "missing": evil}
+        else:
+            data["rows"][0]["missing"] = evil
+            ref = data["reference"]
+            data["reference"] = evil
+            for key in ("plans", "ranking"):
+                data[key] = [evil if p == ref else p for p in data[key]]
+            data["rows"] = [{**r, "plan": evil} if r["plan"] == ref else r for r in data["rows"]]
+        (folder / file).write_text(json.dumps(data))
+        (folder / "scenario.yaml").write_text(f"name: x\ndescription: '{evil}'\n")
+        r = CliRunner().invoke(main, ["report", str(folder)])
+        assert r.exit_code == 0, r.output
+        page = (folder / "report.html").read_text()
+        assert "<script>alert" not in page and "<img src=x" not in page, kind
+        assert "&lt;script&gt;" in page
 
 
 @pytest.mark.parametrize("kind", ["run", "compare"])

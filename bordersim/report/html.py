@@ -3,18 +3,22 @@
 Everything the page needs is in the folder (summary.json or table.json, the figures
 and scenario.yaml), so ``bordersim report DIR`` rebuilds it without running anything.
 Figures are embedded as data URIs: the file opens anywhere, with no network access.
+The page is rendered by a Jinja2 template with escaping on for every value, so nothing
+read from a file can put markup or script into the page. A part missing from the
+folder is named on the page, and the rest is still shown.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import json
 import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..explain import explain
 from ..scenario import ScenarioError, parse_scenario
@@ -29,6 +33,7 @@ table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}
 th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right}
 th{background:#f4f6f8}td:first-child,th:first-child,td.l{text-align:left}
 tr.total td{font-weight:bold;background:#fafafa}.clear{color:#0a6b2a;font-weight:bold}
+.missing{background:#fff4e5;border-left:4px solid #e08a00;padding:.5em .8em}
 pre{background:#f7f7f7;padding:.8em;white-space:pre-wrap;font-size:.85em}
 """
 
@@ -43,280 +48,273 @@ window.addEventListener('load', function () {
 });
 """
 
-FIGURES = [
+RUN_FIGURES = [
     ("timeline.png", "Timeline of the disruption and the plans' actions"),
     ("recovery.png", "Recovery against the baseline: transit time and queue length"),
     ("transit.png", "Transit time by class"),
+]
+COMPARE_FIGURES = [
+    ("timeline.png", "Timeline of the disruption and the plans' actions"),
+    ("recovery.png", "Recovery against the baseline: transit time and queue length"),
     ("key_figures.png", "Key figures by plan"),
 ]
+
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+class ReportError(Exception):
+    """A results folder whose report cannot be built: one line, exit 2."""
 
 
 def write_report(folder: Path) -> Path:
     """Build report.html in ``folder`` from what the folder holds; written atomically."""
     folder = Path(folder)
+    target = folder / "report.html"
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise ReportError(f"{target}: exists and is not a file; nothing written")
     page = build(folder)
     fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=folder)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(page)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, folder / "report.html")
-    return folder / "report.html"
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(page)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
 
 
 def is_results_folder(folder: Path) -> bool:
     return (folder / "summary.json").is_file() or (folder / "table.json").is_file()
 
 
-def build(folder: Path) -> str:
+def _read_results(folder: Path) -> tuple[bool, dict[str, Any]]:
     compare = (folder / "table.json").is_file()
-    data = json.loads((folder / ("table.json" if compare else "summary.json")).read_text())
+    path = folder / ("table.json" if compare else "summary.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise ReportError(f"{path}: not readable bordersim results ({type(e).__name__}); "
+                          "run the scenario again to rebuild them") from None  # fmt: skip
+    needed = ("scenario", "plans", "reference", "ranking", "rows", "ranked_by") if compare else (
+        "scenario", "plazas", "totals")  # fmt: skip
+    if not isinstance(data, dict) or any(k not in data for k in needed):
+        raise ReportError(f"{path}: not bordersim results (a key is missing); run the scenario "
+                          "again to rebuild them")  # fmt: skip
+    return compare, data
+
+
+def build(folder: Path) -> str:
+    compare, data = _read_results(folder)
     scenario = None
+    missing: list[str] = []
     if (folder / "scenario.yaml").is_file():
         try:
-            scenario = parse_scenario((folder / "scenario.yaml").read_text(), "scenario.yaml")
-        except ScenarioError:
-            scenario = None
-    name = data["scenario"]
-    description = scenario.description if scenario else data.get("description", "")
-    parts = [f"<h1>{_e(name)}</h1>", f"<p class='sub'>{_e(description)}</p>"]
+            text = (folder / "scenario.yaml").read_text(encoding="utf-8")
+            scenario = parse_scenario(text, "scenario.yaml")
+            if isinstance(data.get("seed"), int):
+                scenario = scenario.model_copy(update={"seed": data["seed"]})
+        except (ScenarioError, OSError, UnicodeDecodeError):
+            missing.append("scenario.yaml (unreadable)")
+    else:
+        missing.append("scenario.yaml")
+    name = str(data["scenario"])
+    description = scenario.description if scenario else str(data.get("description", ""))
     reps = data.get("replications", 1)
     kind = "Comparison of response plans" if compare else "Run"
     plan = (
         "" if compare or data.get("plan") in (None, "scenario") else f" with plan '{data['plan']}'"
     )
-    parts.append(
-        f"<p>{kind}{_e(plan)}, {reps} replication(s). Figures with ± are means with the "
-        f"half-width of their 95% confidence interval. Generated "
-        f"{datetime.now():%Y-%m-%d %H:%M} by bordersim.</p>"
+    intro = (f"{kind}{plan}, {reps} replication(s). Figures with ± are means with the "
+             f"half-width of their 95% confidence interval. Generated "
+             f"{datetime.now():%Y-%m-%d %H:%M} by bordersim.")  # fmt: skip
+    sections: list[dict[str, Any]] = []
+    for file, title in COMPARE_FIGURES if compare else RUN_FIGURES:
+        image = _image(folder / file)
+        if image is None:
+            missing.append(file)
+        else:
+            sections.append(_section(title, image=image))
+    try:
+        sections += _compare_tables(data) if compare else _run_tables(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise ReportError(f"{folder}: the results do not have the expected shape ({e!r}); "
+                          "run the scenario again to rebuild them") from None  # fmt: skip
+    return _TEMPLATES.get_template("report.html.j2").render(
+        name=name,
+        description=description,
+        intro=intro,
+        missing=missing,
+        setup="\n".join(explain(scenario)) if scenario is not None else "",
+        sections=sections,
+        css=CSS,
+        self_check=SELF_CHECK,
     )
-    if scenario is not None:
-        parts.append(
-            "<h2>Scenario and timeline</h2><pre>" + _e("\n".join(explain(scenario))) + "</pre>"
-        )
-    for file, title in FIGURES:
-        if (folder / file).is_file():
-            parts.append(f"<h2>{_e(title)}</h2>{_img(folder / file, title)}")
-            if file == "recovery.png":
-                parts.extend(_compare_tables(data) if compare else _run_tables(data))
-    body = "\n".join(parts)
-    return (
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{_e(name)}: bordersim report</title><style>{CSS}</style>"
-        f"<script>{SELF_CHECK}</script></head><body>{body}</body></html>\n"
-    )
 
 
-def _e(text: Any) -> str:
-    return html.escape(str(text))
+def _image(path: Path) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(b"\x89PNG"):
+        return None
+    return base64.b64encode(data).decode("ascii")
 
 
-def _img(path: Path, alt: str) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f"<p><img alt='{_e(alt)}' src='data:image/png;base64,{data}'></p>"
+def _section(title: str, image: str | None = None, head: list[str] | None = None,
+             rows: list[list[Any]] | None = None, total_rows: int = 0,
+             notes: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+    return {
+        "title": title,
+        "image": image,
+        "head": head or [],
+        "total_rows": total_rows,
+        "rows": [[_cell(c) for c in row] for row in rows or []],
+        "notes": notes or [],
+    }
 
 
-def _table(head: list[str], rows: list[list[str]], total_rows: int = 0) -> str:
-    out = ["<table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in head), "</tr></thead><tbody>"]
-    for i, row in enumerate(rows):
-        cls = " class='total'" if i >= len(rows) - total_rows else ""
-        out.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
+def _cell(c: Any) -> dict[str, Any]:
+    """A table cell: text (escaped by the template), or lines each with a class."""
+    if isinstance(c, dict):
+        return c
+    return {"lines": [{"text": str(c), "cls": None}], "cls": None}
 
 
-def _run_tables(s: dict[str, Any]) -> list[str]:
-    out = ["<h2>Transit time (minutes, after the warm-up)</h2>"]
+def _lines(*parts: tuple[str, str | None]) -> dict[str, Any]:
+    return {"lines": [{"text": t, "cls": cls} for t, cls in parts], "cls": None}
+
+
+def _plaza(p: dict[str, Any]) -> str:
+    return f"{p['crossing']} {p['direction']}"
+
+
+def _run_tables(s: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
     rows = []
     for p in s["plazas"]:
         for cls, f in p["transit_min"].items():
             r, b = f["run"], f["baseline"]
-            rows.append(
-                [
-                    _e(f"{p['crossing']} {p['direction']}"),
-                    _e(cls),
-                    figure(r["count"], ",.0f"),
-                    figure(r["mean"]),
-                    figure(r["p50"]),
-                    figure(r["p90"]),
-                    figure(r["p95"]),
-                    figure(r["max"]),
-                    figure(b["mean"]),
-                ]
-            )
+            rows.append([_plaza(p), cls, figure(r["count"], ",.0f"), figure(r["mean"]),
+                         figure(r["p50"]), figure(r["p90"]), figure(r["p95"]), figure(r["max"]),
+                         figure(b["mean"])])  # fmt: skip
     out.append(
-        _table(
-            ["plaza", "class", "vehicles", "mean", "p50", "p90", "p95", "max", "baseline mean"],
-            rows,
+        _section(
+            "Transit time (minutes, after the warm-up)",
+            rows=rows,
+            head=[
+                "plaza",
+                "class",
+                "vehicles",
+                "mean",
+                "p50",
+                "p90",
+                "p95",
+                "max",
+                "baseline mean",
+            ],
         )
     )
-    out.append("<h2>Recovery</h2>")
     rows = []
     for p in s["plazas"]:
         rec = p["recovery"]
-        name = _e(f"{p['crossing']} {p['direction']}")
         q = figure(p["queue"]["max_km"])
         delay = figure(p["excess_delay_vehicle_hours"], ",.0f")
         if rec is None:
-            rows.append([name, "no disruption", "-", "-", "-", q, delay])
+            rows.append([_plaza(p), "no disruption", "-", "-", "-", q, delay])
             continue
         window = f"{when(s, rec['disruption_start_h'])} to {when(s, rec['disruption_end_h'])}"
-        rows.append(
-            [
-                name,
-                _e(window),
-                figure(rec["backlog_vehicles"], ",.0f"),
-                _e(hours(rec["time_to_clear_h"], "not within horizon")),
-                _e(hours(rec["time_to_recover_h"], "not within horizon")),
-                q,
-                delay,
-            ]
-        )
-    out.append(
-        _table(
-            [
-                "plaza",
-                "disruption",
-                "backlog (vehicles)",
-                "time to clear",
-                "time to recover",
-                "max queue (km)",
-                "excess delay (veh-h)",
-            ],
-            rows,
-        )
-    )
+        rows.append([_plaza(p), window, figure(rec["backlog_vehicles"], ",.0f"),
+                     hours(rec["time_to_clear_h"], "not within horizon"),
+                     hours(rec["time_to_recover_h"], "not within horizon"), q, delay])  # fmt: skip
+    out.append(_section("Recovery", rows=rows, head=[
+        "plaza", "disruption", "backlog (vehicles)", "time to clear", "time to recover",
+        "max queue (km)", "excess delay (veh-h)"]))  # fmt: skip
     crossings = s.get("crossings", {})
     if len(crossings) > 1:
-        out.append("<h2>By crossing</h2>")
-        rows = [
-            [
-                _e(n),
-                figure(c["released"], ",.0f"),
-                figure(c["diverted_away"], ",.0f"),
-                figure(c["diverted_in"], ",.0f"),
-                figure(c["excess_delay_vehicle_hours"], ",.0f"),
-                figure(c["excess_delay_cost"], ",.0f"),
-            ]
-            for n, c in crossings.items()
-        ]
+        rows = [[n, figure(c["released"], ",.0f"), figure(c["diverted_away"], ",.0f"),
+                 figure(c["diverted_in"], ",.0f"), figure(c["excess_delay_vehicle_hours"], ",.0f"),
+                 figure(c["excess_delay_cost"], ",.0f")] for n, c in crossings.items()]  # fmt: skip
         t = s["totals"]
-        rows.append(
-            [
-                "region",
-                figure(t["accounting"]["released"], ",.0f"),
-                figure(t["accounting"]["diverted"], ",.0f"),
-                "-",
-                figure(t["excess_delay_vehicle_hours"], ",.0f"),
-                figure(t["excess_delay_cost"], ",.0f"),
-            ]
-        )
-        out.append(
-            _table(
-                [
-                    "crossing",
-                    "released",
-                    "diverted away",
-                    "diverted in",
-                    "excess delay (veh-h)",
-                    "cost of delay",
-                ],
-                rows,
-                total_rows=1,
-            )
-        )
-    out.append("<h2>Accounting: where every vehicle is at the end</h2>")
-    keys = [
-        "arrived",
-        "released",
-        "queued",
-        "staged",
-        "at_primary",
-        "at_secondary",
-        "diverted",
-        "gave_up",
-    ]
+        rows.append(["region", figure(t["accounting"]["released"], ",.0f"),
+                     figure(t["accounting"]["diverted"], ",.0f"), "-",
+                     figure(t["excess_delay_vehicle_hours"], ",.0f"),
+                     figure(t["excess_delay_cost"], ",.0f")])  # fmt: skip
+        out.append(_section("By crossing", rows=rows, total_rows=1, head=[
+            "crossing", "released", "diverted away", "diverted in", "excess delay (veh-h)",
+            "cost of delay"]))  # fmt: skip
+    keys = ["arrived", "released", "queued", "staged", "at_primary", "at_secondary", "diverted",
+            "gave_up"]  # fmt: skip
     rows = []
     for p in s["plazas"]:
         for cls, a in p["accounting"].items():
-            rows.append(
-                [
-                    _e(f"{p['crossing']} {p['direction']}"),
-                    _e(cls),
-                    *(figure(a[k], ",.0f") for k in keys),
-                ]
-            )
+            rows.append([_plaza(p), cls, *(figure(a[k], ",.0f") for k in keys)])
     t = s["totals"]["accounting"]
     rows.append(
         [
             "region",
             "all",
-            figure(t["arrived"], ",.0f"),
-            figure(t["released"], ",.0f"),
-            figure(t["queued"], ",.0f"),
-            figure(t["staged"], ",.0f"),
-            figure(t["at_primary"], ",.0f"),
-            figure(t["at_secondary"], ",.0f"),
+            *(figure(t[k], ",.0f") for k in keys[:6]),
             f"{figure(t['on_detour'], ',.0f')} on the road",
             figure(t["gave_up"], ",.0f"),
         ]
     )
-    out.append(_table(["plaza", "class", *(k.replace("_", " ") for k in keys)], rows, total_rows=1))
     out.append(
-        "<p>Per plaza: arrived = released + queued + staged + at primary + at secondary "
-        "+ diverted + gave up. For the region each vehicle counts once, where it first "
-        "arrived; diverted vehicles still driving at the end are on the road.</p>"
+        _section(
+            "Accounting: where every vehicle is at the end",
+            rows=rows,
+            total_rows=1,
+            head=["plaza", "class", *(k.replace("_", " ") for k in keys)],
+            notes=[
+                "Per plaza: arrived = released + queued + staged + at primary + at secondary "
+                "+ diverted + gave up. For the region each vehicle counts once, where it first "
+                "arrived; diverted vehicles still driving at the end are on the road."
+            ],
+        )
     )
     return out
 
 
-def _compare_tables(t: dict[str, Any]) -> list[str]:
+def _compare_tables(t: dict[str, Any]) -> list[dict[str, Any]]:
     ref = t["reference"]
     by = {(r["figure"], r["plan"]): r for r in t["rows"]}
-    out = [f"<h2>Plans ranked by {_e(t['ranked_by'])}</h2>"]
     rows = []
     for rank, plan in enumerate(t["ranking"], 1):
         r = by[(t["ranked_by"], plan)]
-        diff = "-" if plan == ref else _diff(r)
-        rows.append(
-            [
-                str(rank),
-                _e(plan),
-                figure(row_ci(r), ",.0f"),
-                diff,
-                figure(row_ci(by[("total: gave up (veh)", plan)]), ",.0f"),
-            ]
-        )
-    out.append(
-        _table(
-            ["rank", "plan", "excess delay (veh-h)", f"difference to {_e(ref)}", "gave up (veh)"],
-            rows,
-        )
-    )
-    out.append(
-        f"<p>Differences are paired replication by replication (common random "
-        f"numbers) against '{_e(ref)}'; <span class='clear'>bold green</span> ones "
-        f"are clear: their 95% interval excludes zero.</p>"
-    )
-    out.append("<h2>Every figure, by plan</h2>")
+        diff = _cell("-") if plan == ref else _lines(_diff(r))
+        rows.append([str(rank), plan, figure(row_ci(r), ",.0f"), diff,
+                     figure(row_ci(by[("total: gave up (veh)", plan)]), ",.0f")])  # fmt: skip
+    out = [_section(f"Plans ranked by {t['ranked_by']}", rows=rows, head=[
+        "rank", "plan", "excess delay (veh-h)", f"difference to {ref}", "gave up (veh)"],
+        notes=[f"Differences are paired replication by replication (common random numbers) "
+               f"against '{ref}'; bold green ones are clear: their 95% interval excludes "
+               "zero."])]  # fmt: skip
     names = list(dict.fromkeys(r["figure"] for r in t["rows"]))
     rows = []
     for name in names:
-        cells = [_e(name)]
+        cells: list[Any] = [name]
         for plan in t["plans"]:
             r = by[(name, plan)]
-            cell = figure(row_ci(r))
+            parts = [(figure(row_ci(r)), None)]
             if plan != ref and r["diff_mean"] is not None:
-                cell += f"<br>{_diff(r)}"
-            cells.append(cell)
+                parts.append(_diff(r))
+            cells.append(_lines(*parts))
         rows.append(cells)
-    out.append(_table(["figure", *(_e(p) for p in t["plans"])], rows))
+    out.append(_section("Every figure, by plan", rows=rows, head=["figure", *t["plans"]]))
     return out
 
 
-def _diff(r: dict[str, Any]) -> str:
-    """A paired difference: signed mean, unsigned half-width, green when clear."""
+def _diff(r: dict[str, Any]) -> tuple[str, str | None]:
+    """A paired difference: signed mean, unsigned half-width; 'clear' when it is."""
     text = f"{r['diff_mean']:+,.1f}"
     if r["diff_low"] is not None:
         text += f" ±{(r['diff_high'] - r['diff_low']) / 2:,.1f}"
-    return f"<span class='clear'>{text}</span>" if r["clear"] else text
+    return text, ("clear" if r["clear"] else None)
