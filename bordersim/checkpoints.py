@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import tempfile
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +53,8 @@ class Checkpoints:
         return self.folder / f"rep-{index:05d}.npz"
 
     def load(self) -> dict[int, Replication]:
-        """Replications saved for this very study; damaged files are ignored, with a warning."""
+        """Replications saved for this very study; damaged files are ignored (``ignored``
+        says which and why, for the command to tell the user) and will be run again."""
         if not self.folder.is_dir():
             return {}
         out: dict[int, Replication] = {}
@@ -62,8 +62,7 @@ class Checkpoints:
             try:
                 r = read(path, self.fingerprint)
             except DamagedCheckpoint as e:
-                self.ignored.append(f"{path.name}: {e}")
-                warnings.warn(f"ignored saved replication {path}: {e}", stacklevel=2)
+                self.ignored.append(f"{path.name}: {e}")  # the command says so
                 continue
             out[r.index] = r
         return out

@@ -452,13 +452,24 @@ def init(name: str) -> None:
     from importlib.resources import files
 
     path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
-    if path.exists():
-        _fail(f"{path}: already exists; choose another name")
     stem = path.stem
     if not stem[:1].isalnum() or not all(c.isalnum() or c in "_.-" for c in stem):
         _fail(f"{name}: use letters, digits, '-', '_' or '.' for a scenario name")
+    if not path.parent.is_dir():
+        _fail(f"{path}: no folder {path.parent}; create it first or choose another place")
     text = files("bordersim").joinpath("data/starter.yaml").read_text(encoding="utf-8")
-    path.write_text(text.replace("NAME", stem), encoding="utf-8")
+    try:
+        f = path.open("x", encoding="utf-8")  # never replaces a file
+    except FileExistsError:
+        _fail(f"{path}: already exists; choose another name")
+    except OSError as e:
+        _fail(f"{path}: cannot write it ({e.strerror or e})")
+    try:
+        with f:
+            f.write(text.replace("NAME", stem))
+    except OSError as e:
+        path.unlink(missing_ok=True)  # ours: made just now, and incomplete
+        _fail(f"{path}: cannot write it ({e.strerror or e})")
     click.echo(f"wrote {path}: check it with `bordersim validate {path}`, then "
                f"`bordersim run {path}` or `bordersim compare {path}`")  # fmt: skip
 

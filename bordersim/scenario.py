@@ -36,6 +36,8 @@ from . import profiles
 from .units import DURATION_HELP, LENGTH_HELP, parse_duration, parse_length
 
 DIRECTIONS = ("into_us", "into_canada")
+FIRST_START = datetime(1900, 1, 1)  # calendar starts bordersim can write as dates
+LAST_YEAR = 2200
 MAX_FILE_BYTES = 5 * 1024 * 1024  # hand-written scenarios are a few kB
 MAX_VALUES = 200_000  # values a file may expand to (YAML aliases can multiply them)
 
@@ -286,6 +288,9 @@ class Crossing(_Model):
 
 # ---------------------------------------------------------------------------- demand
 Weights = Annotated[list[Annotated[float, Field(ge=0)]], Field(min_length=24)]
+# Weights are relative: a million is plenty, and keeps their sum finite (weights of 1e308
+# would overflow it and silently give no vehicles).
+MAX_WEIGHT = 1e6
 Profile = str | Weights
 
 
@@ -565,9 +570,10 @@ def _calendar(value: Any) -> Any:
 class Scenario(_Model):
     """A whole scenario file."""
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+    # The name becomes a folder name: short enough for every file system.
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=100)]
     description: str = ""
-    start: Annotated[datetime | date | None, BeforeValidator(_calendar)] = None
+    start: Annotated[datetime | date | None, BeforeValidator(_calendar)] = None  # 1900-2200
     horizon: Annotated[PositiveDuration, Field(le=400 * 86400.0)]  # up to 400 days
     warmup: Duration = 0.0
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
@@ -831,6 +837,11 @@ def check_references(s: Scenario) -> Iterator[tuple[Path_, str]]:
                     yield ("classes", name), f"new class '{name}' needs '{req}'"
     if s.warmup >= s.horizon:
         yield ("warmup",), "warm-up must be shorter than the horizon"
+    start = s.start_datetime
+    if start is not None and not (start >= FIRST_START and start.year + s.horizon / 86400 / 365
+                                  < LAST_YEAR):  # fmt: skip
+        yield ("start",), (f"a start between {FIRST_START.year} and {LAST_YEAR}, "
+                           f"horizon included; got {start.date().isoformat()}")  # fmt: skip
 
     for cname, d, plaza in s.plazas():
         base: Path_ = ("crossings", cname, d)
@@ -877,14 +888,27 @@ def check_references(s: Scenario) -> Iterator[tuple[Path_, str]]:
             if isinstance(prof, list):
                 if len(prof) not in (24, 168):
                     yield ppath, f"a profile has 24 or 168 values, not {len(prof)}"
+                elif max(prof) > MAX_WEIGHT:
+                    yield ppath, (f"profile weights are relative shares: keep them at most "
+                                  f"{MAX_WEIGHT:,.0f} (got {max(prof):g})")  # fmt: skip
                 elif sum(prof) <= 0:
                     yield ppath, "a profile needs at least one positive value"
 
     for i, ev in enumerate(s.events):
         path = ("events", i)
         yield from _check_where(s, ev.where, (*path, "where"))
+        if ev.classes is not None and not ev.classes:
+            yield (*path, "classes"), ("an empty list touches no traffic: leave 'classes' out "
+                                       "for all traffic, or name the classes")  # fmt: skip
         for j, cls in enumerate(ev.classes or []):
             yield from unknown_class(cls, (*path, "classes", j))
+        group = _lane_group(s, ev.where)
+        if group is not None and ev.classes:
+            unserved = [c for c in ev.classes if c in classes and c not in group.serves]
+            if unserved:
+                yield (*path, "classes"), (f"lane group {ev.where} does not serve "
+                                           f"{', '.join(unserved)}: the event would do nothing "
+                                           "to them")  # fmt: skip
         if ev.end <= ev.start:
             yield (*path, "end"), "end must be after start"
         if ev.start >= s.horizon:
@@ -930,6 +954,9 @@ def _check_divert(
             where = (*path, field) if field == "from" else (*path, field, j)
             if name not in plazas:
                 yield where, f"no plaza '{name}': use crossing.direction" + _suggest(name, plazas)
+    if a.classes is not None and not a.classes:
+        yield (*path, "classes"), ("an empty list diverts no one: leave 'classes' out for "
+                                   "every class, or name the classes")  # fmt: skip
     if any(t == a.from_ for t in a.to):
         yield (*path, "to"), "a vehicle cannot divert to the plaza it is leaving"
     for j, cls in enumerate(a.classes or []):

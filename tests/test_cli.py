@@ -99,6 +99,22 @@ BAD = [
     ("unknown lane group", "where: amb.into_us,", "where: amb.into_us.buses,", 14),
     ("unknown event class", "start: 10:00,", "classes: [lorry], start: 10:00,", 14),
     ("end before start", "end: 12:00", "end: 09:00", 14),
+    ("start too late to write", "horizon: 1d", "start: 9999-12-31 23:00\nhorizon: 1d", 2),
+    ("start too early to write", "horizon: 1d", "start: 0001-01-01\nhorizon: 1d", 2),
+    ("name too long for a folder", "name: small", "name: " + "a" * 250, 1),
+    ("empty list of classes", "start: 10:00,", "classes: [], start: 10:00,", 14),
+    (
+        "lane group that does not serve the class",
+        "where: amb.into_us,",
+        "where: amb.into_us.trucks, classes: [car],",
+        14,
+    ),
+    (
+        "overflowing profile weights",
+        "truck: 1500}}",
+        "truck: 1500}, profile: [" + ", ".join(["1e308"] * 24) + "]}",
+        12,
+    ),
 ]
 
 
@@ -171,9 +187,7 @@ def test_never_replaces_a_folder_bordersim_did_not_write(valid_file, tmp_path, m
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "results", "small.yaml"]
 
 
-def test_earlier_results_are_replaced_only_when_asked_and_only_if_all_ours(
-    valid_file, tmp_results
-):
+def test_earlier_results_are_replaced_only_when_asked_and_only_if_all_ours(valid_file, tmp_results):
     out = tmp_results / "small"
     assert invoke("run", str(valid_file), "--out", str(out), "-q").exit_code == 0
     first = (out / "summary.json").read_text()
@@ -397,3 +411,131 @@ def test_an_internal_error_exits_1_with_one_line(valid_file, tmp_results, monkey
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("internal error: ZeroDivisionError")
     assert not (tmp_results / "x").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "--seed", str(2**63)], ["run", "--seed", "-1"], ["run", "--reps", "100001"],
+    ["run", "--reps", "0"], ["run", "--jobs", "0"], ["run", "--bogus"],
+    ["compare", "--plans", "nothing,nothing"], ["compare", "--plans", "nothing,,triage"],
+    ["compare", "--plans", ""], ["run", "--scheduler", "not a url"],
+    ["run", "--scheduler", "tcp://host:99999"],
+])  # fmt: skip
+def test_bad_options_get_one_line_and_exit_2(plans_file, tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    r = invoke(args[0], str(plans_file), *args[1:], "-q")
+    assert r.exit_code == 2, r.output
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
+    assert "Usage:" not in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "results").exists()
+
+
+def test_init_in_a_missing_folder_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = invoke("init", "nodir/x")
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_results_path_through_a_file_is_one_line(valid_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results").write_text("not a folder")
+    for extra in ([], ["--out", "results/x"]):
+        r = invoke("run", str(valid_file), "-q", *extra)
+        assert r.exit_code == 2 and "not a folder" in r.stderr, r.output
+        assert len(r.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "results").read_text() == "not a folder"
+
+
+def test_a_read_only_folder_is_one_line_and_nothing_is_left(valid_file, tmp_path, monkeypatch):
+    import errno
+    from pathlib import Path as P
+
+    real = P.mkdir
+
+    def read_only(self, *a, **k):
+        if str(self).startswith(str(tmp_path / "ro")):
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self, *a, **k)
+
+    (tmp_path / "ro").mkdir()
+    monkeypatch.setattr(P, "mkdir", read_only)
+    r = invoke("run", str(valid_file), "--out", str(tmp_path / "ro" / "x"), "-q")
+    assert r.exit_code == 2 and "Permission denied" in r.stderr, r.output
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert list((tmp_path / "ro").iterdir()) == []
+
+
+def test_a_full_disk_is_one_line_keeps_replications_and_leaves_no_folder(
+    valid_file, tmp_results, monkeypatch
+):
+    import errno
+
+    from bordersim.report import files
+
+    def disk_full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device", "timeseries.csv")
+
+    monkeypatch.setattr(files, "_write_csv", disk_full)
+    out = tmp_results / "full"
+    r = invoke("run", str(valid_file), "--out", str(out), "-q", "--reps", "2", "--jobs", "1")
+    assert r.exit_code == 2, r.output
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "No space left on device" in lines[0] and "--resume" in lines[0]
+    assert not out.exists() and not list(tmp_results.glob(".bordersim/tmp-*"))
+    monkeypatch.undo()
+    r = invoke("run", str(valid_file), "--out", str(out), "-q", "--reps", "2", "--resume")
+    assert r.exit_code == 0 and (out / "summary.json").exists()
+
+
+def test_a_planted_checkpoint_never_runs(valid_file, tmp_results):
+    import os
+    import pickle
+
+    from bordersim.checkpoints import fingerprint
+    from bordersim.scenario import load_scenario
+
+    out = tmp_results / "small"
+    key = fingerprint(load_scenario(valid_file), [None], vehicles=False)
+    folder = tmp_results / ".bordersim" / f"partial-{key[:16]}"
+    folder.mkdir(parents=True)
+    proof = tmp_results / "code-ran"
+
+    class Planted:
+        def __reduce__(self):
+            return (os.system, (f"touch {proof}",))
+
+    for name in ("rep-00000.npz", "rep-00000.pkl", "fingerprint"):
+        (folder / name).write_bytes(pickle.dumps(Planted()))
+    r = invoke("run", str(valid_file), "--out", str(out), "--resume")
+    assert r.exit_code == 0, r.output
+    assert not proof.exists()
+    assert "could not be used" in r.stderr
+
+
+def test_the_results_keep_the_text_that_was_run(valid_file, tmp_results, monkeypatch):
+    from bordersim import runner
+
+    real = runner.run_study
+
+    def edit_during_the_run(*a, **k):
+        study = real(*a, **k)
+        valid_file.write_text(VALID.replace("name: small", "name: small\nseed: 99"))
+        return study
+
+    monkeypatch.setattr(runner, "run_study", edit_during_the_run)
+    out = tmp_results / "s"
+    r = invoke("run", str(valid_file), "--out", str(out), "-q")
+    assert r.exit_code == 0, r.output
+    assert (out / "scenario.yaml").read_text() == VALID
+    assert json.loads((out / "summary.json").read_text())["seed"] == 0
+
+    def delete_during_the_run(*a, **k):
+        study = real(*a, **k)
+        valid_file.unlink()
+        return study
+
+    monkeypatch.setattr(runner, "run_study", delete_during_the_run)
+    r = invoke("run", str(valid_file), "--out", str(tmp_results / "t"), "-q")
+    assert r.exit_code == 0, r.output  # the text was read once, before the run
+    assert (tmp_results / "t" / "scenario.yaml").read_text().startswith("name: small\nseed: 99")
