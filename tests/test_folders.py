@@ -1,0 +1,112 @@
+"""Results folders: locks against two writers, leftovers of dead commands, markers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from bordersim.folders import (
+    MARKER,
+    FolderError,
+    Workspace,
+    destination,
+    foreign_files,
+    read_marker,
+)
+from tests.helpers import ROOT, SCENARIOS
+
+
+def test_a_second_command_writing_the_same_folder_is_refused_at_once(tmp_path):
+    out = tmp_path / "exercise"
+    cmd = [sys.executable, "-m", "bordersim", "compare", str(SCENARIOS / "ambassador-exercise.yaml"),
+           "--reps", "4", "--jobs", "1", "--out", str(out), "-q"]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(tmp_path.glob(".bordersim/tmp-*/")):
+        time.sleep(0.05)
+    assert first.poll() is None, "the first command ended too soon for this test"
+    started = time.monotonic()
+    second = subprocess.run([*cmd, "--seed", "3"], capture_output=True, text=True, env=env,
+                            timeout=120)  # fmt: skip
+    assert second.returncode == 2, second.stderr
+    assert "another bordersim command is writing" in second.stderr
+    assert len(second.stderr.strip().splitlines()) == 1
+    assert time.monotonic() - started < 15
+    _, err = first.communicate(timeout=600)
+    assert first.returncode == 0, err  # the first is not disturbed
+    assert (out / "table.json").exists()
+
+
+def test_the_same_study_twice_at_once_is_refused(tmp_path):
+    dest = destination(None, tmp_path / "results" / "s", "run")
+    with Workspace(dest) as a:
+        a.lock_study("f" * 64)
+        with Workspace(destination(None, tmp_path / "results" / "s", "run")) as b:
+            with pytest.raises(FolderError, match="running this same study"):
+                b.lock_study("f" * 64)
+            b.lock_study("e" * 64)  # another study of the same scenario may run
+
+
+def test_leftovers_of_dead_commands_are_cleaned_and_only_those(tmp_path):
+    work = tmp_path / "results" / "s" / ".bordersim"
+    dead, alive = work / "tmp-20260101-000000-1-aaaaaa", work / "tmp-20260101-000000-2-bbbbbb"
+    for folder in (dead, alive):
+        folder.mkdir(parents=True)
+        (folder / "summary.json").write_text("{}")
+    holder = FileLock(work / f"{alive.name}.lock", timeout=0)
+    holder.acquire()  # a live command is writing this one
+    (work / "partial-0123456789abcdef").mkdir()
+    (work / "partial-0123456789abcdef" / "rep-00000.npz").write_bytes(b"saved")
+    try:
+        with Workspace(destination(None, tmp_path / "results" / "s", "run")):
+            assert not dead.exists()
+            assert (alive / "summary.json").exists()
+    finally:
+        holder.release()
+    assert (work / "partial-0123456789abcdef" / "rep-00000.npz").exists()  # kept for --resume
+
+
+def test_a_workspace_that_fails_leaves_nothing(tmp_path):
+    dest = destination(tmp_path / "a" / "b" / "out", tmp_path, "run")
+    with pytest.raises(RuntimeError), Workspace(dest):
+        raise RuntimeError("stopped")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_marker_lists_every_file_and_foreign_ones_are_found(tmp_path):
+    with Workspace(destination(tmp_path / "out", tmp_path, "run")) as ws:
+        assert ws.tmp is not None
+        (ws.tmp / "summary.json").write_text("{}")
+        (ws.tmp / "replications").mkdir()
+        (ws.tmp / "replications" / "rep-000.json").write_text("{}")
+        final = ws.commit({"scenario": "s"})
+    marker = read_marker(final)
+    assert marker is not None and marker["files"] == ["replications/rep-000.json", "summary.json"]
+    assert foreign_files(final, marker) == []
+    (final / "mine.txt").write_text("x")
+    (final / "extra").mkdir()
+    assert foreign_files(final, marker) == ["extra/", "mine.txt"]
+    (final / MARKER).write_text("{broken")
+    assert read_marker(final) is None
+
+
+@pytest.mark.parametrize("out", ["", ".", "..", "./", "a/.."])
+def test_dot_folders_and_empty_names_are_refused(tmp_path, monkeypatch, out):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FolderError):
+        destination(out, Path("results"), "run")
+
+
+def test_the_scenario_file_is_never_inside_a_folder_to_replace(tmp_path):
+    results = tmp_path / "r"
+    results.mkdir()
+    (results / "s.yaml").write_text("name: s")
+    with pytest.raises(FolderError, match="holds"):
+        destination(results, tmp_path, "run", overwrite=True, protect=(results / "s.yaml",))
