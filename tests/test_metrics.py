@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from bordersim.metrics import backlog, time_to_recover
+from bordersim.metrics import backlog, band, time_to_recover
 
 BIN = 300.0
 
@@ -46,3 +46,22 @@ def test_backlog_and_time_to_clear():
     assert (waiting, base_then) == (200, 2)  # sampled at the end of bin 3, i.e. t = end
     # bin 6 ends with 10 > 2.2 queued; bin 7 ends (t = 8 bins) with 2 <= 2.2: 4 bins after end
     assert clear == pytest.approx(4 * BIN)
+
+
+def test_band_is_numpys_nanquantile_bit_for_bit():
+    import warnings
+
+    rng = np.random.default_rng(5)
+    for reps in (1, 2, 3, 7, 20):
+        x = rng.exponential(30.0, size=(reps, 400)).astype(np.float32)
+        x[rng.random(x.shape) < 0.2] = np.nan
+        x[:, :5] = np.nan  # bins empty in every replication
+        cens = rng.random(x.shape) < 0.1
+        for q in (0.1, 0.5, 0.9):
+            got = band(list(x), list(cens), q)
+            y = np.where(cens, np.inf, x.astype(float))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                want = np.nanquantile(y, q, axis=0)
+            want[~np.isfinite(want)] = np.nan
+            assert np.array_equal(got, want, equal_nan=True), (reps, q)

@@ -54,19 +54,36 @@ def _shade(ax, scenario: Scenario, crossing: str, direction: str) -> None:
         seen.add(e.type)
 
 
+MAX_PLAZAS_DRAWN = 6  # a figure a planner can read; every plaza is in the CSV files
+MAX_TIMELINE_ROWS = 24
+
+
+def _drawn(keys: list[str] | None, baselines: list[Curves]) -> tuple[list[str], str]:
+    """The plazas a figure shows, and a note when it shows only some of them."""
+    everyone = list(baselines[0])
+    keys = everyone if keys is None else keys
+    shown = keys[:MAX_PLAZAS_DRAWN]
+    if len(shown) == len(everyone):
+        return shown, ""
+    return shown, f" ({len(shown)} most delayed plazas of {len(everyone)})"
+
+
 def recovery(
     scenario: Scenario,
     runs: dict[str, list[Curves]],
     baselines: list[Curves],
     bin_s: float,
     path: Path,
+    keys: list[str] | None = None,
 ) -> None:
     """Transit time and queue km against the baseline for each plaza, disruption shaded.
 
     ``runs`` maps a plan's label to its replications' curves: one plan for a run,
-    several overlaid for a comparison.
+    several overlaid for a comparison. ``keys`` are the plazas to draw, most delayed
+    first; at most MAX_PLAZAS_DRAWN are drawn, so the figure stays readable and cheap
+    whatever the size of the region.
     """
-    keys = list(baselines[0])
+    keys, only = _drawn(keys, baselines)
     fig, axes = plt.subplots(len(keys), 2, figsize=(13, 3.4 * len(keys)), squeeze=False)
     n_bins = len(next(iter(baselines[0].values()))["queued"])
     x = _x(scenario, (np.arange(n_bins) + 0.5) * bin_s)
@@ -107,7 +124,8 @@ def recovery(
         row[1].legend(fontsize=8, loc="upper right")
     what = "plans" if len(runs) > 1 else "scenario"
     reps = f", median and 10-90% band over {n_reps} replications" if n_reps > 1 else ""
-    fig.suptitle(f"{scenario.name}: recovery of the {what} against baseline{reps}", fontsize=12)
+    fig.suptitle(f"{scenario.name}: recovery of the {what} against baseline{reps}{only}",
+                 fontsize=12)  # fmt: skip
     _layout(fig)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -125,9 +143,18 @@ def _storage(scenario: Scenario, crossing: str, direction: str) -> float | None:
 
 
 def transit_distributions(
-    scenario: Scenario, transit: dict[str, list[TransitStats]], class_names: list[str], path: Path
+    scenario: Scenario,
+    transit: dict[str, list[TransitStats]],
+    class_names: list[str],
+    path: Path,
+    keys: list[str] | None = None,
 ) -> None:
-    """Share of vehicles by transit time, per class, one panel per plaza."""
+    """Share of vehicles by transit time, per class, one panel per plaza (at most
+    MAX_PLAZAS_DRAWN: the first of ``keys``)."""
+    everyone = len(transit)
+    keys = (keys or list(transit))[:MAX_PLAZAS_DRAWN]
+    transit = {k: transit[k] for k in keys if k in transit}
+    only = f" ({len(transit)} most delayed plazas of {everyone})" if len(transit) < everyone else ""
     fig, axes = plt.subplots(len(transit), 1, figsize=(9, 3.2 * len(transit)), squeeze=False)
     edges_min = bin_edges() / 60.0
     for ax, (key, per_class) in zip(axes[:, 0], transit.items(), strict=True):
@@ -157,7 +184,7 @@ def transit_distributions(
             ax.legend(fontsize=8)
         else:
             ax.text(0.5, 0.5, "no vehicles after the warm-up", ha="center", transform=ax.transAxes)
-    fig.suptitle(f"{scenario.name}: transit time by class (after warm-up)", fontsize=12)
+    fig.suptitle(f"{scenario.name}: transit time by class (after warm-up){only}", fontsize=12)
     _layout(fig)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -203,6 +230,10 @@ def timeline(scenario: Scenario, plans: list[str | None], path: Path) -> None:
             end = scenario.horizon if a.end is None else min(a.end, scenario.horizon)
             rows.append((f"{plan}: {a.type} {a.where}", start, end,
                          PLAN_COLOURS[i % len(PLAN_COLOURS)]))  # fmt: skip
+    if len(rows) > MAX_TIMELINE_ROWS:  # a readable figure; every item is in the report text
+        more = len(rows) - MAX_TIMELINE_ROWS + 1
+        rows = rows[: MAX_TIMELINE_ROWS - 1]
+        rows.append((f"... and {more} more (see the scenario)", 0.0, 0.0, "0.6"))
     height = max(2.6, 1.2 + 0.32 * len(rows))
     fig, ax = plt.subplots(figsize=(13, height))
     if scenario.warmup > 0:

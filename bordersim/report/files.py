@@ -60,14 +60,28 @@ def write_results(
         if vehicles:
             _write_csv(tmp / "vehicles.csv", list(VEHICLE_COLUMNS),
                        study.replications[0].vehicles or [])  # fmt: skip
+        drawn = most_delayed(study, label)
         figures.recovery(scenario, {label: study.curves(label)}, study.baselines(), BIN_SECONDS,
-                         tmp / "recovery.png")  # fmt: skip
+                         tmp / "recovery.png", drawn)  # fmt: skip
         classes = list(scenario.vehicle_classes())
         figures.transit_distributions(scenario, study.transit(label), classes,
-                                      tmp / "transit.png")  # fmt: skip
+                                      tmp / "transit.png", drawn)  # fmt: skip
         write_report(tmp)
 
     fill(Path(folder))
+
+
+def most_delayed(study: Study, label: str) -> list[str]:
+    """Plazas ("crossing.direction") by excess delay under a plan, most delayed first.
+
+    Ties keep the file's order, so a small scenario reads in the order it was written.
+    """
+    delay: dict[str, float] = {}
+    for s in study.summaries(label):
+        for p in s["plazas"]:
+            key = f"{p['crossing']}.{p['direction']}"
+            delay[key] = delay.get(key, 0.0) + p["excess_delay_vehicle_hours"]
+    return sorted(delay, key=lambda k: -delay[k])
 
 
 COMPARE_COLUMNS = ["figure", "plan", "mean", "ci_low", "ci_high", "n", "missing",
@@ -98,8 +112,14 @@ def write_comparison(
         rows = [[r[c] for c in COMPARE_COLUMNS] for r in result["rows"]]
         _write_csv(tmp / "table.csv", COMPARE_COLUMNS, rows)
         runs = {label: study.curves(label) for label in result["plans"]}  # colours by plan
-        figures.recovery(study.scenario, runs, study.baselines(), BIN_SECONDS,
-                         tmp / "recovery.png")  # fmt: skip
+        figures.recovery(
+            study.scenario,
+            runs,
+            study.baselines(),
+            BIN_SECONDS,
+            tmp / "recovery.png",
+            most_delayed(study, result["reference"]),
+        )
         figures.key_figures(result["rows"], result["plans"], key_figure_names(result),
                             tmp / "key_figures.png")  # fmt: skip
         write_report(tmp)
