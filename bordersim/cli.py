@@ -253,13 +253,14 @@ def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved):
 
 
 def _terminal() -> Console:
-    """Tables for people; on a pipe or in a log, as wide as COLUMNS says (else 100)."""
+    """Tables for people; on a pipe or in a log, as wide as COLUMNS says (else 140, so
+    that tables are not wrapped in logs)."""
     import os
 
     console = Console()
     if not console.is_terminal:
         width = os.environ.get("COLUMNS", "")
-        console = Console(width=int(width) if width.isdigit() and int(width) > 20 else 100)
+        console = Console(width=int(width) if width.isdigit() and int(width) > 20 else 140)
     return console
 
 
@@ -304,7 +305,7 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
     )
     summary = run_summary(study, study.labels[0])
     if as_json:
-        _json({"ok": True, "results": str(final), "summary": summary})
+        _json({"ok": True, "results": str(final), "seconds": study.seconds, "summary": summary})
         return
     if not opts["quiet"]:
         print_summary(summary, _terminal())
@@ -358,7 +359,7 @@ def compare(file: str, plans: str | None, as_json: bool, **opts) -> None:
                           opts["overwrite"], opts, as_json, write)  # fmt: skip
     result = results["table"]
     if as_json:
-        _json({"ok": True, "results": str(final), "comparison": result})
+        _json({"ok": True, "results": str(final), "seconds": study.seconds, "comparison": result})
         return
     if not opts["quiet"]:
         print_comparison(result, _terminal())

@@ -24,8 +24,9 @@ from tests.helpers import ROOT, SCENARIOS
 
 def test_a_second_command_writing_the_same_folder_is_refused_at_once(tmp_path):
     out = tmp_path / "exercise"
-    cmd = [sys.executable, "-m", "bordersim", "compare", str(SCENARIOS / "ambassador-exercise.yaml"),
-           "--reps", "4", "--jobs", "1", "--out", str(out), "-q"]  # fmt: skip
+    scenario = str(SCENARIOS / "ambassador-exercise.yaml")
+    cmd = [sys.executable, "-m", "bordersim", "compare", scenario, "--reps", "4", "--jobs", "1",
+           "--out", str(out), "-q"]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     first = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.monotonic() + 120
