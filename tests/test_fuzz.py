@@ -9,23 +9,28 @@ from __future__ import annotations
 
 import copy
 import math
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bordersim.cli import main
 from bordersim.model.simulation import simulate
 from bordersim.scenario import ScenarioError, _Loader, load_scenario, parse_scenario
 from tests.helpers import SCENARIOS
+from tests.test_cli import PLANS
 
 BASES = {
     name: yaml.load((SCENARIOS / f"{name}.yaml").read_text(), Loader=_Loader)
     for name in ("ambassador-exercise", "maine-new-brunswick", "ambassador-alert")
 }
+
+
+SMALL = {"plans": yaml.load(PLANS, Loader=_Loader)}
 
 
 def _paths(node, path=()):
@@ -49,7 +54,8 @@ JUNK = st.one_of(
     st.none(), st.booleans(), st.integers(-(10**15), 10**15),
     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
     st.sampled_from(["90s", "-5min", "0", "", "1e9d", "2d 25:00", "nan", "[]", "{}", "~",
-                     "car", "truck", "ambassador", "into_us", "1w", "400d", "1000000"]),
+                     "car", "truck", "ambassador", "into_us", "1w", "400d", "1000000",
+                     "0001-01-01", "9999-12-31 23:00", "2025-06-11 10:00", "x" * 300]),
     st.lists(st.integers(-5, 5), max_size=4),
     st.dictionaries(st.sampled_from(["type", "where", "start", "x", "booths"]),
                     st.integers(-3, 3), max_size=3),
@@ -58,9 +64,9 @@ JUNK = st.one_of(
 
 
 @st.composite
-def mutated(draw):
-    name = draw(st.sampled_from(sorted(BASES)))
-    data = copy.deepcopy(BASES[name])
+def mutated(draw, bases=BASES):
+    name = draw(st.sampled_from(sorted(bases)))
+    data = copy.deepcopy(bases[name])
     for _ in range(draw(st.integers(1, 3))):
         paths = [p for p in _paths(data) if p]
         path = draw(st.sampled_from(paths))
@@ -112,6 +118,36 @@ def test_mutated_scenarios_load_or_fail_in_one_line(data, tmp_path):
             for p in r.plazas:
                 for row in p.accounting.values():
                     assert row["arrived"] == sum(v for k, v in row.items() if k != "arrived")
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+@given(data=mutated(SMALL), start=st.sampled_from([None, "0001-01-01", "9999-12-31 23:00",
+                                                   "2199-12-31 00:00", "2025-06-11 10:00"]),
+       name=st.sampled_from([None, "n" * 100, "n" * 101, "a.b-c_d"]))  # fmt: skip
+def test_what_validates_also_runs_and_writes_its_results(data, start, name, tmp_path):
+    """`validate` refuses what `run` cannot finish writing: a (small, mutated) file that
+    validates is run end to end and its results folder is written."""
+    for key, value in (("start", start), ("name", name)):
+        if value is not None:
+            data[key] = value
+    path = tmp_path / "fuzz.yaml"
+    try:
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    except (yaml.YAMLError, RecursionError):
+        return
+    assume(CliRunner().invoke(main, ["validate", str(path)]).exit_code == 0)
+    out = Path(tempfile.mkdtemp(dir=tmp_path)) / "out"  # examples share tmp_path
+    result = CliRunner().invoke(main, ["run", str(path), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").is_file() and (out / "summary.json").is_file()
 
 
 @settings(max_examples=300, deadline=None)
