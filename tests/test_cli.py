@@ -539,3 +539,64 @@ def test_the_results_keep_the_text_that_was_run(valid_file, tmp_results, monkeyp
     r = invoke("run", str(valid_file), "--out", str(tmp_results / "t"), "-q")
     assert r.exit_code == 0, r.output  # the text was read once, before the run
     assert (tmp_results / "t" / "scenario.yaml").read_text().startswith("name: small\nseed: 99")
+
+
+@pytest.fixture
+def listeners():
+    """Local sockets that are not Dask schedulers: one silent, one answering garbage."""
+    import socket
+    import threading
+
+    socks, stop = [], threading.Event()
+
+    def serve(sock, reply):
+        sock.settimeout(0.2)
+        conns = []
+        while not stop.is_set():
+            try:
+                c, _ = sock.accept()
+            except OSError:
+                continue
+            conns.append(c)
+            if reply:
+                c.sendall(reply)
+        for c in conns:
+            c.close()
+
+    ports = {}
+    for name, reply in (("silent", b""), ("garbage", b"\xff" * 64 + b"HTTP/1.1 200 OK\r\n\r\n")):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        s.listen(8)
+        socks.append(s)
+        ports[name] = s.getsockname()[1]
+        threading.Thread(target=serve, args=(s, reply), daemon=True).start()
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    ports["closed"] = closed.getsockname()[1]
+    closed.close()  # nothing listens there any more
+    yield ports
+    stop.set()
+    for s in socks:
+        s.close()
+
+
+@pytest.mark.parametrize("kind", ["closed", "silent", "garbage"])
+def test_an_unusable_scheduler_is_one_line_exit_2_and_quick(
+    plans_file, tmp_path, monkeypatch, listeners, kind
+):
+    import time
+
+    pytest.importorskip("dask.distributed")
+    from bordersim import runner
+
+    monkeypatch.setattr(runner, "CONNECT_TIMEOUT", 2.0)
+    monkeypatch.chdir(tmp_path)
+    started = time.monotonic()
+    r = invoke("compare", str(plans_file), "--reps", "2", "-q",
+               "--scheduler", f"tcp://127.0.0.1:{listeners[kind]}")  # fmt: skip
+    assert r.exit_code == 2, r.output
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot use the Dask scheduler" in lines[0], r.stderr
+    assert time.monotonic() - started < 15
+    assert not (tmp_path / "results").exists()
