@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .interrupts import deferred
 from .runner import PlanResult, Replication
 from .scenario import Scenario
 from .stats import TransitStats
@@ -75,15 +76,17 @@ class Checkpoints:
         return done
 
     def save(self, r: Replication) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".rep-", suffix=".npz", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                write(f, r, self.fingerprint)
-            os.replace(tmp, self._path(r.index))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        """Save a replication whole; an interruption waits until it is saved."""
+        with deferred():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".rep-", suffix=".npz", dir=self.folder)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    write(f, r, self.fingerprint)
+                os.replace(tmp, self._path(r.index))
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
 
     def count(self) -> int:
         return len(list(self.folder.glob("rep-*.npz"))) if self.folder.is_dir() else 0

@@ -29,6 +29,8 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from .interrupts import deferred
+
 MARKER = "bordersim.json"
 WORK = ".bordersim"
 KINDS = ("run", "compare")
@@ -309,7 +311,7 @@ class Workspace:
                   **files_of, "files": files}  # fmt: skip
         (self.tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         os.chmod(self.tmp, 0o755)
-        with FileLock(self.work / "commit.lock", timeout=30):
+        with deferred(), FileLock(self.work / "commit.lock", timeout=30):
             final = self._final_name()
             if final.exists():
                 self._replace(final)

@@ -169,3 +169,31 @@ def test_ctrl_c_at_any_moment_of_a_parallel_study_prints_no_traceback(tmp_path, 
     assert "Traceback" not in err and "Error" not in err, err
     assert not (tmp_path / "out").exists() or p.returncode == 0
     assert not list(tmp_path.glob(".bordersim/tmp-*"))
+
+
+def test_an_interruption_while_a_replication_is_saved_waits_for_it(tmp_path):
+    """Ctrl-C in the middle of saving a replication: the file is finished, then we stop."""
+    from bordersim.checkpoints import Checkpoints
+    from bordersim.runner import run_replication
+    from tests.helpers import one_plaza
+
+    s = one_plaza(horizon="6h", warmup="0")
+    r = run_replication(s, 0, [None])
+    saved = Checkpoints(tmp_path, "f" * 64)
+    import bordersim.checkpoints as cp
+
+    real = cp.write
+
+    def interrupted_midway(f, *a, **k):
+        os.kill(os.getpid(), signal.SIGINT)  # arrives while the zip file is being written
+        time.sleep(0.05)
+        return real(f, *a, **k)
+
+    cp.write = interrupted_midway
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            saved.save(r)
+    finally:
+        cp.write = real
+    assert list(saved.load()) == [0] and saved.ignored == []  # whole, and readable
+    assert [p.name for p in tmp_path.iterdir()] == ["rep-00000.npz"]
