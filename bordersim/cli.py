@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -15,6 +16,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .scenario import Scenario, ScenarioError, load_scenario, read_scenario
 from .units import format_duration
+
+if TYPE_CHECKING:
+    from .runner import Study
 
 BAD_INPUT = 2
 INTERNAL_ERROR = 1
@@ -147,7 +151,7 @@ def _study(
     opts: dict,
     as_json: bool,
     write,
-) -> Path:
+) -> tuple[Path, Study]:
     """Run a study and write its results folder; one line and exit 2 or 130 when it cannot.
 
     Where the results go is checked before anything is simulated. Replications are saved
@@ -171,24 +175,23 @@ def _study(
         with Workspace(dest) as ws:
             key = fingerprint(scenario, plans, vehicles=vehicles)
             saved = Checkpoints(ws.lock_study(key), key)
-            study = _simulate(scenario, plans, reps, opts, vehicles, quiet, saved)
+            study = _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json)
             assert ws.tmp is not None
-            write(ws.tmp, study)
-            final = ws.commit(_provenance(scenario, text, file, study, opts))
+            try:
+                write(ws.tmp, study)
+                final = ws.commit(_provenance(scenario, text, file, study, opts))
+            except OSError as e:  # a full disk, a folder gone read-only...
+                kept = saved.count()
+                hint = (f"; {kept} of {reps} replications are saved: run the same command "
+                        "with --resume once the problem is fixed") if kept else ""  # fmt: skip
+                where = f" ({e.filename})" if e.filename else ""
+                _fail(f"cannot write the results: {e.strerror or e}{where}; nothing "
+                      f"written{hint}", as_json)  # fmt: skip
             saved.clear()
     except FolderError as e:
         _fail(str(e), as_json)
     except KeyboardInterrupt:
         _interrupted(saved, reps)
-    except OSError as e:
-        kept = saved.count() if saved is not None else 0
-        hint = (f"; {kept} of {reps} replications are saved: run the same command with "
-                "--resume once the problem is fixed") if kept else ""  # fmt: skip
-        _fail(
-            f"cannot write the results: {e.strerror or e}"
-            f"{f' ({e.filename})' if e.filename else ''}; nothing written{hint}",
-            as_json,
-        )
     return final, study
 
 
@@ -222,7 +225,7 @@ def _provenance(scenario: Scenario, text: str, file: str, study, opts: dict) -> 
             "plans": study.labels, "executor": study.executor}  # fmt: skip
 
 
-def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved):
+def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json):
     from .runner import SchedulerError, run_study
 
     console = Console(stderr=True)
@@ -245,7 +248,7 @@ def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved):
             raise
         except SchedulerError as e:
             bar.stop()
-            _fail(str(e))
+            _fail(str(e), as_json)
     if saved.ignored and not quiet:
         click.echo(f"note: {len(saved.ignored)} saved replication(s) could not be used and "
                    f"were run again ({saved.ignored[0]})", err=True)  # fmt: skip
