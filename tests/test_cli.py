@@ -600,3 +600,33 @@ def test_an_unusable_scheduler_is_one_line_exit_2_and_quick(
     assert len(lines) == 1 and "cannot use the Dask scheduler" in lines[0], r.stderr
     assert time.monotonic() - started < 15
     assert not (tmp_path / "results").exists()
+
+
+def test_many_plazas_give_figures_of_a_readable_bounded_size(tmp_path):
+    import struct
+    import sys as _sys
+
+    _sys.path.insert(0, str(SCENARIOS.parent / "benchmarks"))
+    from many_plazas import region
+
+    f = tmp_path / "many.yaml"
+    f.write_text(region(20).replace("horizon: 1d", "horizon: 14h"))  # 40 plazas
+    out = tmp_path / "out"
+    r = invoke("run", str(f), "--out", str(out), "-q")
+    assert r.exit_code == 0, r.output
+
+    def height(png: Path) -> int:
+        return struct.unpack(">II", png.read_bytes()[16:24])[1]
+
+    small = tmp_path / "small.yaml"
+    small.write_text(region(3).replace("horizon: 1d", "horizon: 14h"))  # 6 plazas
+    assert invoke("run", str(small), "--out", str(tmp_path / "o6"), "-q").exit_code == 0
+    for name in ("recovery.png", "transit.png"):
+        assert height(out / name) == height(tmp_path / "o6" / name), name  # 6 plazas drawn
+    page = (out / "report.html").read_text()
+    assert (out / "report.html").stat().st_size < 2_000_000
+    summary = json.loads((out / "summary.json").read_text())
+    assert len(summary["plazas"]) == 40  # every plaza is still in the figures' data
+    with (out / "timeseries.csv").open() as fh:
+        assert len({(row["crossing"], row["direction"]) for row in csv.DictReader(fh)}) == 40
+    assert "c0" in page
