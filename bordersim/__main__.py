@@ -35,8 +35,11 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted: stopped cleanly, no results written\n")
         code = INTERRUPTED
-    # Every file is closed and every worker stopped by now (the commands clean up as they
-    # unwind); leave without giving a late signal the chance to change the exit code.
+    if code != INTERRUPTED:
+        sys.exit(code)
+    # Interrupted: every file is closed and every worker stopped by now (the commands
+    # clean up as they unwind); leave at once, so that Python cannot turn the handled
+    # Ctrl-C into death by SIGINT at exit.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for stream in (sys.stdout, sys.stderr):

@@ -121,7 +121,7 @@ def write(f: Any, r: Replication, fingerprint: str) -> None:
     meta = {"format": FORMAT, "fingerprint": fingerprint, "index": r.index,
             "seconds": r.seconds, "baseline": curves(r.baseline), "plans": plans,
             "vehicles": None if r.vehicles is None else [list(v) for v in r.vehicles]}  # fmt: skip
-    np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays)
+    np.savez(f, meta=np.array(json.dumps(meta)), **arrays)  # temporary: speed over size
 
 
 def _flushed(t: TransitStats) -> TransitStats:

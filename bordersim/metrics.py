@@ -330,24 +330,29 @@ def timeseries(
                 for k in ("queued", "queue_km", "mean_transit_min")}  # fmt: skip
         per_class = [band([c.get(k, np.full(len(tmed), np.nan)) for c in cs]) for k in class_cols]
         crossing, direction = key.split(".")
-        for k in range(len(tmed)):
-            t = k * bin_s
-            clock = (
-                ""
-                if start is None
-                else (start + timedelta(seconds=t)).isoformat(timespec="minutes")
-            )
-            rows.append([
-                round(t / 3600.0, 4), clock, crossing, direction, _r(med["arrivals"][k]),
-                _r(med["released_per_hour"][k]), _r(med["queued"][k]), _r(med["queue_km"][k]),
-                _r(qlo[k]), _r(qhi[k]), _r(med["booths_open"][k]), _r(med["in_system"][k]),
-                _r(med["staged"][k]), _r(med["diverted_per_hour"][k]), _r(tmed[k]), _r(tlo[k]),
-                _r(thi[k]), _r(share_cens[k]),
-                _r(base["queued"][k]), _r(base["queue_km"][k]), _r(base["mean_transit_min"][k]),
-                *(_r(m[k]) for m in per_class),
-            ])  # fmt: skip
+        n = len(tmed)
+        numbers = [med["arrivals"], med["released_per_hour"], med["queued"], med["queue_km"],
+                   qlo, qhi, med["booths_open"], med["in_system"], med["staged"],
+                   med["diverted_per_hour"], tmed, tlo, thi, share_cens, base["queued"],
+                   base["queue_km"], base["mean_transit_min"], *per_class]  # fmt: skip
+        # Column by column: one conversion per column, not a call per cell.
+        cells = [_column(np.asarray(c, dtype=float)) for c in numbers]
+        hours = [round(k * bin_s / 3600.0, 4) for k in range(n)]
+        clocks = (
+            [""] * n
+            if start is None
+            else [
+                (start + timedelta(seconds=k * bin_s)).isoformat(timespec="minutes")
+                for k in range(n)
+            ]  # fmt: skip
+        )
+        rows.extend(
+            [h, c, crossing, direction, *rest]
+            for h, c, *rest in zip(hours, clocks, *cells, strict=True)
+        )
     return columns, rows
 
 
-def _r(x: float) -> float | str:
-    return "" if not math.isfinite(x) else round(float(x), 4)
+def _column(x: np.ndarray) -> list[float | str]:
+    """A CSV column: rounded to 4 decimals; unknown (NaN) or infinite values left empty."""
+    return [round(v, 4) if math.isfinite(v) else "" for v in x.tolist()]

@@ -66,7 +66,7 @@ def write_results(
         classes = list(scenario.vehicle_classes())
         figures.transit_distributions(scenario, study.transit(label), classes,
                                       tmp / "transit.png", drawn)  # fmt: skip
-        write_report(tmp)
+        write_report(tmp, study.scenario)
 
     fill(Path(folder))
 
@@ -122,7 +122,7 @@ def write_comparison(
         )
         figures.key_figures(result["rows"], result["plans"], key_figure_names(result),
                             tmp / "key_figures.png")  # fmt: skip
-        write_report(tmp)
+        write_report(tmp, study.scenario)
 
     fill(Path(folder))
 

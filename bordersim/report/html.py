@@ -21,7 +21,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..explain import explain
-from ..scenario import ScenarioError, parse_scenario
+from ..scenario import Scenario, ScenarioError, parse_scenario
 from .formatting import figure, hours, row_ci, when
 
 CSS = """
@@ -72,13 +72,17 @@ class ReportError(Exception):
     """A results folder whose report cannot be built: one line, exit 2."""
 
 
-def write_report(folder: Path) -> Path:
-    """Build report.html in ``folder`` from what the folder holds; written atomically."""
+def write_report(folder: Path, scenario: Scenario | None = None) -> Path:
+    """Build report.html in ``folder`` from what the folder holds; written atomically.
+
+    ``scenario`` is the scenario as run, when the caller has it (else it is read back
+    from the folder's scenario.yaml).
+    """
     folder = Path(folder)
     target = folder / "report.html"
     if target.is_symlink() or (target.exists() and not target.is_file()):
         raise ReportError(f"{target}: exists and is not a file; nothing written")
-    page = build(folder)
+    page = build(folder, scenario)
     fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -111,11 +115,10 @@ def _read_results(folder: Path) -> tuple[bool, dict[str, Any]]:
     return compare, data
 
 
-def build(folder: Path) -> str:
+def build(folder: Path, scenario: Scenario | None = None) -> str:
     compare, data = _read_results(folder)
-    scenario = None
     missing: list[str] = []
-    if (folder / "scenario.yaml").is_file():
+    if scenario is None and (folder / "scenario.yaml").is_file():
         try:
             text = (folder / "scenario.yaml").read_text(encoding="utf-8")
             scenario = parse_scenario(text, "scenario.yaml")
@@ -123,7 +126,7 @@ def build(folder: Path) -> str:
                 scenario = scenario.model_copy(update={"seed": data["seed"]})
         except (ScenarioError, OSError, UnicodeDecodeError):
             missing.append("scenario.yaml (unreadable)")
-    else:
+    elif scenario is None:
         missing.append("scenario.yaml")
     name = str(data["scenario"])
     description = scenario.description if scenario else str(data.get("description", ""))
