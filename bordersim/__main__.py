@@ -16,8 +16,24 @@ INTERRUPTED = 130
 
 
 def _interrupted_while_starting(_signum, _frame) -> None:
+    from . import interrupts
+
+    interrupts.while_starting = True  # in case the exit below is swallowed by an import
     sys.stderr.write("interrupted: stopped cleanly, no results written\n")
     sys.exit(INTERRUPTED)
+
+
+def _quiet_streams() -> None:
+    """Point standard output and error at nothing if they are closed or broken, so
+    that Python's own flush at exit has nothing to complain about."""
+    for fd, stream in ((1, sys.stdout), (2, sys.stderr)):
+        try:
+            if stream is None:
+                raise OSError
+            stream.flush()
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
 
 
 def main() -> None:
@@ -35,16 +51,17 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted: stopped cleanly, no results written\n")
         code = INTERRUPTED
+    for stream in (sys.stdout, sys.stderr):  # closed (>&-) or full: nothing more to say
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
     if code != INTERRUPTED:
+        _quiet_streams()
         sys.exit(code)
     # Interrupted: every file is closed and every worker stopped by now (the commands
     # clean up as they unwind); leave at once, so that Python cannot turn the handled
     # Ctrl-C into death by SIGINT at exit.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
     os._exit(code)
 
 

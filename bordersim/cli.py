@@ -5,7 +5,6 @@ Exit codes: 0 success, 2 bad input (scenario file or options), 1 internal error.
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from . import interrupts
 from .scenario import Scenario, ScenarioError, load_scenario, read_scenario
 from .units import format_duration
 
@@ -49,9 +49,14 @@ class _Commands(click.Group):
         except click.Abort:
             click.echo("interrupted: stopped cleanly, no results written", err=True)
             sys.exit(INTERRUPTED)
-        except OSError as e:  # stdout closed under us (a pipe to head, say)
-            if getattr(e, "errno", None) == 32:
+        except OSError as e:  # standard output closed or full under us (| head, > /dev/full)
+            import errno
+
+            if e.errno == errno.EPIPE:
                 sys.exit(0)
+            if e.errno in (errno.ENOSPC, errno.EBADF, errno.EIO):
+                click.echo(f"error: cannot write to standard output: {e.strerror}", err=True)
+                sys.exit(BAD_INPUT)
             raise
 
     def invoke(self, ctx: click.Context):
@@ -63,6 +68,9 @@ class _Commands(click.Group):
             click.echo("interrupted: stopped cleanly, no results written", err=True)
             sys.exit(INTERRUPTED)
         except Exception as e:  # noqa: BLE001 - the last line of defence
+            if interrupts.requested:  # Ctrl-C landed in a library that made it an error
+                click.echo("interrupted: stopped cleanly, no results written", err=True)
+                sys.exit(INTERRUPTED)
             import tempfile
             import traceback
 
@@ -100,13 +108,7 @@ def main() -> None:
 
     Exit codes: 0 ok, 2 bad input, 1 internal error.
     """
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _terminated)
-
-
-def _terminated(signum, frame) -> None:
-    """SIGTERM stops a run the way Ctrl-C does: cleanly, with nothing half-written."""
-    raise KeyboardInterrupt
+    interrupts.start()
 
 
 def _execution_options(f):
@@ -179,6 +181,7 @@ def _study(
             assert ws.tmp is not None
             try:
                 write(ws.tmp, study)
+                interrupts.check()
                 final = ws.commit(_provenance(scenario, text, file, study, opts))
             except OSError as e:  # a full disk, a folder gone read-only...
                 kept = saved.count()
@@ -192,6 +195,9 @@ def _study(
         _fail(str(e), as_json)
     except KeyboardInterrupt:
         _interrupted(saved, reps)
+    if interrupts.requested:  # it came while the finished results were put in place
+        click.echo(f"interrupted: the results were complete and are in {final}/", err=True)
+        sys.exit(INTERRUPTED)
     return final, study
 
 
@@ -235,6 +241,7 @@ def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json):
         task = bar.add_task(f"simulating {scenario.name}", total=1.0, detail="")
 
         def progress(share: float, detail: str) -> None:
+            interrupts.check()  # a safe point: an interruption that was swallowed stops here
             bar.update(task, completed=share, detail=detail)
 
         resume = opts["resume"]

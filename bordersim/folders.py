@@ -18,8 +18,10 @@ each is guarded by a lock its writer holds while it lives.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 from dataclasses import dataclass, field
@@ -33,7 +35,10 @@ from .interrupts import deferred
 
 MARKER = "bordersim.json"
 WORK = ".bordersim"
+WORK_MARKER = "made-by-bordersim"  # in the working folder: it is bordersim's, not yours
 KINDS = ("run", "compare")
+RESULTS_NAME = re.compile(r"^(run|compare)-\d{4}-\d{2}-\d{2}-\d{6}(-\d+)?$")
+OUR_TEMPORARY = re.compile(r"^\.report-[A-Za-z0-9_]+\.html$")  # a report being written
 
 
 class FolderError(Exception):
@@ -67,6 +72,8 @@ def foreign_files(folder: Path, marker: dict[str, Any]) -> list[str]:
     out = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
+        if OUR_TEMPORARY.match(rel):
+            continue  # left by a report command that was killed: ours
         if path.is_dir() and not path.is_symlink():
             if not any(f.startswith(rel + "/") for f in ours):
                 out.append(rel + "/")
@@ -107,6 +114,20 @@ def destination(
     scenario file).
     """
     assert kind in KINDS
+    try:
+        return _destination(out, Path(default_container), kind, overwrite, protect)
+    except OSError as e:
+        where = f"--out {out}" if out is not None else str(default_container)
+        raise FolderError(f"{where}: {_describe(e)}") from None
+
+
+def _destination(
+    out: str | Path | None,
+    default_container: Path,
+    kind: str,
+    overwrite: bool,
+    protect: tuple[Path, ...],
+) -> Destination:
     if out is None:
         container = Path(default_container)
         for folder in (container, *container.parents):
@@ -120,9 +141,16 @@ def destination(
     dest = Path(text)
     if dest.name in ("", ".", "..") or text.rstrip("/\\").endswith(("/.", "/..")):
         raise FolderError(f"--out {text}: name a new folder for the results, not '.' or '..'")
+    if WORK in dest.parts:
+        raise FolderError(f"--out {text}: {WORK} is bordersim's working folder; name another")
     full = dest.resolve()
-    cwd = Path.cwd().resolve()
-    if _is_same_or_inside(cwd, full):
+    try:
+        cwd = Path.cwd().resolve()
+    except FileNotFoundError:
+        cwd = None  # the current folder was deleted: only absolute paths can work
+    if cwd is None and not dest.is_absolute():
+        raise FolderError(f"--out {text}: the current folder no longer exists")
+    if cwd is not None and _is_same_or_inside(cwd, full):
         raise FolderError(f"--out {text}: that is the current folder or one of its parents; "
                           "name a new folder for the results")  # fmt: skip
     for f in protect:
@@ -136,6 +164,9 @@ def destination(
     if dest.exists():
         if not dest.is_dir():
             raise FolderError(f"--out {text}: exists and is not a folder")
+        if os.path.ismount(dest):
+            raise FolderError(f"--out {text}: is a mount point (a drive); name a new folder "
+                              "inside it")  # fmt: skip
         _check_replaceable(dest, text, kind, overwrite)
     return Destination(kind, dest.parent, dest.name, overwrite)
 
@@ -168,6 +199,11 @@ def _list(names: list[str], most: int = 3) -> str:
     return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
+def _short(name: str) -> str:
+    """A short, fixed-length stand-in for a name in the working folder's file names."""
+    return hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
 class Workspace:
     """The hidden working folder of one command: its locks and its folder being written.
 
@@ -175,6 +211,9 @@ class Workspace:
     needs (failing at once, with a FolderError, where it cannot write), removes what
     commands that died left there, and takes the locks; on exit without :meth:`commit`
     it removes its folder being written, and the folders it made if they are empty.
+
+    The working folder holds a marker file: a folder of that name without it is yours,
+    and bordersim refuses to use it rather than touch anything in it.
     """
 
     def __init__(self, dest: Destination) -> None:
@@ -195,7 +234,7 @@ class Workspace:
             self.tmp = self.work / f"tmp-{token}"
             self.tmp.mkdir()
             if self.dest.name is not None:
-                self._lock(self.work / f"out-{self.dest.name}.lock",
+                self._lock(self.work / f"out-{_short(self.dest.name)}.lock",
                            f"another bordersim command is writing {self.dest.path}; wait for "
                            "it to finish, or name another folder with --out")  # fmt: skip
         except OSError as e:
@@ -214,10 +253,23 @@ class Workspace:
             self._release()
 
     def _make_folders(self) -> None:
-        missing = [f for f in (self.work, *self.work.parents) if not f.exists()]
+        work = self.work
+        if work.is_symlink() or (work.exists() and not work.is_dir()):
+            raise FolderError(f"{work} is in the way: bordersim keeps its working files in a "
+                              "folder of that name; move or rename it")  # fmt: skip
+        if work.exists():
+            if not (work / WORK_MARKER).is_file():
+                raise FolderError(f"{work} is a folder bordersim did not make; bordersim keeps "
+                                  "its working files there: move or rename it")  # fmt: skip
+            return
+        missing = [f for f in (work, *work.parents) if not f.exists()]
         for folder in reversed(missing):
             folder.mkdir()
             self._made.append(folder)
+        (work / WORK_MARKER).write_text(
+            "bordersim's working folder: results being written, locks, replications saved "
+            "for --resume. bordersim removes it when it is done with it.\n"
+        )
 
     def _lock(self, path: Path, busy: str) -> None:
         lock = FileLock(path, timeout=0)
@@ -234,21 +286,52 @@ class Workspace:
                    f"{self.dest.container}); wait for it to finish")  # fmt: skip
         return self.work / f"partial-{fingerprint[:16]}"
 
+    def _free(self, name: str) -> FileLock | None:
+        """The lock of a leftover, if no living command holds it (then it is ours)."""
+        lock = FileLock(self.work / f"{name}.lock", timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            return None
+        return lock
+
     def _clean_leftovers(self) -> None:
-        """Remove folders being written by commands that died (their lock is free)."""
+        """Undo what commands that died left half done (their locks are free).
+
+        A folder being written is removed. A results folder that was being replaced is
+        put back if its replacement never arrived, else the old one is removed.
+        """
         for tmp in self.work.glob("tmp-*"):
             if not tmp.is_dir() or tmp.is_symlink():
                 continue
-            lock = FileLock(self.work / f"{tmp.name}.lock", timeout=0)
-            try:
-                lock.acquire()
-            except Timeout:
+            lock = self._free(tmp.name)
+            if lock is None:
                 continue  # its writer is alive
             try:
                 shutil.rmtree(tmp, ignore_errors=True)
             finally:
                 lock.release()
             (self.work / f"{tmp.name}.lock").unlink(missing_ok=True)
+        for old in self.work.glob("old-*"):
+            if not old.is_dir() or old.is_symlink():
+                continue
+            lock = self._free(old.name)
+            if lock is None:
+                continue
+            try:
+                journal = self.work / f"{old.name}.json"
+                try:
+                    back = Path(json.loads(journal.read_text(encoding="utf-8"))["dest"])
+                except (OSError, ValueError, KeyError, TypeError):
+                    continue  # cannot tell where it belongs: leave it
+                if back.exists() or back.is_symlink():
+                    shutil.rmtree(old, ignore_errors=True)  # the new results are in place
+                else:
+                    os.rename(old, back)  # the replacement never arrived: put it back
+                journal.unlink(missing_ok=True)
+            finally:
+                lock.release()
+            (self.work / f"{old.name}.lock").unlink(missing_ok=True)
 
     def _release(self) -> None:
         for lock in reversed(self._locks):
@@ -257,10 +340,9 @@ class Workspace:
         self._tidy()
 
     def _tidy(self) -> None:
-        """Leave no empty working folder: remove lock files nobody holds, then the folder.
-
-        Saved replications (and their locks) and folders being written stay.
-        """
+        """Leave no idle working folder: remove our lock files nobody holds, then the
+        folder if nothing else is in it. Saved replications and folders being written
+        by other commands stay."""
         try:
             for folder in self.work.glob("partial-*"):
                 if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
@@ -269,21 +351,22 @@ class Workspace:
             entries = list(self.work.iterdir())
         except OSError:
             return
-        busy = {e.name.removesuffix(".lock") for e in entries if not e.name.endswith(".lock")}
+        busy = {e.name for e in entries if not e.name.endswith(".lock")}
         for e in entries:
-            if not e.name.endswith(".lock") or e.name.removesuffix(".lock") in busy:
+            stem = e.name.removesuffix(".lock")
+            if not e.name.endswith(".lock") or stem in busy:
                 continue
-            lock = FileLock(e, timeout=0)
-            try:
-                lock.acquire()
-            except Timeout:
+            lock = self._free(stem)
+            if lock is None:
                 continue  # held by another command
             try:
                 e.unlink(missing_ok=True)
             finally:
                 lock.release()
         with contextlib.suppress(OSError):
-            self.work.rmdir()  # only if empty
+            if [e.name for e in self.work.iterdir()] == [WORK_MARKER]:
+                (self.work / WORK_MARKER).unlink()
+                self.work.rmdir()
 
     def _undo(self) -> None:
         if self.tmp is not None:
@@ -301,7 +384,9 @@ class Workspace:
     def commit(self, files_of: dict[str, Any]) -> Path:
         """Write the marker and put the folder being written in place; return where.
 
-        ``files_of`` is the marker's description of the results (what made them).
+        ``files_of`` is the marker's description of the results (what made them). An
+        interruption during this short step is held until it is done (the command then
+        says the results are complete).
         """
         assert self.tmp is not None
         files = sorted(p.relative_to(self.tmp).as_posix() for p in self.tmp.rglob("*")
@@ -311,16 +396,16 @@ class Workspace:
                   **files_of, "files": files}  # fmt: skip
         (self.tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         os.chmod(self.tmp, 0o755)
-        with deferred(), FileLock(self.work / "commit.lock", timeout=30):
+        with deferred(raise_after=False), FileLock(self.work / "commit.lock", timeout=30):
             final = self._final_name()
             if final.exists():
                 self._replace(final)
             else:
                 os.rename(self.tmp, final)
-        self.tmp = None
-        self.committed = final
-        if self.dest.name is None:
-            self._point_latest(final)
+            self.tmp = None
+            self.committed = final
+            if self.dest.name is None:
+                self._point_latest(final)
         return final
 
     def _final_name(self) -> Path:
@@ -334,7 +419,11 @@ class Workspace:
         return final
 
     def _replace(self, final: Path) -> None:
-        """Replace an empty folder, or (with --overwrite) bordersim's own results."""
+        """Replace an empty folder, or (with --overwrite) bordersim's own results.
+
+        The old folder is first moved into the working folder with a note of where it
+        belongs, so that if this command dies halfway, the next one puts it back.
+        """
         assert self.tmp is not None
         if any(final.iterdir()):
             marker = read_marker(final)
@@ -343,16 +432,31 @@ class Workspace:
                     f"{final}: changed while the results were computed and now "
                     "holds files bordersim did not write; nothing replaced"
                 )
-        old = self.work / f"old-{secrets.token_hex(4)}"
+        name = f"old-{secrets.token_hex(4)}"
+        self._lock(self.work / f"{name}.lock", "")
+        journal = self.work / f"{name}.json"
+        journal.write_text(json.dumps({"dest": str(final.resolve())}), encoding="utf-8")
+        old = self.work / name
         os.rename(final, old)
         os.rename(self.tmp, final)
         shutil.rmtree(old, ignore_errors=True)
+        journal.unlink(missing_ok=True)
 
     def _point_latest(self, final: Path) -> None:
-        """latest-run / latest-compare: a link to the newest, where links can be made."""
+        """latest-run / latest-compare: a link to the newest, where links can be made.
+
+        Only a link that bordersim made (to one of its dated folders) is replaced.
+        """
         link = final.parent / f"latest-{self.dest.kind}"
-        if link.exists() and not link.is_symlink():
-            return  # not ours: leave it
+        if link.is_symlink():
+            try:
+                target = os.readlink(link)
+            except OSError:
+                return
+            if not RESULTS_NAME.match(target):
+                return  # yours: leave it
+        elif link.exists():
+            return  # not a link: yours
         tmp = final.parent / f".{link.name}-{secrets.token_hex(3)}"
         try:
             tmp.symlink_to(final.name, target_is_directory=True)

@@ -164,7 +164,8 @@ def test_interrupted_write_leaves_no_results_folder(valid_file, tmp_results, mon
     assert [p.name for p in tmp_results.iterdir()] == [".bordersim"]
     left = sorted(p.relative_to(tmp_results / ".bordersim").as_posix()
                   for p in (tmp_results / ".bordersim").rglob("*"))  # fmt: skip
-    assert len(left) == 3 and left[1].endswith(".lock") and left[2].endswith("/rep-00000.npz")
+    assert len(left) == 4 and left[0] == "made-by-bordersim" and left[2].endswith(".lock")
+    assert left[3].endswith("/rep-00000.npz")
     monkeypatch.undo()
     r = invoke("run", str(valid_file), "--out", str(out), "-q", "--resume")
     assert r.exit_code == 0 and (out / "summary.json").exists()
@@ -499,6 +500,7 @@ def test_a_planted_checkpoint_never_runs(valid_file, tmp_results):
     key = fingerprint(load_scenario(valid_file), [None], vehicles=False)
     folder = tmp_results / ".bordersim" / f"partial-{key[:16]}"
     folder.mkdir(parents=True)
+    (folder.parent / "made-by-bordersim").write_text("planted too")
     proof = tmp_results / "code-ran"
 
     class Planted:

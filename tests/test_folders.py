@@ -61,6 +61,7 @@ def test_leftovers_of_dead_commands_are_cleaned_and_only_those(tmp_path):
     for folder in (dead, alive):
         folder.mkdir(parents=True)
         (folder / "summary.json").write_text("{}")
+    (work / "made-by-bordersim").write_text("")
     holder = FileLock(work / f"{alive.name}.lock", timeout=0)
     holder.acquire()  # a live command is writing this one
     (work / "partial-0123456789abcdef").mkdir()
