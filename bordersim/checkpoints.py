@@ -48,7 +48,9 @@ class Checkpoints:
     def __init__(self, folder: Path, fingerprint: str) -> None:
         self.folder = Path(folder)
         self.fingerprint = fingerprint
-        self.ignored: list[str] = []  # warnings about files that could not be used
+        self.ignored: list[str] = []  # files that could not be used, and why
+        self.not_saved: list[str] = []  # replications that could not be saved, and why
+        self.reused = 0  # replications taken from an earlier, interrupted run
 
     def _path(self, index: int) -> Path:
         return self.folder / f"rep-{index:05d}.npz"
@@ -60,6 +62,9 @@ class Checkpoints:
             return {}
         out: dict[int, Replication] = {}
         for path in sorted(self.folder.glob("rep-*.npz")):
+            if path.is_symlink() or not path.is_file():  # a link, folder or pipe: never ours
+                self.ignored.append(f"{path.name}: not a saved replication")
+                continue
             try:
                 r = read(path, self.fingerprint)
             except DamagedCheckpoint as e:
@@ -73,23 +78,37 @@ class Checkpoints:
         done = self.load() if resume else {}
         if not resume:
             self.clear()
+        self.reused = len(done)
         return done
 
     def save(self, r: Replication) -> None:
-        """Save a replication whole; an interruption waits until it is saved."""
+        """Save a replication whole; an interruption waits until it is saved.
+
+        Saving is a convenience for --resume: when it fails (a full disk, something in
+        the way), the study goes on without it and ``not_saved`` says why.
+        """
         with deferred():
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".rep-", suffix=".npz", dir=self.folder)
+            tmp = None
             try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=".rep-", suffix=".npz", dir=self.folder)
                 with os.fdopen(fd, "wb") as f:
                     write(f, r, self.fingerprint)
                 os.replace(tmp, self._path(r.index))
+            except OSError as e:
+                if tmp is not None:
+                    Path(tmp).unlink(missing_ok=True)
+                self.not_saved.append(f"replication {r.index + 1}: {e.strerror or e}")
             except BaseException:
-                Path(tmp).unlink(missing_ok=True)
+                if tmp is not None:
+                    Path(tmp).unlink(missing_ok=True)
                 raise
 
     def count(self) -> int:
-        return len(list(self.folder.glob("rep-*.npz"))) if self.folder.is_dir() else 0
+        """Replications saved (readable files only)."""
+        if not self.folder.is_dir():
+            return 0
+        return sum(1 for p in self.folder.glob("rep-*.npz") if p.is_file() and not p.is_symlink())
 
     def clear(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -121,7 +140,18 @@ def write(f: Any, r: Replication, fingerprint: str) -> None:
     meta = {"format": FORMAT, "fingerprint": fingerprint, "index": r.index,
             "seconds": r.seconds, "baseline": curves(r.baseline), "plans": plans,
             "vehicles": None if r.vehicles is None else [list(v) for v in r.vehicles]}  # fmt: skip
-    np.savez(f, meta=np.array(json.dumps(meta)), **arrays)  # temporary: speed over size
+    text = json.dumps(meta)
+    np.savez(f, meta=np.array(text), digest=np.array(_digest(text, arrays)), **arrays)
+
+
+def _digest(text: str, arrays: Any) -> str:
+    """A checksum of everything saved: a file damaged or edited afterwards is not used."""
+    h = hashlib.sha256(text.encode())
+    for key in sorted(arrays, key=lambda k: int(k[1:])):
+        a = np.asarray(arrays[key])
+        h.update(f"{key}:{a.dtype.str}:{a.shape}".encode())
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
 
 
 def _flushed(t: TransitStats) -> TransitStats:
@@ -135,7 +165,13 @@ def read(path: Path, fingerprint: str) -> Replication:
         if path.is_symlink() or path.stat().st_size > MAX_FILE_BYTES:
             raise DamagedCheckpoint("not a saved replication")
         with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
+            text = str(z["meta"])
+            keys = [k for k in z.files if k not in ("meta", "digest")]
+            if not all(k.startswith("a") and k[1:].isdigit() for k in keys):
+                raise DamagedCheckpoint("unexpected content")
+            if str(z["digest"]) != _digest(text, {k: z[k] for k in keys}):
+                raise DamagedCheckpoint("damaged or edited since it was saved")
+            meta = json.loads(text)
             if not isinstance(meta, dict) or meta.get("format") != FORMAT:
                 raise DamagedCheckpoint("unknown format")
             if meta.get("fingerprint") != fingerprint:

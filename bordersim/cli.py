@@ -67,19 +67,31 @@ class _Commands(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted: stopped cleanly, no results written", err=True)
             sys.exit(INTERRUPTED)
-        except Exception as e:  # noqa: BLE001 - the last line of defence
-            if interrupts.requested:  # Ctrl-C landed in a library that made it an error
-                click.echo("interrupted: stopped cleanly, no results written", err=True)
-                sys.exit(INTERRUPTED)
-            import tempfile
-            import traceback
+        except OSError as e:
+            import errno
 
-            with tempfile.NamedTemporaryFile("w", prefix="bordersim-error-", suffix=".txt",
-                                             delete=False) as f:  # fmt: skip
-                traceback.print_exc(file=f)
-            click.echo(f"internal error: {type(e).__name__}: {e} (a bug: please report it with "
-                       f"the scenario file; details in {f.name})", err=True)  # fmt: skip
-            sys.exit(INTERNAL_ERROR)
+            if e.filename is None and e.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF,
+                                                  errno.EIO):  # fmt: skip
+                raise  # standard output closed or full: main() says so in one line
+            _internal_error(e)
+        except Exception as e:  # noqa: BLE001 - the last line of defence
+            _internal_error(e)
+
+
+def _internal_error(e: Exception) -> None:
+    """A bug: one line, the details in a file, exit code 1 (unless it was an interruption)."""
+    if interrupts.requested:  # Ctrl-C landed in a library that made it an error
+        click.echo("interrupted: stopped cleanly, no results written", err=True)
+        sys.exit(INTERRUPTED)
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", prefix="bordersim-error-", suffix=".txt",
+                                     delete=False) as f:  # fmt: skip
+        traceback.print_exc(file=f)
+    click.echo(f"internal error: {type(e).__name__}: {e} (a bug: please report it with "
+               f"the scenario file; details in {f.name})", err=True)  # fmt: skip
+    sys.exit(INTERNAL_ERROR)
 
 
 def _load(file: str, seed: int | None = None, as_json: bool = False) -> tuple[Scenario, str]:
@@ -175,7 +187,7 @@ def _study(
     saved: Checkpoints | None = None
     try:
         with Workspace(dest) as ws:
-            key = fingerprint(scenario, plans, vehicles=vehicles)
+            key = fingerprint(scenario, plans, vehicles=vehicles, command=kind)
             saved = Checkpoints(ws.lock_study(key), key)
             study = _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json)
             assert ws.tmp is not None
@@ -255,10 +267,22 @@ def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json):
             raise
         except SchedulerError as e:
             bar.stop()
-            _fail(str(e), as_json)
-    if saved.ignored and not quiet:
-        click.echo(f"note: {len(saved.ignored)} saved replication(s) could not be used and "
-                   f"were run again ({saved.ignored[0]})", err=True)  # fmt: skip
+            kept = saved.count()
+            hint = (f"; {kept} of {reps} replications are saved: run the same command with "
+                    "--resume to continue") if kept else ""  # fmt: skip
+            _fail(f"{e}{hint}", as_json)
+    if not quiet:
+        notes = []
+        if saved.ignored:
+            notes.append(f"{len(saved.ignored)} saved replication(s) could not be used and "
+                         f"were run again ({saved.ignored[0]})")  # fmt: skip
+        if opts["resume"] and not saved.reused and not saved.ignored:
+            notes.append("--resume: no replications of this study were saved here; all were run")
+        if saved.not_saved:
+            notes.append(f"{len(saved.not_saved)} replication(s) could not be saved for "
+                         f"--resume ({saved.not_saved[0]})")  # fmt: skip
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
     return study
 
 

@@ -56,7 +56,7 @@ def read_marker(folder: Path) -> dict[str, Any] | None:
         if path.is_symlink() or not path.is_file() or path.stat().st_size > 10_000_000:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or data.get("made_by") != "bordersim":
         return None
@@ -222,6 +222,7 @@ class Workspace:
         self.tmp: Path | None = None
         self._locks: list[FileLock] = []
         self._made: list[Path] = []  # folders this command created, outermost first
+        self._ours = False  # the working folder is known to be bordersim's
         self.committed: Path | None = None
 
     # -- entry and exit
@@ -261,11 +262,13 @@ class Workspace:
             if not (work / WORK_MARKER).is_file():
                 raise FolderError(f"{work} is a folder bordersim did not make; bordersim keeps "
                                   "its working files there: move or rename it")  # fmt: skip
+            self._ours = True
             return
         missing = [f for f in (work, *work.parents) if not f.exists()]
         for folder in reversed(missing):
             folder.mkdir()
             self._made.append(folder)
+        self._ours = True
         (work / WORK_MARKER).write_text(
             "bordersim's working folder: results being written, locks, replications saved "
             "for --resume. bordersim removes it when it is done with it.\n"
@@ -337,7 +340,8 @@ class Workspace:
         for lock in reversed(self._locks):
             lock.release()
         self._locks.clear()
-        self._tidy()
+        if self._ours:  # never tidy a folder of that name that is not bordersim's
+            self._tidy()
 
     def _tidy(self) -> None:
         """Leave no idle working folder: remove our lock files nobody holds, then the

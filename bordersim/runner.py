@@ -331,21 +331,53 @@ def _on_dask(work, todo: list[int], scheduler: str | None, n_local: int | None, 
         from dask.distributed import as_completed as dask_completed
     except ImportError:  # pragma: no cover - depends on the installation
         raise SchedulerError("Dask is not installed: pip install 'bordersim[dask]'") from None
+    import logging
+
+    # Dask's own log lines (warnings, tracebacks of lost connections) would garble the
+    # terminal; what matters is said in one line by SchedulerError.
+    logging.disable(logging.CRITICAL)
     cluster = None
-    if scheduler:
-        client = _connect(Client, scheduler)
-    else:
-        cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
-                               dashboard_address=None, host="127.0.0.1")  # fmt: skip
-        client = Client(cluster)
     try:
-        futures = client.map(work, todo, pure=False)
-        for done, f in enumerate(dask_completed(futures), 1):
-            keep(f.result())
-            f.release()
-            if progress:
-                progress(done / len(todo), f"{done} of {len(todo)} replications")
+        if scheduler:
+            client = _connect(Client, scheduler)
+            try:
+                client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+            except Exception:  # noqa: BLE001 - a timeout, in one of Dask's types
+                client.close()
+                raise SchedulerError(
+                    f"--scheduler {scheduler}: the scheduler has no workers "
+                    f"(start some: dask worker {scheduler})"
+                ) from None
+        else:
+            cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, host="127.0.0.1")  # fmt: skip
+            client = Client(cluster)
+        try:
+            futures = client.map(work, todo, pure=False)
+            for done, f in enumerate(dask_completed(futures), 1):
+                try:
+                    result = f.result()
+                except Exception as e:
+                    if _lost(e):
+                        raise SchedulerError(f"lost the Dask scheduler during the study "
+                                             f"({type(e).__name__})") from None  # fmt: skip
+                    raise
+                keep(result)
+                f.release()
+                if progress:
+                    progress(done / len(todo), f"{done} of {len(todo)} replications")
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        logging.disable(logging.NOTSET)
+
+
+def _lost(e: BaseException) -> bool:
+    """Whether an error means the connection to the cluster was lost (not a bug of ours)."""
+    import asyncio
+
+    names = {"CommClosedError", "FutureCancelledError", "CancelledError", "StreamClosedError"}
+    return (isinstance(e, OSError | TimeoutError | asyncio.CancelledError)
+            or type(e).__name__ in names)  # fmt: skip

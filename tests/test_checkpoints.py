@@ -86,3 +86,27 @@ def test_damaged_or_foreign_checkpoints_are_ignored_and_the_study_still_resumes(
     # ...and they do not block a later --resume: they were replaced when run again.
     later = Checkpoints(tmp_path / "partial", key)
     assert sorted(later.load()) == [0, 1, 2] and later.ignored == []
+
+
+def test_edited_pipes_and_folders_in_place_of_saved_replications_are_ignored(scenario, tmp_path):
+    key = fingerprint(scenario, [None])
+    saved = Checkpoints(tmp_path / "partial", key)
+    run_study(scenario, [None], reps=4, jobs=1, checkpoints=saved)
+    files = sorted(saved.folder.glob("rep-*.npz"))
+    # An edited value (still a valid zip of valid JSON): the checksum no longer matches.
+    with np.load(files[0], allow_pickle=False) as z:
+        parts = {k: z[k] for k in z.files}
+    meta = json.loads(str(parts["meta"]))
+    meta["plans"]["scenario"]["summary"]["totals"]["excess_delay_vehicle_hours"] = "oops"
+    parts["meta"] = np.array(json.dumps(meta))
+    np.savez(files[0], **parts)
+    files[1].unlink()
+    os.mkfifo(files[1])  # a pipe: reading it would wait for ever
+    files[2].unlink()
+    files[2].mkdir()  # a folder in the way
+    assert sorted(saved.load()) == [3]
+    assert len(saved.ignored) == 3 and "edited" in saved.ignored[0]
+    assert saved.count() == 2  # files, readable or not: the damaged one is run again
+    resumed = run_study(scenario, [None], reps=4, jobs=1, checkpoints=saved, resume=True)
+    assert _figures(resumed) == _figures(run_study(scenario, [None], reps=4, jobs=1))
+    assert saved.not_saved and "replication 3" in saved.not_saved[0]  # the folder is in the way

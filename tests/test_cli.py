@@ -497,7 +497,7 @@ def test_a_planted_checkpoint_never_runs(valid_file, tmp_results):
     from bordersim.scenario import load_scenario
 
     out = tmp_results / "small"
-    key = fingerprint(load_scenario(valid_file), [None], vehicles=False)
+    key = fingerprint(load_scenario(valid_file), [None], vehicles=False, command="run")
     folder = tmp_results / ".bordersim" / f"partial-{key[:16]}"
     folder.mkdir(parents=True)
     (folder.parent / "made-by-bordersim").write_text("planted too")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -112,3 +113,101 @@ def test_the_scenario_file_is_never_inside_a_folder_to_replace(tmp_path):
     (results / "s.yaml").write_text("name: s")
     with pytest.raises(FolderError, match="holds"):
         destination(results, tmp_path, "run", overwrite=True, protect=(results / "s.yaml",))
+
+
+# ------------------------------------------------------------------ found by a hostile user
+def test_a_dot_bordersim_folder_of_yours_is_never_touched(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bordersim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / ".bordersim"
+    (mine / "tmp-notes").mkdir(parents=True)
+    (mine / "tmp-notes" / "n.txt").write_text("notes")
+    (mine / "db.lock").write_text("data")
+    scenario = str(SCENARIOS / "ambassador-closure.yaml")
+    for out in (["--out", "res"], ["--out", ".bordersim/tmp-keep"], ["--out", "x/.bordersim"]):
+        r = CliRunner().invoke(main, ["run", scenario, "-q", *out])
+        assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1, r.output
+    assert (mine / "tmp-notes" / "n.txt").read_text() == "notes"
+    assert (mine / "db.lock").read_text() == "data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".bordersim"]
+
+
+def test_a_latest_link_of_yours_is_left_alone(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bordersim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    study = tmp_path / "results" / "ambassador-closure"
+    (study / "my-pick").mkdir(parents=True)
+    (study / "latest-run").symlink_to("my-pick")
+    r = CliRunner().invoke(main, ["run", str(SCENARIOS / "ambassador-closure.yaml"), "-q"])
+    assert r.exit_code == 0, r.output
+    assert os.readlink(study / "latest-run") == "my-pick"
+
+
+def test_results_being_replaced_when_a_command_died_are_put_back(tmp_path):
+    results = tmp_path / "r"
+    with Workspace(destination(results, tmp_path, "run")) as ws:
+        assert ws.tmp is not None
+        (ws.tmp / "summary.json").write_text("old results")
+        ws.commit({})
+    # A command with --overwrite died between its two renames: the old folder is in the
+    # working folder with a note of where it belongs, and the new one never arrived.
+    work = tmp_path / ".bordersim"
+    work.mkdir()
+    (work / "made-by-bordersim").write_text("")
+    os.rename(results, work / "old-0badf00d")
+    (work / "old-0badf00d.json").write_text(json.dumps({"dest": str(results.resolve())}))
+    with Workspace(destination(None, tmp_path / "other", "run")):
+        pass  # another command elsewhere: not this working folder
+    with Workspace(destination(tmp_path / "new", tmp_path, "run")):
+        assert (results / "summary.json").read_text() == "old results"
+        assert not (work / "old-0badf00d").exists()
+
+
+def test_a_report_left_half_written_does_not_block_overwrite(tmp_path):
+    from click.testing import CliRunner
+
+    from bordersim.cli import main
+
+    scenario = str(SCENARIOS / "ambassador-closure.yaml")
+    out = tmp_path / "r"
+    assert CliRunner().invoke(main, ["run", scenario, "-q", "--out", str(out)]).exit_code == 0
+    (out / ".report-u1k1mtaz.html").write_text("<html>half")  # a report command killed
+    r = CliRunner().invoke(main, ["run", scenario, "-q", "--out", str(out), "--overwrite"])
+    assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("name", ["a" * 250, "b" * 300])
+def test_long_folder_names_are_used_or_refused_in_one_line(tmp_path, name):
+    from click.testing import CliRunner
+
+    from bordersim.cli import main
+
+    out = tmp_path / name
+    r = CliRunner().invoke(main, ["run", str(SCENARIOS / "ambassador-closure.yaml"), "-q",
+                                  "--out", str(out)])  # fmt: skip
+    if len(name) <= 255:
+        assert r.exit_code == 0, r.output
+    else:
+        assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1, r.output
+
+
+def test_a_deleted_current_folder_is_one_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bordersim.cli import main
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    scenario = str(SCENARIOS / "ambassador-closure.yaml")
+    r = CliRunner().invoke(main, ["run", scenario, "-q"])
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1, r.output
+    r = CliRunner().invoke(main, ["run", scenario, "-q", "--out", str(tmp_path / "abs")])
+    assert r.exit_code == 0, r.output

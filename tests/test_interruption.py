@@ -197,3 +197,63 @@ def test_an_interruption_while_a_replication_is_saved_waits_for_it(tmp_path):
         cp.write = real
     assert list(saved.load()) == [0] and saved.ignored == []  # whole, and readable
     assert [p.name for p in tmp_path.iterdir()] == ["rep-00000.npz"]
+
+
+def _command(tmp_path, *extra):
+    return [sys.executable, "-m", "bordersim", "run", str(SCENARIOS / "ambassador-closure.yaml"),
+            "--out", str(tmp_path / "out"), *extra]  # fmt: skip
+
+
+def test_a_full_or_closed_standard_output_is_one_line_not_a_bug(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with open("/dev/full", "w") as full:
+        p = subprocess.run(_command(tmp_path), stdout=full, stderr=subprocess.PIPE, text=True,
+                           env=env, timeout=300)  # fmt: skip
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.strip().splitlines() == [
+        "error: cannot write to standard output: No space left on device"]  # fmt: skip
+    closed = subprocess.run(_command(tmp_path / "b"), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=env, timeout=300,
+                            preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert "Traceback" not in closed.stderr and closed.returncode in (0, 2), closed.stderr
+    head = subprocess.run(" ".join([*_command(tmp_path / "c"), "| head -c 10"]), shell=True,
+                          capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
+    assert head.stderr.strip() == "", head.stderr
+
+
+def test_an_interruption_that_a_library_turns_into_its_own_error_is_still_one(
+    tmp_path, monkeypatch
+):
+    from bordersim import interrupts
+    from bordersim.report import figures
+
+    def swallowed(*_a, **_k):
+        interrupts.request()  # Ctrl-C arrived, and matplotlib made it a ValueError
+        raise ValueError("Invalid bounding box")
+
+    monkeypatch.setattr(figures, "recovery", swallowed)
+    r = CliRunner().invoke(main, ["run", str(SCENARIOS / "ambassador-closure.yaml"), "-q",
+                                  "--out", str(tmp_path / "o")])  # fmt: skip
+    assert r.exit_code == 130, r.output
+    assert "internal error" not in r.output and not (tmp_path / "o").exists()
+
+
+def test_an_interruption_while_results_are_put_in_place_says_they_are_complete(
+    tmp_path, monkeypatch
+):
+    from bordersim import folders
+
+    real = folders.Workspace._final_name
+
+    def signal_now(self):
+        os.kill(os.getpid(), signal.SIGINT)  # held until the results are in place
+        time.sleep(0.05)
+        return real(self)
+
+    monkeypatch.setattr(folders.Workspace, "_final_name", signal_now)
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["run", str(SCENARIOS / "ambassador-closure.yaml"), "-q",
+                                  "--out", str(out)])  # fmt: skip
+    assert r.exit_code == 130, r.output
+    assert "results were complete" in r.stderr
+    assert (out / "summary.json").exists() and not list(tmp_path.glob(".bordersim/partial-*/*"))

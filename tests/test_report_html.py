@@ -156,3 +156,46 @@ def test_report_in_a_real_browser(results, kind, tmp_path):
     subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1280,2400", page.as_uri()],
                    capture_output=True, timeout=120, check=False)  # fmt: skip
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d: d.__setitem__("plazas", [[[[[[[[1]]]]]]]] * 2),
+    lambda d: d["plazas"][0]["recovery"].__setitem__("time_to_clear_h", 1e306),
+    lambda d: d["plazas"][0]["recovery"].__setitem__("disruption_start_h", 1e300),
+    lambda d: d["plazas"][0]["queue"].__setitem__("max_km", {"mean": 1, "ci95": [1]}),
+])  # fmt: skip
+def test_report_of_edited_numbers_is_one_line_and_exit_2(copy_of, edit):
+    import json
+
+    folder = copy_of("run")
+    data = json.loads((folder / "summary.json").read_text())
+    if data["plazas"][0]["recovery"] is None:
+        data["plazas"][0]["recovery"] = {"disruption_start_h": 1.0, "disruption_end_h": 2.0,
+                                         "backlog_vehicles": 1.0, "time_to_clear_h": 1.0,
+                                         "time_to_recover_h": 1.0}  # fmt: skip
+    edit(data)
+    (folder / "summary.json").write_text(json.dumps(data))
+    r = CliRunner().invoke(main, ["report", str(folder)])
+    assert r.exit_code in (0, 2), r.output
+    assert "Traceback" not in r.output and "internal error" not in r.output
+
+
+def test_report_of_deeply_nested_json_is_one_line(copy_of):
+    folder = copy_of("run")
+    (folder / "summary.json").write_text("[" * 100_000 + "]" * 100_000)
+    r = CliRunner().invoke(main, ["report", str(folder)])
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1, r.output
+
+
+def test_a_figure_that_is_a_pipe_or_a_link_is_never_read(copy_of, tmp_path):
+    import os
+
+    folder = copy_of("run")
+    (folder / "recovery.png").unlink()
+    os.mkfifo(folder / "recovery.png")  # reading it would wait for ever
+    (folder / "transit.png").unlink()
+    (folder / "transit.png").symlink_to("/dev/zero")  # reading it would never end
+    r = CliRunner().invoke(main, ["report", str(folder)])
+    assert r.exit_code == 0, r.output
+    page = (folder / "report.html").read_text()
+    assert "recovery.png" in page and "transit.png" in page  # named as missing

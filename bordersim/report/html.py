@@ -68,6 +68,10 @@ _TEMPLATES = Environment(
 )
 
 
+MAX_RESULTS_BYTES = 200 * 1024**2  # summary.json of a very large region is tens of MB
+MAX_FIGURE_BYTES = 50 * 1024**2
+
+
 class ReportError(Exception):
     """A results folder whose report cannot be built: one line, exit 2."""
 
@@ -103,8 +107,10 @@ def _read_results(folder: Path) -> tuple[bool, dict[str, Any]]:
     compare = (folder / "table.json").is_file()
     path = folder / ("table.json" if compare else "summary.json")
     try:
+        if not path.is_file() or path.stat().st_size > MAX_RESULTS_BYTES:
+            raise ValueError("not a regular file of a sensible size")
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as e:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as e:
         raise ReportError(f"{path}: not readable bordersim results ({type(e).__name__}); "
                           "run the scenario again to rebuild them") from None  # fmt: skip
     needed = ("scenario", "plans", "reference", "ranking", "rows", "ranked_by") if compare else (
@@ -147,7 +153,8 @@ def build(folder: Path, scenario: Scenario | None = None) -> str:
             sections.append(_section(title, image=image))
     try:
         sections += _compare_tables(data) if compare else _run_tables(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, IndexError,
+            RecursionError) as e:  # fmt: skip
         raise ReportError(f"{folder}: the results do not have the expected shape ({e!r}); "
                           "run the scenario again to rebuild them") from None  # fmt: skip
     return _TEMPLATES.get_template("report.html.j2").render(
@@ -163,7 +170,10 @@ def build(folder: Path, scenario: Scenario | None = None) -> str:
 
 
 def _image(path: Path) -> str | None:
+    """A figure of the folder, base64; None if missing, or not a plain PNG file."""
     try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FIGURE_BYTES:
+            return None  # a link, a pipe or a device is never one of bordersim's figures
         data = path.read_bytes()
     except OSError:
         return None
