@@ -12,15 +12,13 @@ import os
 import signal
 import sys
 
-INTERRUPTED = 130
+from . import interrupts  # small: signal and threading only
 
 
 def _interrupted_while_starting(_signum, _frame) -> None:
-    from . import interrupts
-
     interrupts.while_starting = True  # in case the exit below is swallowed by an import
-    sys.stderr.write("interrupted: stopped cleanly, no results written\n")
-    sys.exit(INTERRUPTED)
+    sys.stderr.write(interrupts.STOPPED + "\n")
+    sys.exit(interrupts.EXIT_CODE)
 
 
 def _quiet_streams() -> None:
@@ -49,12 +47,12 @@ def main() -> None:
         if isinstance(e.code, str):
             sys.stderr.write(e.code + "\n")
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted: stopped cleanly, no results written\n")
-        code = INTERRUPTED
+        sys.stderr.write(interrupts.STOPPED + "\n")
+        code = interrupts.EXIT_CODE
     for stream in (sys.stdout, sys.stderr):  # closed (>&-) or full: nothing more to say
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
-    if code != INTERRUPTED:
+    if code != interrupts.EXIT_CODE:
         _quiet_streams()
         sys.exit(code)
     # Interrupted: every file is closed and every worker stopped by now (the commands

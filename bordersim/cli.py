@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 BAD_INPUT = 2
 INTERNAL_ERROR = 1
-INTERRUPTED = 130  # as a shell reports Ctrl-C
+INTERRUPTED = interrupts.EXIT_CODE
 MAX_SEED = 2**63 - 1  # as in scenario files
 MAX_REPLICATIONS = 100_000  # as in scenario files
 BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
@@ -47,7 +47,7 @@ class _Commands(click.Group):
             click.echo(f"error: {e.format_message()}", err=True)
             sys.exit(e.exit_code)
         except click.Abort:
-            click.echo("interrupted: stopped cleanly, no results written", err=True)
+            click.echo(interrupts.STOPPED, err=True)
             sys.exit(INTERRUPTED)
         except OSError as e:  # standard output closed or full under us (| head, > /dev/full)
             import errno
@@ -65,7 +65,7 @@ class _Commands(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted: stopped cleanly, no results written", err=True)
+            click.echo(interrupts.STOPPED, err=True)
             sys.exit(INTERRUPTED)
         except OSError as e:
             import errno
@@ -81,7 +81,7 @@ class _Commands(click.Group):
 def _internal_error(e: Exception) -> None:
     """A bug: one line, the details in a file, exit code 1 (unless it was an interruption)."""
     if interrupts.requested:  # Ctrl-C landed in a library that made it an error
-        click.echo("interrupted: stopped cleanly, no results written", err=True)
+        click.echo(interrupts.STOPPED, err=True)
         sys.exit(INTERRUPTED)
     import tempfile
     import traceback
@@ -227,7 +227,7 @@ def _interrupted(saved, reps: int) -> None:
     kept = saved.count() if saved is not None else 0
     hint = (f"; {kept} of {reps} replications are saved: run the same command with --resume "
             "to continue") if kept else ""  # fmt: skip
-    click.echo(f"interrupted: stopped cleanly, no results written{hint}", err=True)
+    click.echo(f"{interrupts.STOPPED}{hint}", err=True)
     sys.exit(INTERRUPTED)
 
 

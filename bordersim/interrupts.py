@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from typing import Any
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOPPED = "interrupted: stopped cleanly, no results written"  # what the user is told
+EXIT_CODE = 130  # as a shell reports Ctrl-C
 requested = False  # an interruption was asked for (even if its exception was swallowed)
 while_starting = False  # ...before the command had started
 
