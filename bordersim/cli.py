@@ -160,8 +160,6 @@ def _study(
     file: str,
     kind: str,
     plans: list[str | None],
-    out: str | None,
-    overwrite: bool,
     opts: dict,
     as_json: bool,
     write,
@@ -179,7 +177,8 @@ def _study(
     reps = opts["reps"] or scenario.replications
     default = Path("results") / scenario.name
     try:
-        dest: Destination = destination(out, default, kind, overwrite, protect=(Path(file),))
+        dest: Destination = destination(opts["out"], default, kind, opts["overwrite"],
+                                        protect=(Path(file),))  # fmt: skip
     except FolderError as e:
         _fail(str(e), as_json)
     _check_executor(opts["scheduler"], as_json)
@@ -196,10 +195,8 @@ def _study(
                 interrupts.check()
                 final = ws.commit(_provenance(scenario, text, file, study, opts))
             except OSError as e:  # a full disk, a folder gone read-only...
-                kept = saved.count()
-                hint = (f"; {kept} of {reps} replications are saved: run the same command "
-                        "with --resume once the problem is fixed") if kept else ""  # fmt: skip
                 where = f" ({e.filename})" if e.filename else ""
+                hint = _saved_hint(saved, reps, "once the problem is fixed")
                 _fail(f"cannot write the results: {e.strerror or e}{where}; nothing "
                       f"written{hint}", as_json)  # fmt: skip
             saved.clear()
@@ -223,11 +220,16 @@ def _check_executor(scheduler: str | None, as_json: bool) -> None:
             _fail(str(e), as_json)
 
 
-def _interrupted(saved, reps: int) -> None:
+def _saved_hint(saved, reps: int, then: str = "to continue") -> str:
+    """'; N of M replications are saved: ...' when some are, to end a one-line message."""
     kept = saved.count() if saved is not None else 0
-    hint = (f"; {kept} of {reps} replications are saved: run the same command with --resume "
-            "to continue") if kept else ""  # fmt: skip
-    click.echo(f"{interrupts.STOPPED}{hint}", err=True)
+    if not kept:
+        return ""
+    return f"; {kept} of {reps} replications are saved: run the same command with --resume {then}"
+
+
+def _interrupted(saved, reps: int) -> None:
+    click.echo(f"{interrupts.STOPPED}{_saved_hint(saved, reps)}", err=True)
     sys.exit(INTERRUPTED)
 
 
@@ -256,21 +258,17 @@ def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json):
             interrupts.check()  # a safe point: an interruption that was swallowed stops here
             bar.update(task, completed=share, detail=detail)
 
-        resume = opts["resume"]
         try:
             study = run_study(scenario, plans, reps, jobs=opts["jobs"],
                               scheduler=opts["scheduler"], dask_local=opts["dask_local"],
                               record_vehicles=vehicles, progress=progress, checkpoints=saved,
-                              resume=resume)  # fmt: skip
+                              resume=opts["resume"])  # fmt: skip
         except KeyboardInterrupt:
             bar.stop()
             raise
         except SchedulerError as e:
             bar.stop()
-            kept = saved.count()
-            hint = (f"; {kept} of {reps} replications are saved: run the same command with "
-                    "--resume to continue") if kept else ""  # fmt: skip
-            _fail(f"{e}{hint}", as_json)
+            _fail(f"{e}{_saved_hint(saved, reps)}", as_json)
     if not quiet:
         notes = []
         if saved.ignored:
@@ -331,8 +329,6 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
         file,
         "run",
         [plan],
-        opts["out"],
-        opts["overwrite"],
         opts,
         as_json,
         lambda folder, study: write_results(folder, study, vehicles=vehicles, source=text),
@@ -389,8 +385,7 @@ def compare(file: str, plans: str | None, as_json: bool, **opts) -> None:
         results["table"] = compare_plans(study)
         write_comparison(folder, study, results["table"], source=text)
 
-    final, study = _study(scenario, text, file, "compare", list(names), opts["out"],
-                          opts["overwrite"], opts, as_json, write)  # fmt: skip
+    final, study = _study(scenario, text, file, "compare", list(names), opts, as_json, write)
     result = results["table"]
     if as_json:
         _json({"ok": True, "results": str(final), "seconds": study.seconds, "comparison": result})

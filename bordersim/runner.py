@@ -260,20 +260,20 @@ def _on_local(work, todo: list[int], jobs: int, progress, keep) -> None:
     shares: dict[int, float] = {}  # replications in progress: how far each has got
     finished = 0
 
+    def tell() -> None:
+        if progress:
+            progress((finished + sum(shares.values())) / n, f"{finished} of {n} replications done")
+
     def tell_share(r: int, share: float, _phase: str) -> None:
         shares[r] = share
-        if progress:
-            progress((finished + sum(shares.values())) / n,
-                     f"{finished} of {n} replications done")  # fmt: skip
+        tell()
 
     with WorkerPool(jobs) as pool:
         for r, result in pool.run(work, todo, tell_share):
             shares.pop(r, None)
             keep(result)
             finished += 1
-            if progress:
-                progress((finished + sum(shares.values())) / n,
-                         f"{finished} of {n} replications done")  # fmt: skip
+            tell()
 
 
 class SchedulerError(Exception):
