@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from .scenario import (
-    Alert,
-    Closure,
-    Divert,
-    Information,
-    OpenBooths,
-    Outage,
-    Patience,
-    PhasedReopening,
-    Priority,
-    Reallocate,
-    Scenario,
-    Staffing,
-    Staging,
-    Surge,
-)
+from .scenario import Scenario
+from .scenario.items import clock
 from .units import format_duration
 
 DIRECTION_WORDS = {"into_us": "into the US (CBP)", "into_canada": "into Canada (CBSA)"}
@@ -27,72 +11,7 @@ DIRECTION_WORDS = {"into_us": "into the US (CBP)", "into_canada": "into Canada (
 
 def when(s: Scenario, seconds: float) -> str:
     """A time of the run in words: a calendar time if the scenario has a start."""
-    start = s.start_datetime
-    if start is None:
-        return f"t+{format_duration(seconds)}"
-    return (start + timedelta(seconds=seconds)).strftime("%a %d %b %H:%M")
-
-
-def _span(s: Scenario, start: float, end: float | None) -> str:
-    end = s.horizon if end is None else end
-    return f"{when(s, start)} to {when(s, end)} ({format_duration(end - start)})"
-
-
-def _classes(classes: list[str] | None) -> str:
-    return "all traffic" if not classes else ", ".join(classes)
-
-
-def event_text(s: Scenario, e) -> str:
-    span = _span(s, e.start, e.end)
-    if isinstance(e, Closure):
-        what = f"closure of {e.where} to {_classes(e.classes)}"
-    elif isinstance(e, Surge):
-        what = f"demand x{e.factor:g} at {e.where} ({_classes(e.classes)})"
-    elif isinstance(e, Staffing):
-        what = (f"{e.where}: {e.open} booths open" if e.open is not None
-                else f"{e.where}: {e.fraction:.0%} of scheduled booths open")  # fmt: skip
-    elif isinstance(e, Alert):
-        what = (f"heightened alert at {e.where}: inspection x{e.service_factor:g}, "
-                f"referrals x{e.referral_factor:g} ({_classes(e.classes)})")  # fmt: skip
-    else:
-        assert isinstance(e, Outage)
-        what = f"systems outage at {e.where}: inspection x{e.service_factor:g}"
-    note = f" - {e.note}" if e.note else ""
-    return f"{span}: {what}{note}"
-
-
-def action_text(s: Scenario, a) -> str:
-    if isinstance(a, Patience):
-        return f"drivers of {', '.join(a.classes)} give up after about {_dist(a.time)}"
-    if isinstance(a, Information):
-        return f"waits posted every {format_duration(a.update_every)}"
-    span = _span(s, a.start, a.end)
-    if isinstance(a, OpenBooths):
-        what = (f"{a.where}: {a.open} booths open" if a.open is not None
-                else f"{a.where}: {a.add} more booths open")  # fmt: skip
-    elif isinstance(a, Reallocate):
-        what = f"{a.where} booths serve {', '.join(a.serves)}"
-    elif isinstance(a, Priority):
-        what = f"triage at {a.where}: tier 1 first, then tier 2, then the rest"
-    elif isinstance(a, Staging):
-        meter = (f"{a.per_hour:g} an hour" if a.per_hour
-                 else f"{a.batch} every {format_duration(a.interval)}")  # fmt: skip
-        what = f"{', '.join(a.classes)} staged before {a.where}, let on {meter}"
-    elif isinstance(a, PhasedReopening):
-        steps = "; ".join(
-            f"after {format_duration(st.after)}: {st.fraction:.0%} of booths, tiers 1-{st.tiers}"
-            for st in a.steps
-        )
-        what = f"phased reopening of {a.where}: {steps}"
-    else:
-        assert isinstance(a, Divert)
-        what = (f"{_classes(a.classes)} at {a.from_} may divert to {', '.join(a.to)} "
-                f"({a.mode})")  # fmt: skip
-    return f"{span}: {what}"
-
-
-def _dist(d) -> str:
-    return format_duration(d.mean_seconds) + (f" (cv {d.cv:g})" if d.cv else "")
+    return clock(s, seconds)
 
 
 def explain(s: Scenario) -> list[str]:
@@ -123,11 +42,11 @@ def explain(s: Scenario) -> list[str]:
     out.append("")
     if s.events:
         out.append("What happens:")
-        out.extend(f"  {event_text(s, e)}" for e in s.events)
+        out.extend(f"  {e.text(s)}" for e in s.events)
     else:
         out.append("No disruption: a normal day (the baseline).")
     for plan, actions in s.plans.items():
         out.append("")
         out.append(f"Plan '{plan}':" if actions else f"Plan '{plan}': no action (the reference).")
-        out.extend(f"  {action_text(s, a)}" for a in actions)
+        out.extend(f"  {a.text(s)}" for a in actions)
     return out

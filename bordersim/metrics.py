@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .model.simulation import PlazaResult, SimResult
-from .scenario import Scenario, covers
+from .scenario import Scenario
 from .stats import TransitStats
 
 # The region's identity: every vehicle that arrived is in exactly one of the other states.
@@ -33,7 +33,7 @@ def disruption_window(
     scenario: Scenario, crossing: str, direction: str
 ) -> tuple[float, float] | None:
     """First start and last end (within the horizon) of the events touching a plaza."""
-    mine = [e for e in scenario.events if covers(e.where, crossing, direction)]
+    mine = [e for e in scenario.events if e.covers(crossing, direction)]
     if not mine:
         return None
     return min(e.start for e in mine), min(max(e.end for e in mine), scenario.horizon)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from . import scenario as sc
+from . import units as sc
+from .scenario.schema import Scenario, schema_models
 
 HEADER = """\
 # Scenario file reference
@@ -26,7 +27,7 @@ are text such as `800m` or `2.5km`. Keys not listed are errors.
 
 
 def markdown() -> str:
-    schema = sc.Scenario.model_json_schema(by_alias=True)
+    schema = Scenario.model_json_schema(by_alias=True)
     defs = schema.get("$defs", {})
     order = ["Scenario", *_reachable(schema, defs)]
     out = [HEADER]
@@ -60,7 +61,7 @@ def _reachable(schema: dict[str, Any], defs: dict[str, Any]) -> list[str]:
 
 
 def _section(name: str, model: dict[str, Any]) -> str:
-    cls = getattr(sc, name, None)
+    cls = schema_models().get(name)
     # The class's own docstring, not one inherited from a base class.
     doc = inspect.cleandoc(cls.__dict__.get("__doc__") or "") if cls is not None else ""
     doc = (doc or "").split("\n\n")[0].replace("\n", " ")

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from bordersim.cli import main
 from bordersim.model.simulation import simulate
-from bordersim.scenario import ScenarioError, _Loader, load_scenario, parse_scenario
+from bordersim.scenario import ScenarioError, load_scenario, parse_scenario
+from bordersim.scenario.loading import _Loader
 from tests.helpers import SCENARIOS
 from tests.test_cli import PLANS
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from bordersim.cli import main
 from bordersim.reference import markdown
-from bordersim.scenario import _Loader
+from bordersim.scenario.loading import _Loader
 from tests.helpers import ROOT, SCENARIOS
 
 

@@ -1,11 +1,11 @@
 """Arrivals: a non-homogeneous Poisson process per class, drawn in numpy batches.
 
 Demand is piecewise constant by clock hour (daily volume times the profile's share).
-Surges are applied by thinning: candidates are drawn at the highest rate any surge can
-reach (``bound``), and each is kept when its own uniform falls under the demand factor
-at its time. The baseline uses the same bound and the same draws, so every baseline
-vehicle is also in the disrupted run, with the same service draws: the difference
-between the two is the disruption, not noise.
+Surges (any event with a ``demand_factor``) are applied by thinning: candidates are drawn
+at the highest rate the events can reach (``bound``), and each is kept when its own
+uniform falls under the demand factor at its time. The baseline uses the same bound and
+the same draws, so every baseline vehicle is also in the disrupted run, with the same
+service draws: the difference between the two is the disruption, not noise.
 
 Each vehicle also carries uniforms for its primary service, its referral and its
 secondary service, each from its own stream named by plaza, class and purpose, so adding
@@ -22,9 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import profiles
-from ..scenario import Patience, Plaza, Scenario, ServiceTime, Surge, VehicleClass, covers
+from ..scenario import PlazaView, ScenarioView, ServiceTime
+from ..scenario.items import Item
 from .distributions import service_times
 
+STREAMS = ("arrivals", "service", "referral", "secondary", "patience", "divert")
 DAY = 86400.0
 HOUR = 3600.0
 
@@ -50,65 +52,38 @@ def stream_seed(seed: int, replication: int, *names: str) -> np.random.SeedSeque
     return np.random.SeedSequence(entropy=seed, spawn_key=key)
 
 
-def hour_offset(scenario: Scenario) -> int:
-    """Hours from Monday 00:00 to the scenario's start (profiles start on a Monday)."""
-    start = scenario.start_datetime
-    return 0 if start is None else start.weekday() * 24 + start.hour
-
-
 class PlazaArrivals:
     """The arrivals at one plaza, all classes merged, a day at a time."""
 
-    def __init__(
-        self,
-        scenario: Scenario,
-        crossing: str,
-        direction: str,
-        plaza: Plaza,
-        classes: dict[str, VehicleClass],
-        replication: int,
-        apply_events: bool,
-        plan: str | None = None,
-    ) -> None:
-        self.horizon = scenario.horizon
-        self.offset = hour_offset(scenario)
-        self.class_index = {name: i for i, name in enumerate(classes)}
-        demand = scenario.demand.get(f"{crossing}.{direction}")
-        surges = [
-            e for e in scenario.events
-            if isinstance(e, Surge) and covers(e.where, crossing, direction)
-        ]  # fmt: skip
-        sec_dist = plaza.secondary.service if plaza.secondary else None
-        patience = patience_by_class(scenario, crossing, direction, plan, classes)
+    def __init__(self, view: ScenarioView, plaza: PlazaView, replication: int) -> None:
+        self.horizon = view.horizon
+        self.offset = view.hour_offset
+        self.class_index = {name: i for i, name in enumerate(view.classes)}
+        demand = plaza.demand
+        sec_dist = plaza.spec.secondary.service if plaza.spec.secondary else None
+        seed = view.scenario.seed
         self.streams: list[_ClassStream] = []
-        for name, vc in classes.items():
+        for name, vc in view.classes.items():
             daily = demand.daily.get(name, 0.0) if demand else 0.0
             if daily <= 0:
                 continue
             assert demand is not None
-            mine = [e for e in surges if e.classes is None or name in e.classes]
+            mine = [(e, f) for e in plaza.demand_changes if (f := e.demand_factor(name)) != 1.0]
             weights = profiles.resolve(demand.profile_for(name), vc.mode)
             self.streams.append(
                 _ClassStream(
                     index=self.class_index[name],
                     hourly=daily * (7.0 if len(weights) == 168 else 1.0) * weights,
-                    surges=mine if apply_events else [],
-                    bound=float(np.prod([max(1.0, e.factor) for e in mine])) if mine else 1.0,
-                    service=plaza.service_for(name, vc),
+                    changes=mine if plaza.demand_changes_apply else [],
+                    bound=float(np.prod([max(1.0, f) for _, f in mine])) if mine else 1.0,
+                    service=plaza.spec.service_for(name, vc),
                     secondary=sec_dist,
-                    patience=patience[name],
+                    patience=plaza.patience[name],
                     seeds={
                         p: np.random.default_rng(
-                            stream_seed(scenario.seed, replication, crossing, direction, name, p)
+                            stream_seed(seed, replication, plaza.crossing, plaza.direction, name, p)
                         )
-                        for p in (
-                            "arrivals",
-                            "service",
-                            "referral",
-                            "secondary",
-                            "patience",
-                            "divert",
-                        )
+                        for p in STREAMS
                     },
                 )
             )
@@ -143,8 +118,8 @@ class PlazaArrivals:
             u_patience = s.seeds["patience"].random(n)
             u_divert = s.seeds["divert"].random(n)
             factor = np.ones(n)
-            for e in s.surges:
-                factor[(times >= e.start) & (times < e.end)] *= e.factor
+            for e, f in s.changes:
+                factor[(times >= e.start) & (times < e.end)] *= f
             keep = keep_u * s.bound < factor
             times = times[keep]
             sec = (
@@ -181,25 +156,9 @@ class PlazaArrivals:
 class _ClassStream:
     index: int
     hourly: np.ndarray  # vehicles per hour of profile (24 or 168 values)
-    surges: list[Surge]
+    changes: list[tuple[Item, float]]  # events changing demand, and their factor
     bound: float
     service: ServiceTime
     secondary: ServiceTime | None
     patience: ServiceTime | None
     seeds: dict[str, np.random.Generator]
-
-
-def patience_by_class(
-    scenario: Scenario,
-    crossing: str,
-    direction: str,
-    plan: str | None,
-    classes: dict[str, VehicleClass],
-) -> dict[str, ServiceTime | None]:
-    """Each class's patience at a plaza: the class's own, unless the plan sets one."""
-    out = {name: vc.patience for name, vc in classes.items()}
-    for a in scenario.plans.get(plan, []) if plan else []:
-        if isinstance(a, Patience) and (a.where is None or covers(a.where, crossing, direction)):
-            for name in a.classes:
-                out[name] = a.time
-    return out

@@ -17,48 +17,29 @@ inspection times are redrawn from its own uniforms with that plaza's distributio
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from ..scenario import Divert, Information, Scenario
+from ..scenario import ScenarioView
 from .distributions import service_times
-from .plaza import (
-    V_CLASS,
-    V_FROM,
-    V_HERE,
-    V_ID,
-    V_SECONDARY,
-    V_SERVICE,
-    V_U_DIVERT,
-    V_U_SECONDARY,
-    V_U_SERVICE,
-    V_WAITING,
-    Plaza,
-)
+from .plaza import Plaza
+from .vehicle import Vehicle
 
 
 class Router:
     """Diversions between the plazas of one run."""
 
-    def __init__(
-        self, env: simpy.Environment, scenario: Scenario, plan: str, plazas: list[Plaza]
-    ) -> None:
+    def __init__(self, env: simpy.Environment, view: ScenarioView, plazas: list[Plaza]) -> None:
         self.env = env
-        self.network = scenario.network
+        self.view = view
         self.by_key = {p.key: p for p in plazas}
         self.class_names = plazas[0].class_names
-        actions = scenario.plans.get(plan, [])
-        self.actions: dict[str, list[Divert]] = {}
-        for a in actions:
-            if isinstance(a, Divert):
-                end = scenario.horizon if a.end is None else a.end
-                self.actions.setdefault(a.from_, []).append(a.model_copy(update={"end": end}))
-        infos = [a for a in actions if isinstance(a, Information)]
-        self.update_every = infos[-1].update_every if infos else self.network.update_every
-        self.on_road: dict[int, tuple[list[Any], Plaza]] = {}
+        self.actions: dict[str, list] = {}  # plaza key -> divert actions from it
+        for a in view.diversions:
+            self.actions.setdefault(a.from_, []).append(a)
+        self.update_every = view.update_every
+        self.on_road: dict[int, tuple[Vehicle, Plaza]] = {}
         for key in self.actions:
             self.by_key[key].router = self
         env.process(self._post())
@@ -69,19 +50,19 @@ class Router:
                 p.post_waits()
             yield self.env.timeout(self.update_every)
 
-    def diverts(self, origin: Plaza, v: list[Any], now: float) -> bool:
+    def diverts(self, origin: Plaza, v: Vehicle, now: float) -> bool:
         """Decide on arrival; if the vehicle goes, send it on its way and say so."""
-        c = v[V_CLASS]
+        c = v.cls
         name = self.class_names[c]
         for a in self.actions[origin.key]:
             if not (a.start <= now < a.end) or (a.classes is not None and name not in a.classes):
                 continue
-            if v[V_U_DIVERT] >= a.share(name):
+            if v.divert_draw >= a.share(name):
                 return False  # this driver does not act on the message
             best, best_cost, best_detour = None, np.inf, 0.0
             for key in a.to:
                 target = self.by_key[key]
-                detour = self.network.detour(origin.crossing, target.crossing, name) or 0.0
+                detour = self.view.detour(origin.crossing, target.crossing, name) or 0.0
                 cost = target.posted[c] + detour
                 if cost < best_cost:
                     best, best_cost, best_detour = target, cost, detour
@@ -93,22 +74,31 @@ class Router:
             return False
         return False
 
-    def _send(self, v: list[Any], origin: Plaza, target: Plaza, detour: float) -> None:
-        v[V_FROM] = origin.key
-        v[V_WAITING] = None
-        self.on_road[v[V_ID]] = (v, target)
+    def _send(self, v: Vehicle, origin: Plaza, target: Plaza, detour: float) -> None:
+        v.diverted_from = origin.key
+        v.waiting_in = None
+        self.on_road[v.id] = (v, target)
         Timeout(self.env, detour, (v, origin, target)).callbacks.append(self._arrive)
 
     def _arrive(self, event: Timeout) -> None:
-        v, origin, target = event._value
-        del self.on_road[v[V_ID]]
-        c = v[V_CLASS]
+        v, origin, target = event.value
+        del self.on_road[v.id]
+        c = v.cls
         if target.service_dist[c] != origin.service_dist[c]:
-            v[V_SERVICE] = float(
-                service_times(target.service_dist[c], np.array([v[V_U_SERVICE]]))[0]
+            v.service = float(
+                service_times(target.service_dist[c], np.array([v.service_draw]))[0]
             )
         if target.secondary_dist is not None and target.secondary_dist != origin.secondary_dist:
-            u = np.array([v[V_U_SECONDARY]])
-            v[V_SECONDARY] = float(service_times(target.secondary_dist, u)[0])
-        v[V_HERE] = self.env.now
+            u = np.array([v.secondary_draw])
+            v.secondary = float(service_times(target.secondary_dist, u)[0])
+        v.plaza_arrival = self.env.now
         target.arrive(v)
+
+    def finish(self, now: float) -> list[int]:
+        """Vehicles still on a detour at the end, by class; each is booked at the plaza
+        it was heading for."""
+        on_road = [0] * len(self.class_names)
+        for v, target in self.on_road.values():
+            on_road[v.cls] += 1
+            target.on_the_road(v, now)
+        return on_road

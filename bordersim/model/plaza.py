@@ -1,9 +1,9 @@
 """An inspection plaza: lane groups of primary booths, and secondary inspection.
 
 Booths are plain counters, not processes: an inspection is one SimPy ``Timeout`` whose
-callback frees the booth and pulls the next vehicle. A vehicle is a small list (see
-the ``V_*`` indices) made when it arrives and dropped when it is released, so memory
-follows the number of vehicles in the plaza, not the length of the run.
+callback frees the booth and pulls the next vehicle. A :class:`Vehicle` is made when it
+arrives and dropped when it is released, so memory follows the number of vehicles in
+the plaza, not the length of the run.
 
 Rules (in the planner's terms, see docs/model.md):
 
@@ -38,21 +38,10 @@ from typing import Any, NamedTuple
 import simpy
 from simpy.events import Timeout
 
-from ..scenario import Plaza as PlazaSpec
-from ..scenario import VehicleClass
+from ..scenario import PlazaView, VehicleClass
 from ..stats import TransitStats
 from .controls import GroupState
-
-# A vehicle is a list: arrival time, class index, primary service (s), referral draw,
-# secondary service (s), id, lane group at primary, primary start, referred, patience (s),
-# where it waits (a lane group, a staging area, or None), gave up, time it reached the
-# lane groups (later than its arrival if it was staged), time it arrived at this plaza
-# (later than its first arrival if it diverted here), its uniforms for primary and
-# secondary service (to redraw them at another plaza), its diversion draw, the plaza
-# it diverted from (or None).
-(V_ARRIVAL, V_CLASS, V_SERVICE, V_REF_U, V_SECONDARY, V_ID, V_GROUP, V_START, V_REFERRED,
- V_PATIENCE, V_WAITING, V_GONE, V_JOINED, V_HERE, V_U_SERVICE, V_U_SECONDARY, V_U_DIVERT,
- V_FROM) = range(18)  # fmt: skip
+from .vehicle import Vehicle
 
 
 class VehicleRecord(NamedTuple):
@@ -90,7 +79,7 @@ class LaneGroup:
         self.index = index
         self.booths = booths
         self.serves = serves
-        self.queues: dict[int, deque[list[Any]]] = {c: deque() for c in serves}
+        self.queues: dict[int, deque[Vehicle]] = {c: deque() for c in serves}
         self.n_queued = 0
         self.open = 0  # booths staffed now
         self.busy = 0  # booths inspecting
@@ -112,36 +101,36 @@ class Secondary:
         self.officers = officers
         self.bays = bays
         self.in_bays = 0
-        self.inspecting: dict[int, list[Any]] = {}
-        self.waiting: deque[list[Any]] = deque()  # in a bay, waiting for an officer
-        self.blocked: deque[list[Any]] = deque()  # at a primary booth, waiting for a bay
+        self.inspecting: dict[int, Vehicle] = {}
+        self.waiting: deque[Vehicle] = deque()  # in a bay, waiting for an officer
+        self.blocked: deque[Vehicle] = deque()  # at a primary booth, waiting for a bay
 
-    def enter(self, v: list[Any]) -> None:
+    def enter(self, v: Vehicle) -> None:
         self.in_bays += 1
         if len(self.inspecting) < self.officers:
             self._inspect(v)
         else:
             self.waiting.append(v)
 
-    def _inspect(self, v: list[Any]) -> None:
-        self.inspecting[v[V_ID]] = v
-        Timeout(self.plaza.env, v[V_SECONDARY], v).callbacks.append(self._done)
+    def _inspect(self, v: Vehicle) -> None:
+        self.inspecting[v.id] = v
+        Timeout(self.plaza.env, v.secondary, v).callbacks.append(self._done)
 
     def _done(self, event: Timeout) -> None:
-        v = event._value
+        v = event.value
         plaza = self.plaza
         now = plaza.env.now
         plaza.tick(now)
-        del self.inspecting[v[V_ID]]
+        del self.inspecting[v.id]
         self.in_bays -= 1
         plaza.release(v, now)
         if self.waiting:
             self._inspect(self.waiting.popleft())
         if self.blocked:
             w = self.blocked.popleft()
-            group = w[V_GROUP]
+            group = w.lane_group
             group.blocked -= 1
-            del plaza.at_booths[w[V_ID]]
+            del plaza.at_booths[w.id]
             self.enter(w)
             plaza.pull(group)
 
@@ -153,15 +142,15 @@ class StagingArea:
         self.plaza = plaza
         self.start, self.end = start, end
         self.interval, self.batch = interval, batch
-        self.held: deque[list[Any]] = deque()
+        self.held: deque[Vehicle] = deque()
         self.count = 0  # vehicles held now (the deque may also hold some who gave up)
         plaza.env.process(self._meter())
 
-    def hold(self, v: list[Any]) -> None:
+    def hold(self, v: Vehicle) -> None:
         self.held.append(v)
         self.count += 1
-        v[V_WAITING] = self
-        if v[V_PATIENCE] < math.inf:
+        v.waiting_in = self
+        if v.patience < math.inf:
             self.plaza.start_patience(v)
 
     def _meter(self):
@@ -181,16 +170,16 @@ class StagingArea:
         plaza = self.plaza
         now = plaza.env.now
         plaza.tick(now)
-        kept: list[list[Any]] = []
+        kept: list[Vehicle] = []
         while n > 0 and self.held:
             v = self.held.popleft()
-            if v[V_GONE]:
+            if v.gave_up:
                 continue
-            if only_if_open and not plaza.open_to(v[V_CLASS]):
+            if only_if_open and not plaza.open_to(v.cls):
                 kept.append(v)
                 continue
             self.count -= 1
-            v[V_WAITING] = None
+            v.waiting_in = None
             plaza.join(v, now)
             n -= 1
         self.held.extendleft(reversed(kept))
@@ -202,16 +191,16 @@ class Plaza:
     def __init__(
         self,
         env: simpy.Environment,
-        crossing: str,
-        direction: str,
-        spec: PlazaSpec,
+        view: PlazaView,
         classes: dict[str, VehicleClass],
+        *,
         bin_width: float,
         n_bins: int,
         warmup: float,
+        potential: list[set[int]],
         record_vehicles: bool = False,
-        potential: list[set[int]] | None = None,
     ) -> None:
+        crossing, direction, spec = view.crossing, view.direction, view.spec
         self.env = env
         self.crossing, self.direction = crossing, direction
         self.class_names = list(classes)
@@ -230,7 +219,7 @@ class Plaza:
         ]
         self.tiers = [classes[c].tier * TIER_WEIGHT for c in self.class_names]
         # Classes a group may serve under a reallocation get a queue there too.
-        for g, extra in zip(self.groups, potential or [], strict=False):
+        for g, extra in zip(self.groups, potential, strict=True):
             for c in extra:
                 g.queues.setdefault(c, deque())
         # Preference: the most specialised group first, then the order in the file.
@@ -244,7 +233,7 @@ class Plaza:
         self.staging: list[list[StagingArea]] = [[] for _ in range(n)]
         self.staging_areas: list[StagingArea] = []
         self.secondary = Secondary(self, sec.officers, sec.bays) if sec else None
-        self.at_booths: dict[int, list[Any]] = {}  # vehicles inspected or blocked at primary
+        self.at_booths: dict[int, Vehicle] = {}  # vehicles inspected or blocked at primary
 
         # Counters for the accounting identity.
         self.arrived = [0] * n  # including vehicles that diverted here
@@ -313,12 +302,12 @@ class Plaza:
         for c in classes:
             self.staging[c].append(area)
 
-    def arrive(self, v: list[Any]) -> None:
-        now = v[V_HERE]
+    def arrive(self, v: Vehicle) -> None:
+        now = v.plaza_arrival
         self.tick(now)
-        c = v[V_CLASS]
+        c = v.cls
         self.arrived[c] += 1
-        if v[V_FROM] is not None:
+        if v.diverted_from is not None:
             self.diverted_in[c] += 1
         elif self.router is not None and self.router.diverts(self, v, now):
             self.diverted[c] += 1
@@ -348,10 +337,10 @@ class Plaza:
         """Whether some lane group can inspect class c now."""
         return any(g.can_serve(c) for g in self.eligible[c])
 
-    def join(self, v: list[Any], now: float) -> None:
+    def join(self, v: Vehicle, now: float) -> None:
         """The vehicle reaches the plaza: it picks a lane group and waits or is served."""
-        c = v[V_CLASS]
-        v[V_JOINED] = now
+        c = v.cls
+        v.joined = now
         best = None
         best_load = math.inf
         for g in self.eligible[c]:
@@ -369,55 +358,55 @@ class Plaza:
             return
         self._enqueue(best, v)
 
-    def _enqueue(self, g: LaneGroup, v: list[Any]) -> None:
-        g.queues[v[V_CLASS]].append(v)
+    def _enqueue(self, g: LaneGroup, v: Vehicle) -> None:
+        g.queues[v.cls].append(v)
         g.n_queued += 1
-        v[V_WAITING] = g
+        v.waiting_in = g
         self.n_queued += 1
-        self.queued_m += self.lengths[v[V_CLASS]]
-        if v[V_PATIENCE] < math.inf:
+        self.queued_m += self.lengths[v.cls]
+        if v.patience < math.inf:
             self.start_patience(v)
 
-    def start_patience(self, v: list[Any]) -> None:
+    def start_patience(self, v: Vehicle) -> None:
         """A driver who starts waiting gives up at arrival here + patience, unless served.
 
         Only drivers who wait need the timer, and each needs it once (patience is then
         marked as used: staged drivers keep the timer they got in the staging area).
         """
-        delay = max(0.0, v[V_HERE] + v[V_PATIENCE] - self.env.now)
-        v[V_PATIENCE] = math.inf
+        delay = max(0.0, v.plaza_arrival + v.patience - self.env.now)
+        v.patience = math.inf
         Timeout(self.env, delay, v).callbacks.append(self._give_up)
 
     def _give_up(self, event: Timeout) -> None:
-        v = event._value
-        where = v[V_WAITING]
+        v = event.value
+        where = v.waiting_in
         if where is None:  # in inspection or already released: drivers do not leave then
             return
         now = self.env.now
         self.tick(now)
-        c = v[V_CLASS]
+        c = v.cls
         if isinstance(where, LaneGroup):
             where.n_queued -= 1
             self.n_queued -= 1
             self.queued_m -= self.lengths[c]
         else:
             where.count -= 1
-        v[V_GONE] = True
-        v[V_WAITING] = None
+        v.gave_up = True
+        v.waiting_in = None
         self.gave_up[c] += 1
-        self.bin_gave_up[c][int(v[V_HERE] * self.inv_bin)] += 1
+        self.bin_gave_up[c][int(v.plaza_arrival * self.inv_bin)] += 1
         self.n_system -= 1
-        self.vehicle_seconds[c] += now - v[V_ARRIVAL]
+        self.vehicle_seconds[c] += now - v.arrival
         if self.records is not None:
             self.records.append(self._record(v, "gave_up", None))
 
-    def _start(self, g: LaneGroup, v: list[Any], now: float) -> None:
+    def _start(self, g: LaneGroup, v: Vehicle, now: float) -> None:
         g.busy += 1
-        v[V_GROUP] = g
-        v[V_START] = now
-        v[V_WAITING] = None
-        self.at_booths[v[V_ID]] = v
-        Timeout(self.env, v[V_SERVICE] * g.service_factor[v[V_CLASS]], v).callbacks.append(
+        v.lane_group = g
+        v.primary_start = now
+        v.waiting_in = None
+        self.at_booths[v.id] = v
+        Timeout(self.env, v.service * g.service_factor[v.cls], v).callbacks.append(
             self._primary_done
         )
 
@@ -429,10 +418,10 @@ class Plaza:
             for c, q in g.queues.items():
                 if c in g.closed:
                     continue
-                while q and q[0][V_GONE]:
+                while q and q[0].gave_up:
                     q.popleft()
                 if q:
-                    t = q[0][V_ARRIVAL] + self.tiers[c] if g.priority else q[0][V_ARRIVAL]
+                    t = q[0].arrival + self.tiers[c] if g.priority else q[0].arrival
                     if t < best_t:
                         best_q, best_t = q, t
             if best_q is None:
@@ -440,52 +429,52 @@ class Plaza:
             v = best_q.popleft()
             g.n_queued -= 1
             self.n_queued -= 1
-            self.queued_m -= self.lengths[v[V_CLASS]]
+            self.queued_m -= self.lengths[v.cls]
             self._start(g, v, self.env.now)
 
     def _primary_done(self, event: Timeout) -> None:
-        v = event._value
+        v = event.value
         now = self.env.now
         self.tick(now)
-        g = v[V_GROUP]
+        g = v.lane_group
         g.busy -= 1
         sec = self.secondary
-        if sec is not None and v[V_REF_U] < g.referral_rate[v[V_CLASS]]:
-            v[V_REFERRED] = True
+        if sec is not None and v.referral_draw < g.referral_rate[v.cls]:
+            v.referred = True
             if sec.in_bays < sec.bays:
-                del self.at_booths[v[V_ID]]
+                del self.at_booths[v.id]
                 sec.enter(v)
             else:
                 g.blocked += 1
                 sec.blocked.append(v)
         else:
-            del self.at_booths[v[V_ID]]
+            del self.at_booths[v.id]
             self.release(v, now)
         self.pull(g)
 
-    def release(self, v: list[Any], now: float) -> None:
-        c = v[V_CLASS]
-        transit = now - v[V_ARRIVAL]
+    def release(self, v: Vehicle, now: float) -> None:
+        c = v.cls
+        transit = now - v.arrival
         self.released[c] += 1
         self.n_system -= 1
         self.vehicle_seconds[c] += transit
         self.bin_released[int(now * self.inv_bin)] += 1
-        b = int(v[V_HERE] * self.inv_bin)  # by arrival here; transit counts from the first
+        b = int(v.plaza_arrival * self.inv_bin)  # by arrival here; transit counts from the first
         self.bin_transit_sum[c][b] += transit
         self.bin_transit_n[c][b] += 1
-        if v[V_ARRIVAL] >= self.warmup:
+        if v.arrival >= self.warmup:
             self.transit[c].add(transit)
         if self.records is not None:
             self.records.append(self._record(v, "released", now))
 
-    def _record(self, v: list[Any], outcome: str, released: float | None) -> VehicleRecord:
-        g = v[V_GROUP]
+    def _record(self, v: Vehicle, outcome: str, released: float | None) -> VehicleRecord:
+        g = v.lane_group
         return VehicleRecord(
-            v[V_ID], self.crossing, self.direction, self.class_names[v[V_CLASS]],
-            g.name if g is not None else "", v[V_ARRIVAL], v[V_JOINED],
-            v[V_START] if g is not None else None, bool(v[V_REFERRED]), released,
-            (released - v[V_ARRIVAL]) if released is not None else None, outcome,
-            v[V_FROM] or "",
+            v.id, self.crossing, self.direction, self.class_names[v.cls],
+            g.name if g is not None else "", v.arrival, v.joined,
+            v.primary_start if g is not None else None, bool(v.referred), released,
+            (released - v.arrival) if released is not None else None, outcome,
+            v.diverted_from or "",
         )  # fmt: skip
 
     # ------------------------------------------------------------------ controls
@@ -516,11 +505,11 @@ class Plaza:
                 if not options:
                     continue
                 target = min(options, key=_load)
-                waiting = [v for v in q if not v[V_GONE]]
+                waiting = [v for v in q if not v.gave_up]
                 moved = len(waiting)
                 for v in waiting:
-                    v[V_WAITING] = target
-                live = [v for v in target.queues[c] if not v[V_GONE]]
+                    v.waiting_in = target
+                live = [v for v in target.queues[c] if not v.gave_up]
                 target.queues[c] = deque(sorted(live + waiting, key=_arrival))
                 q.clear()
                 g.n_queued -= moved
@@ -533,35 +522,42 @@ class Plaza:
         queued, staged, at_primary, at_secondary = [0] * n, [0] * n, [0] * n, [0] * n
         for g in self.groups:
             for c, q in g.queues.items():
-                queued[c] += sum(not v[V_GONE] for v in q)
+                queued[c] += sum(not v.gave_up for v in q)
         for area in self.staging_areas:
             for v in area.held:
-                staged[v[V_CLASS]] += not v[V_GONE]
+                staged[v.cls] += not v.gave_up
         for v in self.at_booths.values():
-            at_primary[v[V_CLASS]] += 1
+            at_primary[v.cls] += 1
         if self.secondary is not None:
             for v in (*self.secondary.inspecting.values(), *self.secondary.waiting):
-                at_secondary[v[V_CLASS]] += 1
+                at_secondary[v.cls] += 1
         return {"queued": queued, "staged": staged, "at_primary": at_primary,
                 "at_secondary": at_secondary}  # fmt: skip
 
-    def unreleased(self) -> list[tuple[list[Any], str]]:
-        out: list[tuple[list[Any], str]] = []
+    def unreleased(self) -> list[tuple[Vehicle, str]]:
+        out: list[tuple[Vehicle, str]] = []
         for g in self.groups:
             for q in g.queues.values():
-                out.extend((v, "queued") for v in q if not v[V_GONE])
+                out.extend((v, "queued") for v in q if not v.gave_up)
         for area in self.staging_areas:
-            out.extend((v, "staged") for v in area.held if not v[V_GONE])
+            out.extend((v, "staged") for v in area.held if not v.gave_up)
         out.extend((v, "at_primary") for v in self.at_booths.values())
         if self.secondary is not None:
             out.extend((v, "at_secondary") for v in self.secondary.inspecting.values())
             out.extend((v, "at_secondary") for v in self.secondary.waiting)
         return out
 
+    def on_the_road(self, v: Vehicle, now: float) -> None:
+        """A vehicle diverted here and still driving at the end: its time so far counts
+        here (its delay includes the detour)."""
+        self.vehicle_seconds[v.cls] += now - v.arrival
+        if self.records is not None:
+            self.records.append(self._record(v, "on_detour", None))
+
     def finish(self, now: float) -> None:
         """Count vehicles still inside as in the system up to ``now``; record them if asked."""
         for v, where in self.unreleased():
-            self.vehicle_seconds[v[V_CLASS]] += now - v[V_ARRIVAL]
+            self.vehicle_seconds[v.cls] += now - v.arrival
             if self.records is not None:
                 self.records.append(self._record(v, where, None))
         for t in self.transit:
@@ -577,5 +573,5 @@ def _queued(g: LaneGroup) -> int:
     return g.n_queued
 
 
-def _arrival(v: list[Any]) -> float:
-    return v[V_ARRIVAL]
+def _arrival(v: Vehicle) -> float:
+    return v.arrival

@@ -15,12 +15,13 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from ..scenario import Divert, Scenario, Staging, covers
+from ..scenario import Scenario, ScenarioView, compile_scenario
 from ..stats import TransitStats
 from .arrivals import ArrivalChunk, PlazaArrivals
 from .controls import PlazaControls
 from .network import Router
-from .plaza import V_ARRIVAL, V_CLASS, Plaza, StagingArea, VehicleRecord
+from .plaza import Plaza, StagingArea, VehicleRecord
+from .vehicle import Vehicle
 
 BIN_SECONDS = 300.0  # 5-minute bins for every time series
 
@@ -105,9 +106,9 @@ class _Feeder:
         ch, i = self.chunk, self.i
         assert ch is not None
         t = ch.times[i]
-        vehicle = [t, ch.classes[i], ch.service[i], ch.referral_u[i], ch.secondary[i],
-                   self.next_id, None, 0.0, False, ch.patience[i], None, False, None, t,
-                   ch.u_service[i], ch.u_secondary[i], ch.u_divert[i], None]  # fmt: skip
+        vehicle = Vehicle(self.next_id, t, ch.classes[i], ch.service[i], ch.referral_u[i],
+                          ch.secondary[i], ch.patience[i], ch.u_service[i], ch.u_secondary[i],
+                          ch.u_divert[i])
         self.next_id += 1
         self.plaza.arrive(vehicle)
         self.i = i + 1
@@ -115,6 +116,70 @@ class _Feeder:
         del ch  # so that the spent day can be freed while the next is drawn
         if more or self._load():
             self._schedule()
+
+
+class RegionModel:
+    """The model of one run, built from its compiled view; :meth:`run` runs it once.
+
+    Building wires, per plaza, its controls, staging areas and arrivals (in that order,
+    which fixes the order of simultaneous events), then the diversions of the region.
+    """
+
+    def __init__(
+        self, view: ScenarioView, replication: int = 0, record_vehicles: bool = False
+    ) -> None:
+        self.view = view
+        self.replication = replication
+        self.env = env = simpy.Environment()
+        self.n_bins = math.ceil(view.horizon / BIN_SECONDS)
+        self.plazas: list[Plaza] = []
+        for pv in view.plazas:
+            controls = PlazaControls(view, pv)
+            plaza = Plaza(
+                env,
+                pv,
+                view.classes,
+                bin_width=BIN_SECONDS,
+                n_bins=self.n_bins,
+                warmup=view.scenario.warmup,
+                potential=controls.potential,
+                record_vehicles=record_vehicles,
+            )
+            env.process(_control(env, plaza, controls))
+            for st in pv.staging:
+                area = StagingArea(plaza, st.start, st.end, st.interval, st.batch)
+                plaza.add_staging(area, list(st.classes))
+            arrivals = PlazaArrivals(view, pv, replication)
+            _Feeder(env, plaza, arrivals.chunks(), first_id=len(self.plazas) << 32)
+            self.plazas.append(plaza)
+        self.router = Router(env, view, self.plazas) if view.diversions else None
+
+    def run(self, progress: Callable[[float], None] | None = None) -> SimResult:
+        """Simulate to the horizon; what happened, every vehicle accounted for."""
+        env, plazas, view = self.env, self.plazas, self.view
+        env.process(_sampler(env, plazas, self.n_bins, progress))
+        horizon = view.horizon
+        env.run(until=horizon)
+        last_width = horizon - (self.n_bins - 1) * BIN_SECONDS
+        s = view.scenario
+        result = SimResult(s.name, s.seed, self.replication, view.with_events, view.plan,
+                           horizon, s.warmup, BIN_SECONDS)  # fmt: skip
+        on_road = self.router.finish(horizon) if self.router else [0] * len(view.classes)
+        for p in plazas:
+            p.flush(horizon, last_width)
+            p.finish(horizon)
+            result.plazas.append(_collect(p, self.n_bins))
+        result.on_detour = dict(zip(view.class_names, on_road, strict=True))
+        left = sum(sum(p.diverted) for p in plazas)
+        reached = sum(sum(p.diverted_in) for p in plazas)
+        if left != reached + sum(on_road):
+            raise AccountingError(
+                f"{left} vehicles diverted but {reached} arrived elsewhere and {sum(on_road)} "
+                "are on the road"
+            )
+        if progress:
+            progress(horizon)
+        return result
 
 
 def simulate(
@@ -129,59 +194,8 @@ def simulate(
 
     ``apply_events=False`` gives the baseline: no events and no plan.
     """
-    if plan is not None and plan not in scenario.plans:
-        raise KeyError(f"no plan '{plan}' in scenario '{scenario.name}'")
-    plan = plan if apply_events else None
-    env = simpy.Environment()
-    classes = scenario.vehicle_classes()
-    names = list(classes)
-    n_bins = math.ceil(scenario.horizon / BIN_SECONDS)
-    plazas: list[Plaza] = []
-    for crossing, direction, spec in scenario.plazas():
-        controls = PlazaControls(scenario, crossing, direction, spec, names, apply_events, plan)
-        plaza = Plaza(env, crossing, direction, spec, classes, BIN_SECONDS, n_bins,
-                      scenario.warmup, record_vehicles, controls.potential)  # fmt: skip
-        env.process(_control(env, plaza, controls))
-        for a in scenario.plans.get(plan, []) if plan else []:
-            if isinstance(a, Staging) and covers(a.where, crossing, direction):
-                end = scenario.horizon if a.end is None else a.end
-                area = StagingArea(plaza, a.start, end, a.interval, a.per_release)
-                plaza.add_staging(area, [names.index(c) for c in a.classes])
-        arrivals = PlazaArrivals(scenario, crossing, direction, spec, classes, replication,
-                                 apply_events, plan)  # fmt: skip
-        _Feeder(env, plaza, arrivals.chunks(), first_id=len(plazas) << 32)
-        plazas.append(plaza)
-    router = None
-    if plan is not None and any(isinstance(a, Divert) for a in scenario.plans[plan]):
-        router = Router(env, scenario, plan, plazas)
-    env.process(_sampler(env, plazas, n_bins, progress))
-    env.run(until=scenario.horizon)
-
-    horizon = scenario.horizon
-    last_width = horizon - (n_bins - 1) * BIN_SECONDS
-    result = SimResult(scenario.name, scenario.seed, replication, apply_events, plan, horizon,
-                       scenario.warmup, BIN_SECONDS)  # fmt: skip
-    on_road = [0] * len(names)
-    for v, target in router.on_road.values() if router else []:
-        on_road[v[V_CLASS]] += 1
-        target.vehicle_seconds[v[V_CLASS]] += horizon - v[V_ARRIVAL]  # delay on the detour
-        if target.records is not None:
-            target.records.append(target._record(v, "on_detour", None))
-    for p in plazas:
-        p.flush(horizon, last_width)
-        p.finish(horizon)
-        result.plazas.append(_collect(p, n_bins))
-    result.on_detour = dict(zip(names, on_road, strict=True))
-    left = sum(sum(p.diverted) for p in plazas)
-    reached = sum(sum(p.diverted_in) for p in plazas)
-    if left != reached + sum(on_road):
-        raise AccountingError(
-            f"{left} vehicles diverted but {reached} arrived elsewhere and {sum(on_road)} are on "
-            "the road"
-        )
-    if progress:
-        progress(horizon)
-    return result
+    view = compile_scenario(scenario, plan, apply_events)
+    return RegionModel(view, replication, record_vehicles).run(progress)
 
 
 def _control(env: simpy.Environment, plaza: Plaza, controls: PlazaControls):

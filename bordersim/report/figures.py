@@ -18,17 +18,8 @@ import numpy as np  # noqa: E402
 
 from ..metrics import band  # noqa: E402
 from ..runner import Curves  # noqa: E402
-from ..scenario import Scenario, covers  # noqa: E402
+from ..scenario import Scenario  # noqa: E402
 from ..stats import TransitStats, bin_edges  # noqa: E402
-
-EVENT_COLOURS = {
-    "closure": "#d62728",
-    "surge": "#ff7f0e",
-    "staffing": "#9467bd",
-    "alert": "#e6b800",
-    "outage": "#8c564b",
-}
-
 
 PLAN_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]
 
@@ -46,10 +37,10 @@ def _shade(ax, scenario: Scenario, crossing: str, direction: str) -> None:
         x0, x1 = _x(scenario, [0.0, scenario.warmup])
         ax.axvspan(x0, x1, color="0.9", zorder=0, label="warm-up")
     for e in scenario.events:
-        if not covers(e.where, crossing, direction):
+        if not e.covers(crossing, direction):
             continue
         x0, x1 = _x(scenario, [e.start, min(e.end, scenario.horizon)])
-        ax.axvspan(x0, x1, color=EVENT_COLOURS[e.type], alpha=0.15, zorder=0,
+        ax.axvspan(x0, x1, color=e.colour, alpha=0.15, zorder=0,
                    label=None if e.type in seen else e.type)  # fmt: skip
         seen.add(e.type)
 
@@ -226,13 +217,12 @@ def timeline(scenario: Scenario, plans: list[str | None], path: Path) -> None:
     """The disruption's events and each plan's timed actions, as bars over the run."""
     rows: list[tuple[str, float, float, str]] = []
     for e in scenario.events:
-        rows.append((f"{e.type}: {e.where}", e.start, min(e.end, scenario.horizon),
-                     EVENT_COLOURS[e.type]))  # fmt: skip
+        rows.append((f"{e.type}: {e.where}", e.start, min(e.end, scenario.horizon), e.colour))
     for i, plan in enumerate(p for p in plans if p):
         for a in scenario.plans.get(plan, []):
-            start = getattr(a, "start", None)
-            if start is None:
+            if not a.timed:
                 continue  # patience and information hold for the whole run
+            start = a.start
             end = scenario.horizon if a.end is None else min(a.end, scenario.horizon)
             rows.append((f"{plan}: {a.type} {a.where}", start, end,
                          PLAN_COLOURS[i % len(PLAN_COLOURS)]))  # fmt: skip

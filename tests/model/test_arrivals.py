@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from bordersim.model.arrivals import PlazaArrivals
+from bordersim.scenario import compile_scenario
 from tests.helpers import one_plaza, scenario
 
 
@@ -14,8 +15,8 @@ def _all(arrivals: PlazaArrivals):
 
 
 def _arrivals(s, apply_events=True, replication=0):
-    cname, d, plaza = next(s.plazas())
-    return PlazaArrivals(s, cname, d, plaza, s.vehicle_classes(), replication, apply_events)
+    view = compile_scenario(s, with_events=apply_events)
+    return PlazaArrivals(view, view.plazas[0], replication)
 
 
 def test_counts_follow_the_hourly_profile():

@@ -1,4 +1,5 @@
 from bordersim.model.controls import PlazaControls
+from bordersim.scenario import compile_scenario
 from tests.helpers import scenario
 
 S = """
@@ -21,8 +22,8 @@ events:
 
 def _controls(apply=True):
     s = scenario(S)
-    c, d, p = next(s.plazas())
-    return PlazaControls(s, c, d, p, list(s.vehicle_classes()), apply)
+    view = compile_scenario(s, with_events=apply)
+    return PlazaControls(view, view.plazas[0])
 
 
 def test_schedule_and_overlapping_events_combine():

@@ -1,0 +1,24 @@
+"""Posted wait times: how often they are updated."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from ...units import format_duration
+from ..fields import PositiveDuration
+from ..items import Action, RegionSetup
+
+
+class Information(Action):
+    """Posted wait times, updated every ``update_every`` (drivers act on the last post)."""
+
+    type: Literal["information"]
+    update_every: PositiveDuration
+    note: str = ""
+    timed: ClassVar[bool] = False  # for the whole run
+
+    def in_region(self, region: RegionSetup) -> None:
+        region.post_waits_every(self.update_every)
+
+    def describe(self, s) -> str:
+        return f"waits posted every {format_duration(self.update_every)}"

@@ -1,0 +1,43 @@
+"""Surge staffing: more booths open at a lane group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .. import places
+from ..errors import Path_, Problem
+from ..items import GroupControls, TimedAction
+
+
+class OpenBooths(TimedAction):
+    """Surge staffing: a lane group's booths open set to ``open`` or raised by ``add``."""
+
+    type: Literal["open_booths"]
+    open: Annotated[int, Field(ge=0)] | None = None
+    add: Annotated[int, Field(ge=1)] | None = None
+    depths = (3,)
+    depth_message = "open_booths needs a lane group: crossing.direction.lane_group"
+
+    @model_validator(mode="after")
+    def _one_of(self) -> OpenBooths:
+        if (self.open is None) == (self.add is None):
+            raise ValueError("open_booths sets exactly one of 'open' or 'add'")
+        return self
+
+    def on_lane_group(self, state: GroupControls) -> None:
+        wanted = self.open if self.open is not None else state.open + (self.add or 0)
+        state.open = min(wanted, state.booths)
+
+    def check(self, s, path: Path_, classes) -> Iterator[Problem]:
+        yield from super().check(s, path, classes)
+        group = places.lane_group(s, self.where)
+        if self.open is not None and group is not None and self.open > group.booths:
+            yield (*path, "open"), f"the lane group has only {group.booths} booths"
+
+    def describe(self, s) -> str:
+        if self.open is not None:
+            return f"{self.where}: {self.open} booths open"
+        return f"{self.where}: {self.add} more booths open"

@@ -1,0 +1,19 @@
+"""Triage: booths take the lowest tier first."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..items import GroupControls, TimedAction
+
+
+class Priority(TimedAction):
+    """Triage: booths take the lowest tier waiting first (1 national priority, 2 trusted)."""
+
+    type: Literal["priority"]
+
+    def on_lane_group(self, state: GroupControls) -> None:
+        state.triage = True
+
+    def describe(self, s) -> str:
+        return f"triage at {self.where}: tier 1 first, then tier 2, then the rest"

@@ -1,0 +1,28 @@
+"""Reallocation: a lane group's booths serve other classes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from ..items import GroupControls, TimedAction
+
+
+class Reallocate(TimedAction):
+    """A lane group's booths serve these classes instead (cars through the truck plaza)."""
+
+    type: Literal["reallocate"]
+    serves: Annotated[list[str], Field(min_length=1)]
+    classes_field = "serves"
+    depths = (3,)
+    depth_message = "reallocate needs a lane group: crossing.direction.lane_group"
+
+    def on_lane_group(self, state: GroupControls) -> None:
+        state.serves = frozenset(state.classes(self.serves))
+
+    def may_serve(self) -> list[str]:
+        return list(self.serves)
+
+    def describe(self, s) -> str:
+        return f"{self.where} booths serve {', '.join(self.serves)}"

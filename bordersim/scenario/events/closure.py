@@ -1,0 +1,20 @@
+"""A closure: no vehicle starts inspection while it lasts."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..items import Event, GroupControls, traffic
+
+
+class Closure(Event):
+    """No vehicle starts inspection; arrivals queue. Vehicles in inspection finish."""
+
+    type: Literal["closure"]
+    colour = "#d62728"
+
+    def on_lane_group(self, state: GroupControls) -> None:
+        state.closed |= state.classes(self.classes)
+
+    def describe(self, s) -> str:
+        return f"closure of {self.where} to {traffic(self.classes)}"

@@ -1,0 +1,24 @@
+"""A systems outage: slower primary inspection."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from ..items import Event, GroupControls
+
+
+class Outage(Event):
+    """Systems down: primary service times multiplied."""
+
+    type: Literal["outage"]
+    service_factor: Annotated[float, Field(gt=0, le=100)]
+    colour = "#8c564b"
+
+    def on_lane_group(self, state: GroupControls) -> None:
+        for c in state.classes(self.classes):
+            state.service[c] *= self.service_factor
+
+    def describe(self, s) -> str:
+        return f"systems outage at {self.where}: inspection x{self.service_factor:g}"
