@@ -21,11 +21,12 @@ from typing import Any
 import numpy as np
 
 from .interrupts import deferred
+from .results import ResultsError, sample_from_json, sample_to_json
 from .runner import PlanResult, Replication
 from .scenario import Scenario
 from .stats import TransitStats
 
-FORMAT = 1
+FORMAT = 2  # 2: figures as typed keys and values (bordersim.results)
 MAX_FILE_BYTES = 2 * 1024**3  # a replication of a large region is tens of MB
 
 
@@ -136,7 +137,8 @@ def write(f: Any, r: Replication, fingerprint: str) -> None:
                  "maximum": t.maximum, "hist": put(t.hist)}
                 for t in (_flushed(t) for t in per_class)
             ]  # fmt: skip
-        plans[label] = {"summary": p.summary, "curves": curves(p.curves), "transit": transit}
+        plans[label] = {"figures": sample_to_json(p.figures), "curves": curves(p.curves),
+                        "transit": transit}  # fmt: skip
     meta = {"format": FORMAT, "fingerprint": fingerprint, "index": r.index,
             "seconds": r.seconds, "baseline": curves(r.baseline), "plans": plans,
             "vehicles": None if r.vehicles is None else [list(v) for v in r.vehicles]}  # fmt: skip
@@ -210,9 +212,11 @@ def _replication(meta: dict[str, Any], z: Any) -> Replication:
                     raise DamagedCheckpoint("inconsistent transit histogram")
                 stats.append(s)
             transit[str(plaza)] = stats
-        if not isinstance(p["summary"], dict):
-            raise DamagedCheckpoint("bad summary")
-        plans[str(label)] = PlanResult(p["summary"], curves(p["curves"]), transit)
+        try:
+            sample = sample_from_json(p["figures"])
+        except (ResultsError, KeyError, TypeError, ValueError) as e:
+            raise DamagedCheckpoint(f"bad figures ({e})") from None
+        plans[str(label)] = PlanResult(sample, curves(p["curves"]), transit)
     vehicles = meta["vehicles"]
     return Replication(
         index=meta["index"],

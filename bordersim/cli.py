@@ -317,7 +317,7 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
     only when complete, and earlier results are never replaced.
     """
     from .report.console import print_summary
-    from .report.files import run_summary, write_results
+    from .report.files import write_results
 
     scenario, text = _load(file, opts["seed"], as_json)
     if plan is not None and plan not in scenario.plans:
@@ -333,12 +333,13 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
         as_json,
         lambda folder, study: write_results(folder, study, vehicles=vehicles, source=text),
     )
-    summary = run_summary(study, study.labels[0])
+    results = study.results(study.labels[0])
     if as_json:
-        _json({"ok": True, "results": str(final), "seconds": study.seconds, "summary": summary})
+        _json({"ok": True, "results": str(final), "seconds": study.seconds,
+               "summary": results.to_json()})  # fmt: skip
         return
     if not opts["quiet"]:
-        print_summary(summary, _terminal())
+        print_summary(results, _terminal())
     click.echo(
         f"results written to {final}/ ({len(study.replications)} replication(s) in "
         f"{study.seconds:.2f} s, {study.executor}); open {final / 'report.html'}"
@@ -388,7 +389,8 @@ def compare(file: str, plans: str | None, as_json: bool, **opts) -> None:
     final, study = _study(scenario, text, file, "compare", list(names), opts, as_json, write)
     result = results["table"]
     if as_json:
-        _json({"ok": True, "results": str(final), "seconds": study.seconds, "comparison": result})
+        _json({"ok": True, "results": str(final), "seconds": study.seconds,
+               "comparison": result.to_json()})  # fmt: skip
         return
     if not opts["quiet"]:
         print_comparison(result, _terminal())

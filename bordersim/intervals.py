@@ -48,29 +48,3 @@ def unpaired_half_width(a: list[float], b: list[float]) -> float:
     va, vb = x.var(ddof=1) / x.size, y.var(ddof=1) / y.size
     df = (va + vb) ** 2 / (va**2 / (x.size - 1) + vb**2 / (y.size - 1))
     return float(stats.t.ppf(0.5 + LEVEL / 2, df) * math.sqrt(va + vb))
-
-
-def aggregate(summaries: list[Any]) -> Any:
-    """One summary from several replications' summaries of the same shape.
-
-    Numbers become ``mean_ci`` dictionaries; text, booleans and lists that agree stay as
-    they are; a value that is a number in some replications and null in others is a
-    number with ``missing`` replications.
-    """
-    if len(summaries) == 1:
-        return summaries[0]
-    first = summaries[0]
-    if isinstance(first, dict):
-        keys = list(first)
-        return {k: aggregate([s.get(k) if isinstance(s, dict) else None for s in summaries])
-                for k in keys}  # fmt: skip
-    if isinstance(first, list) and all(
-        isinstance(s, list) and len(s) == len(first) for s in summaries
-    ):
-        return [aggregate([s[i] for s in summaries]) for i in range(len(first))]
-    numeric = [v for v in summaries if v is not None]
-    if numeric and all(isinstance(v, int | float) and not isinstance(v, bool) for v in numeric):
-        return mean_ci(summaries)
-    if all(isinstance(v, bool) for v in summaries):
-        return {"share_true": sum(summaries) / len(summaries), "n": len(summaries)}
-    return first

@@ -11,18 +11,40 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
 
 from .model.simulation import PlazaResult, SimResult
+from .results import (
+    ARRIVED,
+    BACKLOG,
+    BEYOND_STORAGE,
+    DELAY_COST,
+    DIVERTED,
+    DIVERTED_IN,
+    EXCESS_DELAY,
+    MAX_QUEUE_KM,
+    MAX_QUEUE_VEHICLES,
+    ON_DETOUR,
+    PLAZA_ACCOUNTING,
+    RECOVERED,
+    REGION,
+    REGION_ACCOUNTING,
+    RELEASED,
+    TIME_TO_CLEAR,
+    TIME_TO_RECOVER,
+    TRANSIT,
+    Context,
+    FigureKey,
+    Measure,
+    Place,
+    PlazaInfo,
+    Sample,
+)
 from .scenario import Scenario
 from .stats import TransitStats
 
-# The region's identity: every vehicle that arrived is in exactly one of the other states.
-ACCOUNTING = ("arrived", "released", "queued", "staged", "at_primary", "at_secondary",
-              "on_detour", "gave_up")  # fmt: skip
 TOLERANCE_SHARE = 0.10  # within 10% of baseline...
 TOLERANCE_FLOOR = 300.0  # ...or 5 minutes, whichever is larger
 HOLD = 3600.0  # for 60 minutes straight
@@ -91,140 +113,138 @@ def backlog(queued_at_end: np.ndarray, base_at_end: np.ndarray, end: float, bin_
     return float(queued_at_end[k]), float(base_at_end[k]), clear
 
 
-def _none_if_nan(x: Any) -> Any:
-    if isinstance(x, float) and not math.isfinite(x):
+def context(scenario: Scenario) -> Context:
+    """What results are about: the scenario, its plazas and their disruption windows."""
+    plazas = []
+    for crossing, direction, spec in scenario.plazas():
+        window = disruption_window(scenario, crossing, direction)
+        storage = spec.approach.storage
+        plazas.append(PlazaInfo(
+            Place(crossing, direction),
+            None if storage is None else storage / 1000.0,
+            None if window is None else (window[0] / 3600.0, window[1] / 3600.0),
+        ))  # fmt: skip
+    start = scenario.start_datetime
+    return Context(
+        scenario=scenario.name,
+        description=scenario.description,
+        seed=scenario.seed,
+        horizon_h=scenario.horizon / 3600.0,
+        warmup_h=scenario.warmup / 3600.0,
+        start=None if start is None else start.isoformat(),
+        events=[e.model_dump(mode="json") for e in scenario.events],
+        plazas=plazas,
+        classes=list(scenario.vehicle_classes()),
+    )
+
+
+def _value(x: Any) -> float | None:
+    """A figure's value: None for what could not be computed (NaN, infinite, missing)."""
+    if x is None:
         return None
-    return x
+    x = float(x)
+    return x if math.isfinite(x) else None
 
 
 def plaza_figures(
-    scenario: Scenario, p: PlazaResult, b: PlazaResult, bin_s: float
-) -> dict[str, Any]:
+    scenario: Scenario, p: PlazaResult, b: PlazaResult, bin_s: float, out: Sample
+) -> None:
+    """One plaza's figures of one replication, added to ``out``."""
+    place = Place(p.crossing, p.direction)
     classes = scenario.vehicle_classes()
-    per_class = {}
-    for c, name in enumerate(p.class_names):
-        if p.accounting[name]["arrived"] == 0 and b.accounting[name]["arrived"] == 0:
-            continue
-        per_class[name] = {"run": p.transit[c].summary(), "baseline": b.transit[c].summary()}
-    everything = TransitStats()
-    base_all = TransitStats()
+
+    def put(measure: Measure, value: Any, cls: str | None = None, baseline: bool = False) -> None:
+        out[FigureKey(measure, place, cls, baseline)] = _value(value)
+
+    def transit(stats: TransitStats, cls: str | None, baseline: bool) -> None:
+        for stat, value in stats.summary().items():
+            put(TRANSIT[stat], value, cls, baseline)
+
+    everything, base_all = TransitStats(), TransitStats()
     for t in p.transit:
         everything.merge(t)
     for t in b.transit:
         base_all.merge(t)
-
-    excess_by_class = {
-        name: (p.vehicle_seconds[c] - b.vehicle_seconds[c]) / 3600.0
-        for c, name in enumerate(p.class_names)
-        if name in per_class
-    }
-    cost = None
-    if any(classes[n].value_of_time is not None for n in excess_by_class):
-        cost = sum(h * (classes[n].value_of_time or 0.0) for n, h in excess_by_class.items())
+    transit(everything, None, False)
+    transit(base_all, None, True)
+    shown = []
+    for c, name in enumerate(p.class_names):
+        if p.accounting[name]["arrived"] == 0 and b.accounting[name]["arrived"] == 0:
+            continue
+        shown.append((c, name))
+        transit(p.transit[c], name, False)
+        transit(b.transit[c], name, True)
 
     q, bq = p.series["queue_km"], b.series["queue_km"]
-    spill = None
+    put(MAX_QUEUE_VEHICLES, np.max(p.series["queued"], initial=0.0))
+    put(MAX_QUEUE_KM, np.max(q, initial=0.0))
+    put(MAX_QUEUE_KM, np.max(bq, initial=0.0), baseline=True)
     if p.storage_m is not None:
-        spill = float(np.sum(q > p.storage_m / 1000.0) * bin_s / 60.0)
-    out: dict[str, Any] = {
-        "crossing": p.crossing,
-        "direction": p.direction,
-        "transit_min": {
-            "all": {"run": everything.summary(), "baseline": base_all.summary()},
-            **per_class,
-        },  # fmt: skip
-        "released": int(sum(r["released"] for r in p.accounting.values())),
-        "arrived": int(sum(r["arrived"] for r in p.accounting.values())),
-        "queue": {
-            "max_vehicles": float(np.max(p.series["queued"], initial=0.0)),
-            "max_km": float(np.max(q, initial=0.0)),
-            "baseline_max_km": float(np.max(bq, initial=0.0)),
-            "storage_km": None if p.storage_m is None else p.storage_m / 1000.0,
-            "minutes_beyond_storage": spill,
-        },
-        "excess_delay_vehicle_hours": float(sum(excess_by_class.values())),
-        "excess_delay_by_class": excess_by_class,
-        "excess_delay_cost": cost,
-        "accounting": p.accounting,
-        "diverted_in": p.diverted_in,
-        "recovery": None,
-    }
+        put(BEYOND_STORAGE, np.sum(q > p.storage_m / 1000.0) * bin_s / 60.0)
+    excess = {name: (p.vehicle_seconds[c] - b.vehicle_seconds[c]) / 3600.0 for c, name in shown}
+    put(EXCESS_DELAY, sum(excess.values()))
+    for name, hours in excess.items():
+        put(EXCESS_DELAY, hours, name)
+    if any(classes[n].value_of_time is not None for n in excess):
+        put(DELAY_COST, sum(h * (classes[n].value_of_time or 0.0) for n, h in excess.items()))
+    for name, row in p.accounting.items():
+        for m in PLAZA_ACCOUNTING:
+            put(m, row[m.name], name)
+        put(DIVERTED_IN, p.diverted_in[name], name)
+    for m in PLAZA_ACCOUNTING:
+        put(m, sum(row[m.name] for row in p.accounting.values()))
+    put(DIVERTED_IN, sum(p.diverted_in.values()))
+
     window = disruption_window(scenario, p.crossing, p.direction)
     if window is not None:
-        start, end = window
+        _, end = window
         x, cens = transit_by_arrival(p)
         y, _ = transit_by_arrival(b)
         ttr = time_to_recover(x, y, cens, end, bin_s) if end < scenario.horizon else None
         waiting, base_waiting, clear = backlog(
             p.series["queued_at_end"], b.series["queued_at_end"], end, bin_s
         )
-        out["recovery"] = {
-            "disruption_start_h": start / 3600.0,
-            "disruption_end_h": end / 3600.0,
-            "time_to_recover_h": None if ttr is None else ttr / 3600.0,
-            "recovered": ttr is not None,
-            "backlog_vehicles": waiting,
-            "baseline_queued_then": base_waiting,
-            "time_to_clear_h": None if clear is None else clear / 3600.0,
-        }
-    return out
+        put(TIME_TO_RECOVER, None if ttr is None else ttr / 3600.0)
+        put(RECOVERED, ttr is not None)
+        put(BACKLOG, waiting)
+        put(BACKLOG, base_waiting, baseline=True)
+        put(TIME_TO_CLEAR, None if clear is None else clear / 3600.0)
 
 
-def figures(scenario: Scenario, run: SimResult, baseline: SimResult) -> dict[str, Any]:
-    """Everything summary.json holds for one replication."""
-    plazas = [plaza_figures(scenario, p, b, run.bin_seconds)
-              for p, b in zip(run.plazas, baseline.plazas, strict=True)]  # fmt: skip
+def figures(scenario: Scenario, run: SimResult, baseline: SimResult) -> Sample:
+    """Every figure of one replication: per plaza, per crossing and for the region."""
+    out: Sample = {}
+    for p, b in zip(run.plazas, baseline.plazas, strict=True):
+        plaza_figures(scenario, p, b, run.bin_seconds, out)
+    plazas = [Place(p.crossing, p.direction) for p in run.plazas]
+    for crossing in dict.fromkeys(p.crossing for p in run.plazas):
+        mine = [p for p in plazas if p.crossing == crossing]
+        where = Place(crossing)
+        for m, into in ((EXCESS_DELAY, EXCESS_DELAY), (RELEASED, RELEASED),
+                        (DIVERTED, DIVERTED), (DIVERTED_IN, DIVERTED_IN)):  # fmt: skip
+            out[FigureKey(into, where)] = sum(out[FigureKey(m, p)] or 0.0 for p in mine)
+        costs = [out.get(FigureKey(DELAY_COST, p)) for p in mine]
+        if any(c is not None for c in costs):
+            out[FigureKey(DELAY_COST, where)] = sum(c for c in costs if c is not None)
 
     def total(key: str) -> int:
         return sum(r[key] for p in run.plazas for r in p.accounting.values())
 
     diverted_in = sum(sum(p.diverted_in.values()) for p in run.plazas)
-    totals = {
-        "arrived": total("arrived") - diverted_in,  # each vehicle once, where it first arrived
-        **{k: total(k) for k in ACCOUNTING if k not in ("arrived", "on_detour")},
-        "on_detour": sum(run.on_detour.values()),
-        "diverted": total("diverted"),
-    }
-    crossings: dict[str, dict[str, Any]] = {}
-    for p in plazas:
-        c = crossings.setdefault(p["crossing"], {"excess_delay_vehicle_hours": 0.0,
-                                                 "excess_delay_cost": None, "released": 0,
-                                                 "diverted_away": 0, "diverted_in": 0})  # fmt: skip
-        c["excess_delay_vehicle_hours"] += p["excess_delay_vehicle_hours"]
-        if p["excess_delay_cost"] is not None:
-            c["excess_delay_cost"] = (c["excess_delay_cost"] or 0.0) + p["excess_delay_cost"]
-        c["released"] += p["released"]
-        c["diverted_away"] += sum(r["diverted"] for r in p["accounting"].values())
-        c["diverted_in"] += sum(p["diverted_in"].values())
-    costs = [p["excess_delay_cost"] for p in plazas if p["excess_delay_cost"] is not None]
-    return _clean({
-        "scenario": scenario.name,
-        "description": scenario.description,
-        "seed": run.seed,
-        "replication": run.replication,
-        "horizon_h": scenario.horizon / 3600.0,
-        "warmup_h": scenario.warmup / 3600.0,
-        "start": None if scenario.start_datetime is None else scenario.start_datetime.isoformat(),
-        "events": [e.model_dump(mode="json") for e in scenario.events],
-        "plazas": plazas,
-        "crossings": crossings,
-        "totals": {
-            "accounting": totals,
-            "excess_delay_vehicle_hours": sum(p["excess_delay_vehicle_hours"] for p in plazas),
-            "excess_delay_cost": sum(costs) if costs else None,
-        },
-    })  # fmt: skip
-
-
-def _clean(x: Any) -> Any:
-    """JSON-safe: NaN and infinities become null, numpy scalars plain numbers."""
-    if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_clean(v) for v in x]
-    if isinstance(x, np.generic):
-        x = x.item()
-    return _none_if_nan(x)
+    for m in REGION_ACCOUNTING:
+        if m is ARRIVED:
+            value = total("arrived") - diverted_in  # each vehicle once, where it first arrived
+        elif m is ON_DETOUR:
+            value = sum(run.on_detour.values())
+        else:
+            value = total(m.name)
+        out[FigureKey(m, REGION)] = float(value)
+    delays = [out[FigureKey(EXCESS_DELAY, p)] or 0.0 for p in plazas]
+    out[FigureKey(EXCESS_DELAY, REGION)] = sum(delays)
+    costs = [c for p in plazas if (c := out.get(FigureKey(DELAY_COST, p))) is not None]
+    if costs:
+        out[FigureKey(DELAY_COST, REGION)] = sum(costs)
+    return out
 
 
 def curves(run: SimResult) -> dict[str, dict[str, np.ndarray]]:
@@ -284,75 +304,3 @@ def band(
     out[n == 0] = np.nan
     out[~np.isfinite(out)] = np.nan
     return out
-
-
-TIMESERIES_COLUMNS = [
-    "time_h", "clock", "crossing", "direction", "arrivals", "released_per_hour", "queued",
-    "queue_km", "queue_km_p10", "queue_km_p90", "booths_open", "in_system", "staged",
-    "diverted_per_hour",
-    "mean_transit_min", "mean_transit_min_p10", "mean_transit_min_p90", "censored",
-    "baseline_queued", "baseline_queue_km", "baseline_mean_transit_min",
-]  # fmt: skip
-
-
-def timeseries(
-    scenario: Scenario,
-    runs: list[dict[str, dict[str, np.ndarray]]],
-    baselines: list[dict[str, dict[str, np.ndarray]]],
-    bin_s: float,
-) -> tuple[list[str], list[list[Any]]]:
-    """Rows of timeseries.csv: one per plaza and 5-minute bin, baseline beside.
-
-    With several replications each value is the median across them, with the 10th and
-    90th percentiles for queue km and transit time; ``censored`` is the share of
-    replications in which some vehicles of the bin were not released by the end.
-    """
-    start = scenario.start_datetime
-    any_plaza = next(iter(runs[0].values()))
-    class_cols = [k for k in any_plaza if k.startswith("mean_transit_min_")]
-    columns = TIMESERIES_COLUMNS + class_cols
-    rows: list[list[Any]] = []
-    for key in runs[0]:
-        cs = [r[key] for r in runs]
-        bs = [b[key] for b in baselines]
-        cens = [c["censored"] for c in cs]
-        med = {k: band([c[k] for c in cs]) for k in ("arrivals", "released_per_hour", "queued",
-               "queue_km", "booths_open", "in_system", "staged", "diverted_per_hour")}  # fmt: skip
-        qlo, qhi = (
-            band([c["queue_km"] for c in cs], q=0.1),
-            band([c["queue_km"] for c in cs], q=0.9),
-        )
-        tmed = band([c["mean_transit_min"] for c in cs], cens)
-        tlo = band([c["mean_transit_min"] for c in cs], cens, 0.1)
-        thi = band([c["mean_transit_min"] for c in cs], cens, 0.9)
-        share_cens = np.mean(np.vstack(cens), axis=0)
-        base = {k: band([b[k] for b in bs], [b["censored"] for b in bs] if "transit" in k else None)
-                for k in ("queued", "queue_km", "mean_transit_min")}  # fmt: skip
-        per_class = [band([c.get(k, np.full(len(tmed), np.nan)) for c in cs]) for k in class_cols]
-        crossing, direction = key.split(".")
-        n = len(tmed)
-        numbers = [med["arrivals"], med["released_per_hour"], med["queued"], med["queue_km"],
-                   qlo, qhi, med["booths_open"], med["in_system"], med["staged"],
-                   med["diverted_per_hour"], tmed, tlo, thi, share_cens, base["queued"],
-                   base["queue_km"], base["mean_transit_min"], *per_class]  # fmt: skip
-        # Column by column: one conversion per column, not a call per cell.
-        cells = [_column(np.asarray(c, dtype=float)) for c in numbers]
-        hours = [round(k * bin_s / 3600.0, 4) for k in range(n)]
-        clocks = (
-            [""] * n
-            if start is None
-            else [
-                (start + timedelta(seconds=k * bin_s)).isoformat(timespec="minutes")
-                for k in range(n)
-            ]  # fmt: skip
-        )
-        rows.extend(
-            [h, c, crossing, direction, *rest]
-            for h, c, *rest in zip(hours, clocks, *cells, strict=True)
-        )
-    return columns, rows
-
-
-def _column(x: np.ndarray) -> list[float | str]:
-    """A CSV column: rounded to 4 decimals; unknown (NaN) or infinite values left empty."""
-    return [round(v, 4) if math.isfinite(v) else "" for v in x.tolist()]

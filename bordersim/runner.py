@@ -23,65 +23,23 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .metrics import curves, figures
-from .model.simulation import SimResult, simulate
+from .metrics import context, curves, figures
+from .model.simulation import BIN_SECONDS, VEHICLE_COLUMNS, Progress, simulate
+from .results import Results, Sample
 from .scenario import Scenario
 from .stats import TransitStats
 
 if TYPE_CHECKING:
     from .checkpoints import Checkpoints
 
-# (phase, simulated seconds done in this phase, share of all the work done)
-Progress = Callable[[str, float, float], None]
 Curves = dict[str, dict[str, np.ndarray]]
 
 
 @dataclass
-class RunOutcome:
-    scenario: Scenario
-    run: SimResult
-    baseline: SimResult
-    summary: dict[str, Any]
-    seconds: float  # wall-clock time of the simulation
-
-
-def run_scenario(
-    scenario: Scenario,
-    seed: int | None = None,
-    record_vehicles: bool = False,
-    progress: Progress | None = None,
-    plan: str | None = None,
-    replication: int = 0,
-) -> RunOutcome:
-    """Simulate the scenario (with a plan if named) and its baseline; compute figures."""
-    if seed is not None:
-        scenario = scenario.model_copy(update={"seed": seed})
-    disrupted = bool(scenario.events) or plan is not None
-    phases = 2 if disrupted else 1
-
-    def phase(name: str, index: int) -> Callable[[float], None] | None:
-        if progress is None:
-            return None
-        return lambda t: progress(name, t, (index + t / scenario.horizon) / phases)
-
-    started = time.perf_counter()
-    run = simulate(scenario, replication, record_vehicles=record_vehicles, plan=plan,
-                   progress=phase("scenario", 0))  # fmt: skip
-    baseline = (
-        simulate(scenario, replication, apply_events=False, progress=phase("baseline", 1))
-        if disrupted
-        else run  # nothing to disrupt: the run is its own baseline
-    )
-    seconds = time.perf_counter() - started
-    return RunOutcome(scenario, run, baseline, figures(scenario, run, baseline), seconds)
-
-
-# ---------------------------------------------------------------------------- studies
-@dataclass
 class PlanResult:
     """What one plan gave in one replication: compact, picklable, no per-vehicle data."""
 
-    summary: dict[str, Any]
+    figures: Sample
     curves: Curves
     transit: dict[str, list[TransitStats]]  # plaza -> by class, for distributions
 
@@ -104,11 +62,11 @@ def run_replication(
     index: int,
     plans: list[str | None],
     record_vehicles: bool = False,
-    progress: Callable[[str, float], None] | None = None,
+    progress: Progress | None = None,
 ) -> Replication:
     """One replication: the baseline once, then every plan on the same random numbers.
 
-    ``progress(phase, share)`` is told how far the replication has got (0 to 1).
+    ``progress(share, phase)`` is told how far the replication has got (0 to 1).
     """
     started = time.perf_counter()
     phases = 1 + len(plans)
@@ -116,7 +74,7 @@ def run_replication(
     def tell(name: str, i: int) -> Callable[[float], None] | None:
         if progress is None:
             return None
-        return lambda t: progress(name, (i + t / scenario.horizon) / phases)
+        return lambda share, _what: progress((i + share) / phases, name)
 
     baseline = simulate(scenario, index, apply_events=False, progress=tell("baseline", 0))
     results: dict[str, PlanResult] = {}
@@ -139,7 +97,7 @@ def run_replication(
                 run = simulate(scenario, index, apply_events=False, record_vehicles=True)
             vehicles = [r for p in run.plazas for r in (p.records or [])]
         results[plan_label(plan)] = PlanResult(
-            summary=figures(scenario, run, baseline),
+            figures=figures(scenario, run, baseline),
             curves=curves(run),
             transit={p.key: p.transit for p in run.plazas},
         )
@@ -156,6 +114,8 @@ class Study:
     # label -> plaza -> by class: transit histograms folded in as replications arrive,
     # so that a large study does not keep one per replication.
     merged_transit: dict[str, dict[str, list[TransitStats]]] = field(default_factory=dict)
+    bin_seconds: float = BIN_SECONDS  # the width of the curves' time bins
+    vehicle_columns: tuple[str, ...] = VEHICLE_COLUMNS  # of Replication.vehicles rows
 
     @property
     def labels(self) -> list[str]:
@@ -172,8 +132,17 @@ class Study:
             result.transit = {}
         self.replications.append(r)
 
-    def summaries(self, label: str) -> list[dict[str, Any]]:
-        return [r.plans[label].summary for r in self.replications]
+    def samples(self, label: str) -> list[Sample]:
+        """Each replication's figures under a plan, in replication order."""
+        return [r.plans[label].figures for r in self.replications]
+
+    def results(self, label: str) -> Results:
+        """A plan's figures over every replication (one replication: its own figures)."""
+        one = self.replications[0].index if len(self.replications) == 1 else None
+        return Results.of(context(self.scenario), label, self.samples(label), one)
+
+    def replication_results(self, r: Replication, label: str) -> Results:
+        return Results.of(context(self.scenario), label, [r.plans[label].figures], r.index)
 
     def curves(self, label: str) -> list[Curves]:
         return [r.plans[label].curves for r in self.replications]
@@ -186,7 +155,7 @@ class Study:
 
         Counts, histograms and maxima do not depend on the order replications finished
         in; the float sums behind the mean may differ in the last bit, so figures take
-        means from the replications' summaries, not from here.
+        means from the replications' own figures, not from here.
         """
         return self.merged_transit.get(label, {})
 
@@ -203,7 +172,7 @@ def run_study(
     scheduler: str | None = None,
     dask_local: int | None = None,
     record_vehicles: bool = False,
-    progress: Callable[[float, str], None] | None = None,
+    progress: Progress | None = None,
     checkpoints: Checkpoints | None = None,
     resume: bool = False,
 ) -> Study:
@@ -250,7 +219,7 @@ def _on_local(work, todo: list[int], jobs: int, progress, keep) -> None:
             tell = None
             if progress:
 
-                def tell(phase: str, share: float, i: int = i, r: int = r) -> None:
+                def tell(share: float, phase: str, i: int = i, r: int = r) -> None:
                     progress((i + share) / n, f"replication {r + 1} ({i + 1} of {n}): {phase}")
 
             keep(work(r, progress=tell))

@@ -182,7 +182,7 @@ def _worker() -> None:
     threading.Thread(target=read_tasks, daemon=True).start()
     last = [0.0]  # when progress was last sent
 
-    def tell(phase: str, share: float) -> None:
+    def tell(share: float, phase: str) -> None:
         now = time.monotonic()
         if now - last[0] >= PROGRESS_EVERY:
             last[0] = now

@@ -24,6 +24,9 @@ from .plaza import Plaza, StagingArea, VehicleRecord
 from .vehicle import Vehicle
 
 BIN_SECONDS = 300.0  # 5-minute bins for every time series
+# How far a job has got: (share done, 0 to 1; what it is doing, in words). The one
+# shape of progress report, from a run up to a whole study.
+Progress = Callable[[float, str], None]
 
 
 class AccountingError(RuntimeError):
@@ -154,7 +157,7 @@ class RegionModel:
             self.plazas.append(plaza)
         self.router = Router(env, view, self.plazas) if view.diversions else None
 
-    def run(self, progress: Callable[[float], None] | None = None) -> SimResult:
+    def run(self, progress: Progress | None = None) -> SimResult:
         """Simulate to the horizon; what happened, every vehicle accounted for."""
         env, plazas, view = self.env, self.plazas, self.view
         env.process(_sampler(env, plazas, self.n_bins, progress))
@@ -178,7 +181,7 @@ class RegionModel:
                 "are on the road"
             )
         if progress:
-            progress(horizon)
+            progress(1.0, "simulated")
         return result
 
 
@@ -187,7 +190,7 @@ def simulate(
     replication: int = 0,
     apply_events: bool = True,
     record_vehicles: bool = False,
-    progress: Callable[[float], None] | None = None,
+    progress: Progress | None = None,
     plan: str | None = None,
 ) -> SimResult:
     """Run the scenario once, with a response plan if named.
@@ -211,7 +214,7 @@ def _sampler(env: simpy.Environment, plazas: list[Plaza], n_bins: int, progress)
         for p in plazas:
             p.flush(env.now, BIN_SECONDS)
         if progress and k % 12 == 0:
-            progress(env.now)
+            progress(env.now / (n_bins * BIN_SECONDS), "simulating")
 
 
 def _collect(p: Plaza, n_bins: int) -> PlazaResult:

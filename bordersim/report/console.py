@@ -1,126 +1,174 @@
-"""The summary table printed in the terminal after a run."""
+"""The tables printed in the terminal after a run or a comparison."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from ..results import (
+    BACKLOG,
+    DELAY_COST,
+    DIVERTED,
+    DIVERTED_IN,
+    EXCESS_DELAY,
+    GAVE_UP,
+    MAX_QUEUE_KM,
+    ON_DETOUR,
+    REGION,
+    REGION_ACCOUNTING,
+    RELEASED,
+    TIME_TO_CLEAR,
+    TIME_TO_RECOVER,
+    TRANSIT,
+    TRANSIT_MEAN,
+    Comparison,
+    Difference,
+    FigureKey,
+    Results,
+)
 from .formatting import figure as _v
 from .formatting import hours as _h
-from .formatting import mean as _mean
-from .formatting import row_ci
 from .formatting import when as _when
 
 
-def print_summary(summary: dict[str, Any], console: Console) -> None:
-    reps = summary.get("replications", 1)
+def print_summary(results: Results, console: Console) -> None:
+    reps = results.replications
     ci = f", mean ±95% CI over {reps} replications" if reps > 1 else ""
-    plan = f" [{summary['plan']}]" if summary.get("plan") not in (None, "scenario") else ""
-    t = Table(title=f"{summary['scenario']}{plan}: transit time (minutes, after warm-up{ci})",
-              title_justify="left")  # fmt: skip
+    plan = f" [{results.plan}]" if results.plan != "scenario" else ""
+    t = Table(
+        title=f"{results.context.scenario}{plan}: transit time (minutes, after warm-up{ci})",
+        title_justify="left",
+    )
     for col in ("plaza", "class", "vehicles", "mean", "p50", "p90", "p95", "max", "baseline mean"):
         t.add_column(col, justify="left" if col in ("plaza", "class") else "right")
-    for p in summary["plazas"]:
-        name = f"{p['crossing']} {p['direction']}"
-        for cls, f in p["transit_min"].items():
-            r, b = f["run"], f["baseline"]
-            t.add_row(name, cls, _v(r["count"], ",.0f"), _v(r["mean"]), _v(r["p50"]),
-                      _v(r["p90"]), _v(r["p95"]), _v(r["max"]), _v(b["mean"]),
-                      style="bold" if cls == "all" else None)  # fmt: skip
+    for info in results.context.plazas:
+        at = info.place
+        name = at.label
+        for cls in (None, *results.classes_at(at)):
+            cells = [
+                _v(results.get(m, at, cls), ",.0f" if stat == "count" else ",.1f")
+                for stat, m in TRANSIT.items()
+            ]
+            base = _v(results.get(TRANSIT_MEAN, at, cls, baseline=True))
+            t.add_row(name, cls or "all", *cells, base, style="bold" if cls is None else None)
             name = ""
         t.add_section()
     console.print(t)
 
     r = Table(title="recovery against baseline", title_justify="left")
-    for col in ("plaza", "disruption", "backlog (veh)", "time to clear", "time to recover",
-                "max queue km", "excess delay (veh-h)"):  # fmt: skip
+    for col in (
+        "plaza",
+        "disruption",
+        "backlog (veh)",
+        "time to clear",
+        "time to recover",
+        "max queue km",
+        "excess delay (veh-h)",
+    ):
         r.add_column(col, justify="left" if col in ("plaza", "disruption") else "right")
-    for p in summary["plazas"]:
-        rec = p["recovery"]
-        name = f"{p['crossing']} {p['direction']}"
-        q = _v(p["queue"]["max_km"])
-        excess = _v(p["excess_delay_vehicle_hours"], ",.0f")
-        if rec is None:
-            r.add_row(name, "none", "-", "-", "-", q, excess)
+    ctx = results.context
+    for info in ctx.plazas:
+        at = info.place
+        q = _v(results.get(MAX_QUEUE_KM, at))
+        excess = _v(results.get(EXCESS_DELAY, at), ",.0f")
+        if info.disruption is None:
+            r.add_row(at.label, "none", "-", "-", "-", q, excess)
             continue
-        start, end = rec["disruption_start_h"], rec["disruption_end_h"]
-        window = f"{_when(summary, start)} to {_when(summary, end)}"
-        r.add_row(name, window, _v(rec["backlog_vehicles"], ",.0f"),
-                  _h(rec["time_to_clear_h"], "not within horizon"),
-                  _h(rec["time_to_recover_h"], "not within horizon"), q, excess)  # fmt: skip
+        start, end = info.disruption
+        window = f"{_when(ctx, start)} to {_when(ctx, end)}"
+        r.add_row(
+            at.label,
+            window,
+            _v(results.get(BACKLOG, at), ",.0f"),
+            _h(results.get(TIME_TO_CLEAR, at), "not within horizon"),
+            _h(results.get(TIME_TO_RECOVER, at), "not within horizon"),
+            q,
+            excess,
+        )
     console.print(r)
-    if len(summary.get("crossings", {})) > 1:
-        _print_crossings(summary, console)
-    acc = {k: _mean(v) for k, v in summary["totals"]["accounting"].items()}
+    if len(ctx.crossings) > 1:
+        _print_crossings(results, console)
+    acc = {m: results.get(m).mean or 0.0 for m in REGION_ACCOUNTING}
+    ARRIVED_, RELEASED_, QUEUED, STAGED, AT_PRIMARY, AT_SECONDARY = REGION_ACCOUNTING[:6]
     per = " (mean per replication)" if reps > 1 else ""
     console.print(
-        f"accounting{per}: {acc['arrived']:,.0f} arrived = {acc['released']:,.0f} released + "
-        f"{acc['queued']:,.0f} queued + {acc['staged']:,.0f} staged + "
-        f"{acc['at_primary'] + acc['at_secondary']:,.0f} in inspection + "
-        f"{acc['on_detour']:,.0f} on a detour + {acc['gave_up']:,.0f} gave up"
-        + (f"  ({acc['diverted']:,.0f} diverted to another crossing)" if acc["diverted"] else "")
+        f"accounting{per}: {acc[ARRIVED_]:,.0f} arrived = {acc[RELEASED_]:,.0f} released + "
+        f"{acc[QUEUED]:,.0f} queued + {acc[STAGED]:,.0f} staged + "
+        f"{acc[AT_PRIMARY] + acc[AT_SECONDARY]:,.0f} in inspection + "
+        f"{acc[ON_DETOUR]:,.0f} on a detour + {acc[GAVE_UP]:,.0f} gave up"
+        + (f"  ({acc[DIVERTED]:,.0f} diverted to another crossing)" if acc[DIVERTED] else "")
     )
 
 
-def _print_crossings(summary: dict[str, Any], console: Console) -> None:
+def _print_crossings(results: Results, console: Console) -> None:
     """Per crossing and for the region: released, diverted, excess delay and its cost."""
     t = Table(title="by crossing", title_justify="left")
-    for col in ("crossing", "released", "diverted away", "diverted in", "excess delay (veh-h)",
-                "cost of delay"):  # fmt: skip
+    for col in (
+        "crossing",
+        "released",
+        "diverted away",
+        "diverted in",
+        "excess delay (veh-h)",
+        "cost of delay",
+    ):
         t.add_column(col, justify="left" if col == "crossing" else "right")
-    for name, c in summary["crossings"].items():
-        t.add_row(name, _v(c["released"], ",.0f"), _v(c["diverted_away"], ",.0f"),
-                  _v(c["diverted_in"], ",.0f"), _v(c["excess_delay_vehicle_hours"], ",.0f"),
-                  _v(c["excess_delay_cost"], ",.0f"))  # fmt: skip
-    totals = summary["totals"]
-    acc = totals["accounting"]
+    for at in results.context.crossings:
+        measures = (RELEASED, DIVERTED, DIVERTED_IN, EXCESS_DELAY, DELAY_COST)
+        t.add_row(at.label, *(_v(results.get(m, at), ",.0f") for m in measures))
     t.add_section()
-    t.add_row("region", _v(acc["released"], ",.0f"), _v(acc["diverted"], ",.0f"),
-              f"{_v(acc['on_detour'], ',.0f')} on the road",
-              _v(totals["excess_delay_vehicle_hours"], ",.0f"),
-              _v(totals["excess_delay_cost"], ",.0f"), style="bold")  # fmt: skip
+    t.add_row(
+        "region",
+        _v(results.get(RELEASED), ",.0f"),
+        _v(results.get(DIVERTED), ",.0f"),
+        f"{_v(results.get(ON_DETOUR), ',.0f')} on the road",
+        _v(results.get(EXCESS_DELAY), ",.0f"),
+        _v(results.get(DELAY_COST), ",.0f"),
+        style="bold",
+    )
     console.print(t)
 
 
-def print_comparison(result: dict[str, Any], console: Console) -> None:
+def print_comparison(result: Comparison, console: Console) -> None:
     """Plans ranked by total excess delay, with paired differences to the reference."""
-    from ..compare import RANK_BY, worst_plaza
-
-    ref = result["reference"]
-    rows = {(r["figure"], r["plan"]): r for r in result["rows"]}
-    worst = worst_plaza(result)
-    t = Table(title=f"{result['scenario']}: plans ranked by excess delay "
-                    f"({result['replications']} replications, mean ±95% CI; "
-                    f"Δ paired against '{ref}', * clear)", title_justify="left")  # fmt: skip
+    ref = result.reference
+    worst = result.worst_plaza()
+    t = Table(
+        title=f"{result.context.scenario}: plans ranked by excess delay "
+        f"({result.replications} replications, mean ±95% CI; "
+        f"Δ paired against '{ref}', * clear)",
+        title_justify="left",
+    )
     cols = ["rank", "plan", "excess delay (veh-h)", f"Δ vs {ref}", "gave up"]
     if worst:
-        cols += [f"{worst}: mean transit (min)", "max queue km", "time to recover"]
+        cols += [f"{worst.label}: mean transit (min)", "max queue km", "time to recover"]
     for c in cols:
         t.add_column(c, justify="left" if c in ("plan",) else "right")
-    for rank, plan in enumerate(result["ranking"], 1):
-        main = rows[(RANK_BY, plan)]
-        diff = "-" if plan == ref else _diff(main)
-        line = [str(rank), plan, _row(main, ",.0f"), diff,
-                _row(rows[("total: gave up (veh)", plan)], ",.0f")]  # fmt: skip
+    ranked_by = result.row(result.ranked_by)
+    assert ranked_by is not None
+    for rank, plan in enumerate(result.ranking, 1):
+        diff = "-" if plan == ref else _diff(ranked_by.differences.get(plan))
+        line = [
+            str(rank),
+            plan,
+            _v(ranked_by.by_plan[plan], ",.0f"),
+            diff,
+            _v(result.get(FigureKey(GAVE_UP, REGION), plan), ",.0f"),
+        ]
         if worst:
-            rec = rows.get((f"{worst}: time to recover (h)", plan))
-            line += [_row(rows[(f"{worst}: mean transit (min)", plan)], ",.1f"),
-                     _row(rows[(f"{worst}: max queue (km)", plan)], ",.1f"),
-                     "-" if rec is None else _h(row_ci(rec), "not within horizon")]  # fmt: skip
+            rec = result.get(FigureKey(TIME_TO_RECOVER, worst), plan)
+            line += [
+                _v(result.get(FigureKey(TRANSIT_MEAN, worst), plan), ",.1f"),
+                _v(result.get(FigureKey(MAX_QUEUE_KM, worst), plan), ",.1f"),
+                "-" if rec is None else _h(rec, "not within horizon"),
+            ]
         t.add_row(*line)
     console.print(t)
 
 
-def _row(row: dict[str, Any], spec: str) -> str:
-    return _v(row_ci(row), spec)
-
-
-def _diff(row: dict[str, Any]) -> str:
-    if row["diff_mean"] is None:
+def _diff(d: Difference | None) -> str:
+    if d is None or d.estimate.mean is None:
         return "-"
-    text = f"{row['diff_mean']:+,.0f}"
-    if row["diff_low"] is not None:
-        text += f" ±{(row['diff_high'] - row['diff_low']) / 2:,.0f}"
-    return text + (" *" if row["clear"] else "")
+    text = f"{d.estimate.mean:+,.0f}"
+    if d.estimate.half_width is not None:
+        text += f" ±{d.estimate.half_width:,.0f}"
+    return text + (" *" if d.clear else "")

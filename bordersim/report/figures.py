@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ..metrics import band  # noqa: E402
+from ..results import Comparison, FigureKey  # noqa: E402
 from ..runner import Curves  # noqa: E402
 from ..scenario import Scenario  # noqa: E402
 from ..stats import TransitStats, bin_edges  # noqa: E402
@@ -187,24 +188,25 @@ def transit_distributions(
     plt.close(fig)
 
 
-def key_figures(rows: list[dict], plans: list[str], figures: list[str], path: Path) -> None:
+def key_figures(result: Comparison, keys: list[FigureKey], path: Path) -> None:
     """Each plan's mean and 95% CI for a few key figures, one panel per figure."""
-    fig, axes = plt.subplots(1, len(figures), figsize=(4.2 * len(figures), 3.6), squeeze=False)
-    for ax, name in zip(axes[0], figures, strict=True):
+    plans = result.plans
+    fig, axes = plt.subplots(1, len(keys), figsize=(4.2 * len(keys), 3.6), squeeze=False)
+    for ax, key in zip(axes[0], keys, strict=True):
         for i, plan in enumerate(plans):
-            row = next((r for r in rows if r["figure"] == name and r["plan"] == plan), None)
-            if row is None or row["mean"] is None:
+            f = result.get(key, plan)
+            if f is None or f.mean is None:
                 continue
-            lo, hi = row["ci_low"], row["ci_high"]
-            err = None if lo is None else [[row["mean"] - lo], [hi - row["mean"]]]
-            ax.errorbar([i], [row["mean"]], yerr=err, fmt="o", capsize=5,
+            e = f.estimate
+            err = None if e.low is None else [[f.mean - e.low], [e.high - f.mean]]
+            ax.errorbar([i], [f.mean], yerr=err, fmt="o", capsize=5,
                         color=PLAN_COLOURS[i % len(PLAN_COLOURS)])  # fmt: skip
-            if row["missing"]:  # a mean over fewer replications: say so on the figure
-                ax.annotate(f"{row['missing']} of {row['n'] + row['missing']}\nnot within horizon",
-                            (i, row["mean"]), textcoords="offset points", xytext=(0, 8),
+            if f.missing:  # a mean over fewer replications: say so on the figure
+                ax.annotate(f"{f.missing} of {e.n + f.missing}\nnot within horizon",
+                            (i, f.mean), textcoords="offset points", xytext=(0, 8),
                             ha="center", fontsize=7)  # fmt: skip
         ax.set_xticks(range(len(plans)), plans, rotation=30, ha="right", fontsize=8)
-        ax.set_title(name, fontsize=9)
+        ax.set_title(key.label, fontsize=9)
         ax.grid(alpha=0.3, axis="y")
         ax.set_ylim(bottom=0)
     fig.suptitle("key figures by plan: mean and 95% confidence interval", fontsize=11)

@@ -2,6 +2,7 @@
 
 They are written into the folder being made (see :mod:`bordersim.folders`), which is put
 in place only when complete, so an interrupted run leaves no half-written results.
+Every figure file is a rendering of the typed results (:mod:`bordersim.results`).
 """
 
 from __future__ import annotations
@@ -11,26 +12,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..intervals import aggregate
-from ..metrics import timeseries
-from ..model.simulation import BIN_SECONDS, VEHICLE_COLUMNS
+from ..results import (
+    MAX_QUEUE_KM,
+    TABLE_COLUMNS,
+    TIME_TO_RECOVER,
+    TRANSIT_MEAN,
+    Comparison,
+    FigureKey,
+)
 from ..runner import Study
 from . import figures
 from .html import write_report
-
-# What varies by replication; the rest describes the run.
-FIGURES = ("plazas", "crossings", "totals")
-
-
-def run_summary(study: Study, label: str) -> dict[str, Any]:
-    """summary.json of a run: one replication's figures, or each figure's mean and CI."""
-    summaries = study.summaries(label)
-    first = summaries[0]
-    meta = {k: v for k, v in first.items() if k not in FIGURES and k != "replication"}
-    figures_ = {k: aggregate([s[k] for s in summaries]) for k in FIGURES}
-    if len(summaries) == 1:
-        meta["replication"] = first["replication"]
-    return {"plan": label, "replications": len(summaries), **meta, **figures_}
+from .series import timeseries
 
 
 def write_results(
@@ -43,95 +36,73 @@ def write_results(
     the run, kept as scenario.yaml so that the results say what produced them and the
     report can be rebuilt.
     """
+    folder = Path(folder)
     label = study.labels[0]
     scenario = study.scenario
-
-    def fill(tmp: Path) -> None:
-        _common(tmp, study, source)
-        _write_json(tmp / "summary.json", run_summary(study, label))
-        if len(study.replications) > 1:
-            (tmp / "replications").mkdir()
-            for r in study.replications:
-                _write_json(
-                    tmp / "replications" / f"rep-{r.index:03d}.json", r.plans[label].summary
-                )
-        columns, rows = timeseries(scenario, study.curves(label), study.baselines(), BIN_SECONDS)
-        _write_csv(tmp / "timeseries.csv", columns, rows)
-        if vehicles:
-            _write_csv(tmp / "vehicles.csv", list(VEHICLE_COLUMNS),
-                       study.replications[0].vehicles or [])  # fmt: skip
-        drawn = most_delayed(study, label)
-        figures.recovery(scenario, {label: study.curves(label)}, study.baselines(), BIN_SECONDS,
-                         tmp / "recovery.png", drawn)  # fmt: skip
-        classes = list(scenario.vehicle_classes())
-        figures.transit_distributions(scenario, study.transit(label), classes,
-                                      tmp / "transit.png", drawn)  # fmt: skip
-        write_report(tmp, study.scenario)
-
-    fill(Path(folder))
-
-
-def most_delayed(study: Study, label: str) -> list[str]:
-    """Plazas ("crossing.direction") by excess delay under a plan, most delayed first.
-
-    Ties keep the file's order, so a small scenario reads in the order it was written.
-    """
-    delay: dict[str, float] = {}
-    for s in study.summaries(label):
-        for p in s["plazas"]:
-            key = f"{p['crossing']}.{p['direction']}"
-            delay[key] = delay.get(key, 0.0) + p["excess_delay_vehicle_hours"]
-    return sorted(delay, key=lambda k: -delay[k])
+    results = study.results(label)
+    _common(folder, study, source)
+    _write_json(folder / "summary.json", results.to_json())
+    if len(study.replications) > 1:
+        (folder / "replications").mkdir()
+        for r in study.replications:
+            path = folder / "replications" / f"rep-{r.index:03d}.json"
+            _write_json(path, study.replication_results(r, label).to_json())
+    columns, rows = timeseries(scenario, study.curves(label), study.baselines(), study.bin_seconds)
+    _write_csv(folder / "timeseries.csv", columns, rows)
+    if vehicles:
+        _write_csv(
+            folder / "vehicles.csv",
+            list(study.vehicle_columns),
+            study.replications[0].vehicles or [],
+        )
+    drawn = [p.key for p in results.plazas_by_delay()]
+    figures.recovery(
+        scenario,
+        {label: study.curves(label)},
+        study.baselines(),
+        study.bin_seconds,
+        folder / "recovery.png",
+        drawn,
+    )
+    classes = list(scenario.vehicle_classes())
+    figures.transit_distributions(
+        scenario, study.transit(label), classes, folder / "transit.png", drawn
+    )
+    write_report(folder, study.scenario)
 
 
-COMPARE_COLUMNS = ["figure", "plan", "mean", "ci_low", "ci_high", "n", "missing",
-                   "diff_mean", "diff_low", "diff_high", "clear"]  # fmt: skip
-
-
-def key_figure_names(result: dict[str, Any]) -> list[str]:
+def key_figure_keys(result: Comparison) -> list[FigureKey]:
     """The figures drawn in key_figures.png: total delay, then the worst-hit plaza's."""
-    from ..compare import RANK_BY, worst_plaza
-
-    worst = worst_plaza(result)
-    names = [RANK_BY]
+    worst = result.worst_plaza()
+    keys = [result.ranked_by]
     if worst:
-        names += [f"{worst}: mean transit (min)", f"{worst}: max queue (km)",
-                  f"{worst}: time to recover (h)"]  # fmt: skip
-    have = {r["figure"] for r in result["rows"]}
-    return [n for n in names if n in have]
+        keys += [FigureKey(m, worst) for m in (TRANSIT_MEAN, MAX_QUEUE_KM, TIME_TO_RECOVER)]
+    return [k for k in keys if result.row(k) is not None]
 
 
 def write_comparison(
-    folder: Path, study: Study, result: dict[str, Any], source: str | None = None
+    folder: Path, study: Study, result: Comparison, source: str | None = None
 ) -> None:
     """Write table.csv/json, recovery.png, key_figures.png and report.html into ``folder``."""
-
-    def fill(tmp: Path) -> None:
-        _common(tmp, study, source)
-        _write_json(tmp / "table.json", result)
-        rows = [[r[c] for c in COMPARE_COLUMNS] for r in result["rows"]]
-        _write_csv(tmp / "table.csv", COMPARE_COLUMNS, rows)
-        runs = {label: study.curves(label) for label in result["plans"]}  # colours by plan
-        figures.recovery(
-            study.scenario,
-            runs,
-            study.baselines(),
-            BIN_SECONDS,
-            tmp / "recovery.png",
-            most_delayed(study, result["reference"]),
-        )
-        figures.key_figures(result["rows"], result["plans"], key_figure_names(result),
-                            tmp / "key_figures.png")  # fmt: skip
-        write_report(tmp, study.scenario)
-
-    fill(Path(folder))
+    folder = Path(folder)
+    _common(folder, study, source)
+    _write_json(folder / "table.json", result.to_json())
+    rows = [[r[c] for c in TABLE_COLUMNS] for r in result.table_rows()]
+    _write_csv(folder / "table.csv", TABLE_COLUMNS, rows)
+    runs = {label: study.curves(label) for label in result.plans}  # colours by plan
+    drawn = [p.key for p in study.results(result.reference).plazas_by_delay()]
+    figures.recovery(
+        study.scenario, runs, study.baselines(), study.bin_seconds, folder / "recovery.png", drawn
+    )
+    figures.key_figures(result, key_figure_keys(result), folder / "key_figures.png")
+    write_report(folder, study.scenario)
 
 
-def _common(tmp: Path, study: Study, source: str | None) -> None:
+def _common(folder: Path, study: Study, source: str | None) -> None:
     """What every results folder holds: the scenario as run and its timeline."""
     if source is not None:
-        (tmp / "scenario.yaml").write_text(source, encoding="utf-8")
-    figures.timeline(study.scenario, study.plans, tmp / "timeline.png")
+        (folder / "scenario.yaml").write_text(source, encoding="utf-8")
+    figures.timeline(study.scenario, study.plans, folder / "timeline.png")
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -21,8 +21,30 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..explain import explain
+from ..results import (
+    ARRIVED,
+    BACKLOG,
+    DELAY_COST,
+    DIVERTED,
+    DIVERTED_IN,
+    EXCESS_DELAY,
+    GAVE_UP,
+    MAX_QUEUE_KM,
+    ON_DETOUR,
+    PLAZA_ACCOUNTING,
+    RELEASED,
+    TIME_TO_CLEAR,
+    TIME_TO_RECOVER,
+    TRANSIT,
+    TRANSIT_MEAN,
+    Comparison,
+    Difference,
+    FigureKey,
+    Results,
+    ResultsError,
+)
 from ..scenario import Scenario, ScenarioError, parse_scenario
-from .formatting import figure, hours, row_ci, when
+from .formatting import figure, hours, when
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
@@ -103,7 +125,7 @@ def is_results_folder(folder: Path) -> bool:
     return (folder / "summary.json").is_file() or (folder / "table.json").is_file()
 
 
-def _read_results(folder: Path) -> tuple[bool, dict[str, Any]]:
+def _read_results(folder: Path) -> Results | Comparison:
     compare = (folder / "table.json").is_file()
     path = folder / ("table.json" if compare else "summary.json")
     try:
@@ -111,39 +133,53 @@ def _read_results(folder: Path) -> tuple[bool, dict[str, Any]]:
             raise ValueError("not a regular file of a sensible size")
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as e:
-        raise ReportError(f"{path}: not readable bordersim results ({type(e).__name__}); "
-                          "run the scenario again to rebuild them") from None  # fmt: skip
-    needed = ("scenario", "plans", "reference", "ranking", "rows", "ranked_by") if compare else (
-        "scenario", "plazas", "totals")  # fmt: skip
-    if not isinstance(data, dict) or any(k not in data for k in needed):
-        raise ReportError(f"{path}: not bordersim results (a key is missing); run the scenario "
-                          "again to rebuild them")  # fmt: skip
-    return compare, data
+        raise ReportError(
+            f"{path}: not readable bordersim results ({type(e).__name__}); "
+            "run the scenario again to rebuild them"
+        ) from None
+    try:
+        return Comparison.from_json(data) if compare else Results.from_json(data)
+    except ResultsError as e:
+        raise ReportError(f"{path}: {e}; run the scenario again to rebuild them") from None
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        OverflowError,
+        IndexError,
+        RecursionError,
+    ) as e:
+        raise ReportError(
+            f"{path}: not bordersim results (a part is missing or of the wrong "
+            f"kind: {type(e).__name__}); run the scenario again to rebuild "
+            "them"
+        ) from None
 
 
 def build(folder: Path, scenario: Scenario | None = None) -> str:
-    compare, data = _read_results(folder)
+    data = _read_results(folder)
+    compare = isinstance(data, Comparison)
+    ctx = data.context
     missing: list[str] = []
     if scenario is None and (folder / "scenario.yaml").is_file():
         try:
             text = (folder / "scenario.yaml").read_text(encoding="utf-8")
             scenario = parse_scenario(text, "scenario.yaml")
-            if isinstance(data.get("seed"), int):
-                scenario = scenario.model_copy(update={"seed": data["seed"]})
+            scenario = scenario.model_copy(update={"seed": ctx.seed})
         except (ScenarioError, OSError, UnicodeDecodeError):
             missing.append("scenario.yaml (unreadable)")
     elif scenario is None:
         missing.append("scenario.yaml")
-    name = str(data["scenario"])
-    description = scenario.description if scenario else str(data.get("description", ""))
-    reps = data.get("replications", 1)
+    description = scenario.description if scenario else ctx.description
+    reps = data.replications
     kind = "Comparison of response plans" if compare else "Run"
-    plan = (
-        "" if compare or data.get("plan") in (None, "scenario") else f" with plan '{data['plan']}'"
+    plan = "" if compare or data.plan == "scenario" else f" with plan '{data.plan}'"
+    intro = (
+        f"{kind}{plan}, {reps} replication(s). Figures with ± are means with the "
+        f"half-width of their 95% confidence interval. Generated "
+        f"{datetime.now():%Y-%m-%d %H:%M} by bordersim."
     )
-    intro = (f"{kind}{plan}, {reps} replication(s). Figures with ± are means with the "
-             f"half-width of their 95% confidence interval. Generated "
-             f"{datetime.now():%Y-%m-%d %H:%M} by bordersim.")  # fmt: skip
     sections: list[dict[str, Any]] = []
     for file, title in COMPARE_FIGURES if compare else RUN_FIGURES:
         image = _image(folder / file)
@@ -153,12 +189,21 @@ def build(folder: Path, scenario: Scenario | None = None) -> str:
             sections.append(_section(title, image=image))
     try:
         sections += _compare_tables(data) if compare else _run_tables(data)
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, IndexError,
-            RecursionError) as e:  # fmt: skip
-        raise ReportError(f"{folder}: the results do not have the expected shape ({e!r}); "
-                          "run the scenario again to rebuild them") from None  # fmt: skip
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        OverflowError,
+        IndexError,
+        RecursionError,
+    ) as e:
+        raise ReportError(
+            f"{folder}: the results do not have the expected shape ({e!r}); "
+            "run the scenario again to rebuild them"
+        ) from None
     return _TEMPLATES.get_template("report.html.j2").render(
-        name=name,
+        name=ctx.scenario,
         description=description,
         intro=intro,
         missing=missing,
@@ -182,9 +227,14 @@ def _image(path: Path) -> str | None:
     return base64.b64encode(data).decode("ascii")
 
 
-def _section(title: str, image: str | None = None, head: list[str] | None = None,
-             rows: list[list[Any]] | None = None, total_rows: int = 0,
-             notes: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+def _section(
+    title: str,
+    image: str | None = None,
+    head: list[str] | None = None,
+    rows: list[list[Any]] | None = None,
+    total_rows: int = 0,
+    notes: list[str] | None = None,
+) -> dict[str, Any]:
     return {
         "title": title,
         "image": image,
@@ -206,78 +256,108 @@ def _lines(*parts: tuple[str, str | None]) -> dict[str, Any]:
     return {"lines": [{"text": t, "cls": cls} for t, cls in parts], "cls": None}
 
 
-def _plaza(p: dict[str, Any]) -> str:
-    return f"{p['crossing']} {p['direction']}"
-
-
-def _run_tables(s: dict[str, Any]) -> list[dict[str, Any]]:
+def _run_tables(s: Results) -> list[dict[str, Any]]:
     out = []
+    ctx = s.context
     rows = []
-    for p in s["plazas"]:
-        for cls, f in p["transit_min"].items():
-            r, b = f["run"], f["baseline"]
-            rows.append([_plaza(p), cls, figure(r["count"], ",.0f"), figure(r["mean"]),
-                         figure(r["p50"]), figure(r["p90"]), figure(r["p95"]), figure(r["max"]),
-                         figure(b["mean"])])  # fmt: skip
+    for info in ctx.plazas:
+        at = info.place
+        for cls in (None, *s.classes_at(at)):
+            cells = [
+                figure(s.get(m, at, cls), ",.0f" if stat == "count" else ",.1f")
+                for stat, m in TRANSIT.items()
+            ]
+            rows.append(
+                [
+                    at.label,
+                    cls or "all",
+                    *cells,
+                    figure(s.get(TRANSIT_MEAN, at, cls, baseline=True)),
+                ]
+            )
+    head = ["plaza", "class", "vehicles", "mean", "p50", "p90", "p95", "max", "baseline mean"]
+    out.append(_section("Transit time (minutes, after the warm-up)", rows=rows, head=head))
+    rows = []
+    for info in ctx.plazas:
+        at = info.place
+        q = figure(s.get(MAX_QUEUE_KM, at))
+        delay = figure(s.get(EXCESS_DELAY, at), ",.0f")
+        if info.disruption is None:
+            rows.append([at.label, "no disruption", "-", "-", "-", q, delay])
+            continue
+        window = f"{when(ctx, info.disruption[0])} to {when(ctx, info.disruption[1])}"
+        rows.append(
+            [
+                at.label,
+                window,
+                figure(s.get(BACKLOG, at), ",.0f"),
+                hours(s.get(TIME_TO_CLEAR, at), "not within horizon"),
+                hours(s.get(TIME_TO_RECOVER, at), "not within horizon"),
+                q,
+                delay,
+            ]
+        )
     out.append(
         _section(
-            "Transit time (minutes, after the warm-up)",
+            "Recovery",
             rows=rows,
             head=[
                 "plaza",
-                "class",
-                "vehicles",
-                "mean",
-                "p50",
-                "p90",
-                "p95",
-                "max",
-                "baseline mean",
+                "disruption",
+                "backlog (vehicles)",
+                "time to clear",
+                "time to recover",
+                "max queue (km)",
+                "excess delay (veh-h)",
             ],
         )
     )
-    rows = []
-    for p in s["plazas"]:
-        rec = p["recovery"]
-        q = figure(p["queue"]["max_km"])
-        delay = figure(p["excess_delay_vehicle_hours"], ",.0f")
-        if rec is None:
-            rows.append([_plaza(p), "no disruption", "-", "-", "-", q, delay])
-            continue
-        window = f"{when(s, rec['disruption_start_h'])} to {when(s, rec['disruption_end_h'])}"
-        rows.append([_plaza(p), window, figure(rec["backlog_vehicles"], ",.0f"),
-                     hours(rec["time_to_clear_h"], "not within horizon"),
-                     hours(rec["time_to_recover_h"], "not within horizon"), q, delay])  # fmt: skip
-    out.append(_section("Recovery", rows=rows, head=[
-        "plaza", "disruption", "backlog (vehicles)", "time to clear", "time to recover",
-        "max queue (km)", "excess delay (veh-h)"]))  # fmt: skip
-    crossings = s.get("crossings", {})
+    crossings = ctx.crossings
+    by_crossing = (RELEASED, DIVERTED, DIVERTED_IN, EXCESS_DELAY, DELAY_COST)
     if len(crossings) > 1:
-        rows = [[n, figure(c["released"], ",.0f"), figure(c["diverted_away"], ",.0f"),
-                 figure(c["diverted_in"], ",.0f"), figure(c["excess_delay_vehicle_hours"], ",.0f"),
-                 figure(c["excess_delay_cost"], ",.0f")] for n, c in crossings.items()]  # fmt: skip
-        t = s["totals"]
-        rows.append(["region", figure(t["accounting"]["released"], ",.0f"),
-                     figure(t["accounting"]["diverted"], ",.0f"), "-",
-                     figure(t["excess_delay_vehicle_hours"], ",.0f"),
-                     figure(t["excess_delay_cost"], ",.0f")])  # fmt: skip
-        out.append(_section("By crossing", rows=rows, total_rows=1, head=[
-            "crossing", "released", "diverted away", "diverted in", "excess delay (veh-h)",
-            "cost of delay"]))  # fmt: skip
-    keys = ["arrived", "released", "queued", "staged", "at_primary", "at_secondary", "diverted",
-            "gave_up"]  # fmt: skip
+        rows = [[c.label, *(figure(s.get(m, c), ",.0f") for m in by_crossing)] for c in crossings]
+        rows.append(
+            [
+                "region",
+                figure(s.get(RELEASED), ",.0f"),
+                figure(s.get(DIVERTED), ",.0f"),
+                "-",
+                figure(s.get(EXCESS_DELAY), ",.0f"),
+                figure(s.get(DELAY_COST), ",.0f"),
+            ]
+        )
+        out.append(
+            _section(
+                "By crossing",
+                rows=rows,
+                total_rows=1,
+                head=[
+                    "crossing",
+                    "released",
+                    "diverted away",
+                    "diverted in",
+                    "excess delay (veh-h)",
+                    "cost of delay",
+                ],
+            )
+        )
     rows = []
-    for p in s["plazas"]:
-        for cls, a in p["accounting"].items():
-            rows.append([_plaza(p), cls, *(figure(a[k], ",.0f") for k in keys)])
-    t = s["totals"]["accounting"]
+    for info in ctx.plazas:
+        at = info.place
+        for cls in ctx.classes:
+            if s.get(ARRIVED, at, cls) is None:
+                continue
+            rows.append(
+                [at.label, cls, *(figure(s.get(m, at, cls), ",.0f") for m in PLAZA_ACCOUNTING)]
+            )
+    region = [figure(s.get(m), ",.0f") for m in PLAZA_ACCOUNTING[:6]]
     rows.append(
         [
             "region",
             "all",
-            *(figure(t[k], ",.0f") for k in keys[:6]),
-            f"{figure(t['on_detour'], ',.0f')} on the road",
-            figure(t["gave_up"], ",.0f"),
+            *region,
+            f"{figure(s.get(ON_DETOUR), ',.0f')} on the road",
+            figure(s.get(GAVE_UP), ",.0f"),
         ]
     )
     out.append(
@@ -285,7 +365,7 @@ def _run_tables(s: dict[str, Any]) -> list[dict[str, Any]]:
             "Accounting: where every vehicle is at the end",
             rows=rows,
             total_rows=1,
-            head=["plaza", "class", *(k.replace("_", " ") for k in keys)],
+            head=["plaza", "class", *(m.name.replace("_", " ") for m in PLAZA_ACCOUNTING)],
             notes=[
                 "Per plaza: arrived = released + queued + staged + at primary + at secondary "
                 "+ diverted + gave up. For the region each vehicle counts once, where it first "
@@ -296,38 +376,54 @@ def _run_tables(s: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _compare_tables(t: dict[str, Any]) -> list[dict[str, Any]]:
-    ref = t["reference"]
-    by = {(r["figure"], r["plan"]): r for r in t["rows"]}
+def _compare_tables(t: Comparison) -> list[dict[str, Any]]:
+    ref = t.reference
+    ranked = t.row(t.ranked_by)
+    assert ranked is not None
     rows = []
-    for rank, plan in enumerate(t["ranking"], 1):
-        r = by[(t["ranked_by"], plan)]
-        diff = _cell("-") if plan == ref else _lines(_diff(r))
-        rows.append([str(rank), plan, figure(row_ci(r), ",.0f"), diff,
-                     figure(row_ci(by[("total: gave up (veh)", plan)]), ",.0f")])  # fmt: skip
-    out = [_section(f"Plans ranked by {t['ranked_by']}", rows=rows, head=[
-        "rank", "plan", "excess delay (veh-h)", f"difference to {ref}", "gave up (veh)"],
-        notes=[f"Differences are paired replication by replication (common random numbers) "
-               f"against '{ref}'; bold green ones are clear: their 95% interval excludes "
-               "zero."])]  # fmt: skip
-    names = list(dict.fromkeys(r["figure"] for r in t["rows"]))
+    for rank, plan in enumerate(t.ranking, 1):
+        d = ranked.differences.get(plan)
+        diff = _cell("-") if plan == ref else _lines(_diff(d))
+        rows.append(
+            [
+                str(rank),
+                plan,
+                figure(ranked.by_plan[plan], ",.0f"),
+                diff,
+                figure(t.get(FigureKey(GAVE_UP), plan), ",.0f"),
+            ]
+        )
+    out = [
+        _section(
+            f"Plans ranked by {t.ranked_by.label}",
+            rows=rows,
+            head=["rank", "plan", "excess delay (veh-h)", f"difference to {ref}", "gave up (veh)"],
+            notes=[
+                f"Differences are paired replication by replication (common random numbers) "
+                f"against '{ref}'; bold green ones are clear: their 95% interval excludes "
+                "zero."
+            ],
+        )
+    ]
     rows = []
-    for name in names:
-        cells: list[Any] = [name]
-        for plan in t["plans"]:
-            r = by[(name, plan)]
-            parts = [(figure(row_ci(r)), None)]
-            if plan != ref and r["diff_mean"] is not None:
-                parts.append(_diff(r))
+    for r in t.rows:
+        cells: list[Any] = [r.key.label]
+        for plan in t.plans:
+            parts = [(figure(r.by_plan[plan]), None)]
+            d = r.differences.get(plan)
+            if d is not None and d.estimate.mean is not None:
+                parts.append(_diff(d))
             cells.append(_lines(*parts))
         rows.append(cells)
-    out.append(_section("Every figure, by plan", rows=rows, head=["figure", *t["plans"]]))
+    out.append(_section("Every figure, by plan", rows=rows, head=["figure", *t.plans]))
     return out
 
 
-def _diff(r: dict[str, Any]) -> tuple[str, str | None]:
+def _diff(d: Difference | None) -> tuple[str, str | None]:
     """A paired difference: signed mean, unsigned half-width; 'clear' when it is."""
-    text = f"{r['diff_mean']:+,.1f}"
-    if r["diff_low"] is not None:
-        text += f" ±{(r['diff_high'] - r['diff_low']) / 2:,.1f}"
-    return text, ("clear" if r["clear"] else None)
+    if d is None or d.estimate.mean is None:
+        return "-", None
+    text = f"{d.estimate.mean:+,.1f}"
+    if d.estimate.half_width is not None:
+        text += f" ±{d.estimate.half_width:,.1f}"
+    return text, ("clear" if d.clear else None)
