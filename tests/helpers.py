@@ -3,12 +3,48 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
+from bordersim.metrics import context, figures
+from bordersim.model.simulation import SimResult, simulate
+from bordersim.results import Measure, Place, Results
+from bordersim.runner import plan_label
 from bordersim.scenario import Scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
+
+# A small scenario file as a planner would write it, and the same with plans.
+VALID = """\
+name: small
+horizon: 1d
+warmup: 1h
+crossings:
+  amb:
+    into_us:
+      lane_groups:
+        cars: {booths: 4, serves: [car]}
+        trucks: {booths: 3, serves: [truck]}
+      secondary: {officers: 2, bays: 4}
+demand:
+  amb.into_us: {daily: {car: 3000, truck: 1500}}
+events:
+  - {type: closure, where: amb.into_us, start: 10:00, end: 12:00}
+"""
+
+PLANS = (
+    VALID
+    + """\
+plans:
+  nothing: []
+  more_trucks:
+    - {type: open_booths, where: amb.into_us.trucks, add: 1, start: 12:00}
+  triage:
+    - {type: priority, where: amb.into_us, start: 12:00}
+"""
+)
+
 
 
 def scenario(text: str) -> Scenario:
@@ -49,3 +85,45 @@ def one_plaza(
         events: {events}
         """
     )
+
+
+# --------------------------------------------------------------------------- figures
+@dataclass
+class Outcome:
+    """One replication of a scenario and its baseline, and its typed figures."""
+
+    scenario: Scenario
+    run: SimResult
+    baseline: SimResult
+    results: Results
+
+    def figure(self, measure: Measure, cls: str | None = None, baseline: bool = False,
+               place: Place | None = None) -> float | None:  # fmt: skip
+        """A figure's value, at the first plaza unless a place is given."""
+        at = place if place is not None else self.results.context.plazas[0].place
+        f = self.results.get(measure, at, cls, baseline)
+        assert f is not None, f"no figure {measure.name} at {at.key} for {cls}"
+        return f.mean
+
+
+def run_once(s: Scenario, plan: str | None = None, record_vehicles: bool = False,
+             seed: int | None = None) -> Outcome:  # fmt: skip
+    """Simulate the scenario (with a plan) and its baseline, as a run's first replication."""
+    if seed is not None:
+        s = s.model_copy(update={"seed": seed})
+    run = simulate(s, plan=plan, record_vehicles=record_vehicles)
+    base = simulate(s, apply_events=False) if (s.events or plan) else run
+    results = Results.of(context(s), plan_label(plan), [figures(s, run, base)], 0)
+    return Outcome(s, run, base, results)
+
+
+def json_figure(data: dict, measure: str, crossing: str | None = None,
+                direction: str | None = None, cls: str | None = None,
+                baseline: bool = False) -> dict:  # fmt: skip
+    """A figure of summary.json (schema 2) by what it is."""
+    for f in data["figures"]:
+        if (f["measure"], f["crossing"], f["direction"], f["class"], f["baseline"]) == (
+            measure, crossing, direction, cls, baseline
+        ):
+            return f
+    raise KeyError((measure, crossing, direction, cls, baseline))

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from bordersim.checkpoints import Checkpoints, fingerprint
+from bordersim.results import sample_to_json
 from bordersim.runner import run_replication, run_study
 from tests.helpers import one_plaza
 
@@ -21,7 +22,12 @@ def scenario():
 
 
 def _figures(study) -> str:
-    return json.dumps({p: study.summaries(p) for p in study.labels}, sort_keys=True)
+    """Every figure of every replication and plan, and each plan's merged figures."""
+    return json.dumps(
+        {p: [[sample_to_json(s) for s in study.samples(p)], study.results(p).to_json()]
+         for p in study.labels},
+        sort_keys=True,
+    )  # fmt: skip
 
 
 def test_a_saved_replication_reads_back_exactly(scenario, tmp_path):
@@ -29,7 +35,7 @@ def test_a_saved_replication_reads_back_exactly(scenario, tmp_path):
     r = run_replication(scenario, 1, [None], record_vehicles=True)
     saved.save(r)
     back = saved.load()[1]
-    assert back.plans["scenario"].summary == r.plans["scenario"].summary
+    assert back.plans["scenario"].figures == r.plans["scenario"].figures
     for key, series in r.baseline.items():
         for name, values in series.items():
             assert np.array_equal(back.baseline[key][name], values, equal_nan=True)
@@ -97,7 +103,7 @@ def test_edited_pipes_and_folders_in_place_of_saved_replications_are_ignored(sce
     with np.load(files[0], allow_pickle=False) as z:
         parts = {k: z[k] for k in z.files}
     meta = json.loads(str(parts["meta"]))
-    meta["plans"]["scenario"]["summary"]["totals"]["excess_delay_vehicle_hours"] = "oops"
+    meta["plans"]["scenario"]["figures"][0][1] = "oops"
     parts["meta"] = np.array(json.dumps(meta))
     np.savez(files[0], **parts)
     files[1].unlink()

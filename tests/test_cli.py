@@ -12,24 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from bordersim.cli import main
-from tests.helpers import SCENARIOS
-
-VALID = """\
-name: small
-horizon: 1d
-warmup: 1h
-crossings:
-  amb:
-    into_us:
-      lane_groups:
-        cars: {booths: 4, serves: [car]}
-        trucks: {booths: 3, serves: [truck]}
-      secondary: {officers: 2, bays: 4}
-demand:
-  amb.into_us: {daily: {car: 3000, truck: 1500}}
-events:
-  - {type: closure, where: amb.into_us, start: 10:00, end: 12:00}
-"""
+from tests.helpers import PLANS, SCENARIOS, VALID, json_figure
 
 
 def invoke(*args: str):
@@ -50,7 +33,7 @@ def test_run_writes_every_result_file(valid_file: Path, tmp_results: Path):
     for name in ("summary.json", "timeseries.csv", "recovery.png", "transit.png", "vehicles.csv"):
         assert (out / name).stat().st_size > 0, name
     summary = json.loads((out / "summary.json").read_text())
-    arrived = summary["totals"]["accounting"]["arrived"]
+    arrived = json_figure(summary, "arrived")["mean"]
     with (out / "vehicles.csv").open() as f:
         assert sum(1 for _ in csv.DictReader(f)) == arrived
     assert "transit time" in r.output and "recovery against baseline" in r.output
@@ -238,17 +221,6 @@ def test_help_is_useful(command):
 
 
 # --------------------------------------------------------------------------- plans and studies
-PLANS = (
-    VALID
-    + """\
-plans:
-  nothing: []
-  more_trucks:
-    - {type: open_booths, where: amb.into_us.trucks, add: 1, start: 12:00}
-  triage:
-    - {type: priority, where: amb.into_us, start: 12:00}
-"""
-)
 
 
 @pytest.fixture
@@ -264,8 +236,9 @@ def test_run_with_replications_gives_intervals(plans_file: Path, tmp_results: Pa
     assert r.exit_code == 0, r.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["replications"] == 3 and summary["seed"] == 0
-    mean = summary["plazas"][0]["transit_min"]["all"]["run"]["mean"]
+    mean = json_figure(summary, "transit_mean", "amb", "into_us")
     assert mean["n"] == 3 and mean["ci95"][0] < mean["mean"] < mean["ci95"][1]
+    assert summary["schema_version"] == 2 and summary["kind"] == "run"
     assert sorted(p.name for p in (out / "replications").iterdir()) == [
         "rep-000.json", "rep-001.json", "rep-002.json"]  # fmt: skip
     assert "±" in r.output
@@ -391,7 +364,7 @@ def test_json_output_for_scripts(valid_file, tmp_results):
     r = invoke("run", str(valid_file), "--json", "--out", str(tmp_results / "j"))
     assert r.exit_code == 0
     data = json.loads(r.stdout)
-    assert data["ok"] and data["summary"]["totals"]["accounting"]["arrived"] > 0
+    assert data["ok"] and json_figure(data["summary"], "arrived")["mean"] > 0
     bad = valid_file.parent / "bad.yaml"
     bad.write_text(VALID.replace("booths: 4,", "boths: 4,"))
     r = invoke("validate", str(bad), "--json")
@@ -629,6 +602,7 @@ def test_many_plazas_give_figures_of_a_readable_bounded_size(tmp_path):
     assert (out / "report.html").stat().st_size < 2_000_000
     summary = json.loads((out / "summary.json").read_text())
     assert len(summary["plazas"]) == 40  # every plaza is still in the figures' data
+    assert len({(f["crossing"], f["direction"]) for f in summary["figures"]}) == 1 + 20 + 40
     with (out / "timeseries.csv").open() as fh:
         assert len({(row["crossing"], row["direction"]) for row in csv.DictReader(fh)}) == 40
     assert "c0" in page

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bordersim.compare import RANK_BY, compare, figure_values
+from bordersim.compare import RANK_BY, compare
 from bordersim.intervals import unpaired_half_width
+from bordersim.results import TRANSIT_MEAN, FigureKey, Place
 from bordersim.runner import run_study
 from bordersim.scenario import load_scenario
 from tests.helpers import SCENARIOS
@@ -19,40 +20,43 @@ def exercise():
     return study, compare(study)
 
 
-def _row(result, figure, plan):
-    return next(r for r in result["rows"] if r["figure"] == figure and r["plan"] == plan)
-
-
 def test_common_random_numbers_make_paired_intervals_narrower(exercise):
     study, result = exercise
-    ref = result["reference"]
+    ref = result.reference
     for plan in study.labels[1:]:
-        a = [figure_values(s)[RANK_BY] for s in study.summaries(ref)]
-        b = [figure_values(s)[RANK_BY] for s in study.summaries(plan)]
-        row = _row(result, RANK_BY, plan)
-        paired = (row["diff_high"] - row["diff_low"]) / 2
+        a = [s[RANK_BY] for s in study.samples(ref)]
+        b = [s[RANK_BY] for s in study.samples(plan)]
+        paired = result.row(RANK_BY).differences[plan].estimate.half_width
         assert paired < 0.6 * unpaired_half_width(a, b), plan
 
 
 def test_surge_staffing_beats_doing_nothing_clearly(exercise):
     _, result = exercise
-    row = _row(result, RANK_BY, "surge_staffing")
-    assert row["clear"] and row["diff_high"] < 0
-    assert result["ranking"][0] == "surge_staffing"
-    assert result["ranking"].index("phased_by_tier") > result["ranking"].index("do_nothing")
+    d = result.row(RANK_BY).differences["surge_staffing"]
+    assert d.clear and d.estimate.high < 0
+    assert result.ranking[0] == "surge_staffing"
+    assert result.ranking.index("phased_by_tier") > result.ranking.index("do_nothing")
 
 
 def test_triage_shortens_tier_one_transit(exercise):
     _, result = exercise
-    figure = "ambassador into_us: mean transit, priority (min)"
-    row = _row(result, figure, "triage_by_tier")
-    assert row["clear"] and row["diff_mean"] < 0
+    key = FigureKey(TRANSIT_MEAN, Place("ambassador", "into_us"), "priority")
+    d = result.row(key).differences["triage_by_tier"]
+    assert d.clear and d.estimate.mean < 0
 
 
 def test_every_plan_and_figure_has_a_row(exercise):
     study, result = exercise
-    figures = {r["figure"] for r in result["rows"]}
-    assert {(f, p) for f in figures for p in study.labels} == {
-        (r["figure"], r["plan"]) for r in result["rows"]
-    }
-    assert all(r["n"] + r["missing"] == 5 for r in result["rows"])
+    for row in result.rows:
+        assert list(row.by_plan) == study.labels
+        assert set(row.differences) == set(study.labels[1:])
+        assert all(f.estimate.n + f.missing == 5 for f in row.by_plan.values())
+
+
+def test_the_comparison_survives_its_json(exercise):
+    _, result = exercise
+    from bordersim.results import Comparison
+
+    back = Comparison.from_json(result.to_json())
+    assert back.to_json() == result.to_json()
+    assert back.ranking == result.ranking

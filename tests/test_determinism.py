@@ -8,6 +8,7 @@ import pytest
 
 from bordersim import runner
 from bordersim.checkpoints import Checkpoints, fingerprint
+from bordersim.results import sample_to_json
 from bordersim.runner import run_study
 from bordersim.scenario import load_scenario
 from tests.helpers import SCENARIOS
@@ -20,7 +21,12 @@ def scenario():
 
 
 def _figures(study) -> str:
-    return json.dumps({p: study.summaries(p) for p in study.labels}, sort_keys=True)
+    """Every figure of every replication and plan, and each plan's merged figures."""
+    return json.dumps(
+        {p: [[sample_to_json(s) for s in study.samples(p)], study.results(p).to_json()]
+         for p in study.labels},
+        sort_keys=True,
+    )  # fmt: skip
 
 
 def test_same_figures_on_every_executor_and_after_resuming(scenario, tmp_path, monkeypatch):

@@ -8,22 +8,29 @@ from click.testing import CliRunner
 
 from bordersim.cli import main
 from bordersim.model.simulation import simulate
-from bordersim.runner import run_scenario
-from tests.helpers import one_plaza, scenario
+from bordersim.results import (
+    ARRIVED,
+    BACKLOG,
+    MAX_QUEUE_VEHICLES,
+    PLAZA_ACCOUNTING,
+    RECOVERED,
+    TIME_TO_CLEAR,
+    TRANSIT_COUNT,
+    TRANSIT_MEAN,
+)
+from tests.helpers import json_figure, one_plaza, run_once, scenario
 
 
 def test_no_booth_open_for_days_keeps_every_vehicle_and_recovers_later():
     # The backlog drains at ~115 vehicles an hour (240 capacity, 125 demand): ~78 hours.
     closed = "[{type: staffing, where: x.into_us.cars, open: 0, start: 1d, end: 4d}]"
     s = one_plaza(booths=4, daily=3000, horizon="8d", warmup="0", events=closed)
-    out = run_scenario(s)
-    p = out.summary["plazas"][0]
-    assert p["queue"]["max_vehicles"] > 8000  # three days of arrivals waiting
-    acc = p["accounting"]["car"]
+    out = run_once(s)
+    assert out.figure(MAX_QUEUE_VEHICLES) > 8000  # three days of arrivals waiting
+    acc = {m.name: out.figure(m, "car") for m in PLAZA_ACCOUNTING}
     assert acc["arrived"] == sum(v for k, v in acc.items() if k != "arrived")
-    rec = p["recovery"]
-    assert rec["backlog_vehicles"] > 8500
-    assert 70 < rec["time_to_clear_h"] < 90 and rec["recovered"]
+    assert out.figure(BACKLOG) > 8500
+    assert 70 < out.figure(TIME_TO_CLEAR) < 90 and out.figure(RECOVERED) == 1
 
 
 def test_demand_far_above_capacity_for_a_week_is_not_called_recovered(tmp_path):
@@ -46,9 +53,11 @@ events:
     import json
 
     s = json.loads((tmp_path / "o" / "summary.json").read_text())
-    rec = s["plazas"][0]["recovery"]
-    assert rec["recovered"] is False and rec["time_to_recover_h"] is None
-    assert s["plazas"][0]["accounting"]["car"]["queued"] > 30_000  # the queue keeps growing
+    assert json_figure(s, "recovered", "x", "into_us")["mean"] == 0
+    ttr = json_figure(s, "time_to_recover", "x", "into_us")
+    assert ttr["mean"] is None and ttr["missing"] == 1
+    assert ttr["why_missing"] == "not recovered within the horizon"
+    assert json_figure(s, "queued", "x", "into_us", "car")["mean"] > 30_000  # still growing
 
 
 def _peak(s) -> tuple[int, int]:
@@ -83,11 +92,11 @@ demand:
   x.into_us: {{daily: {{car: 100000}}, profile: flat}}
 """.replace("\n            g", "\n        g")
     )
-    out = run_scenario(s)
+    out = run_once(s)
     p = out.run.plazas[0]
     acc = p.accounting["car"]
     assert acc["arrived"] > 95_000 and acc["released"] > 0.99 * acc["arrived"]
-    assert out.summary["plazas"][0]["transit_min"]["car"]["run"]["mean"] < 3
+    assert out.figure(TRANSIT_MEAN, "car") < 3
 
 
 def test_a_class_with_no_demand_reports_nothing_rather_than_zeros():
@@ -101,7 +110,7 @@ crossings:
 demand:
   x.into_us: {daily: {car: 500, truck: 0}}
 """)
-    summary = run_scenario(s).summary
-    classes = summary["plazas"][0]["transit_min"]
-    assert "truck" not in classes and classes["car"]["run"]["count"] > 0
-    assert summary["plazas"][0]["accounting"]["truck"]["arrived"] == 0
+    out = run_once(s)
+    assert out.results.classes_at(out.results.context.plazas[0].place) == ["car"]
+    assert out.figure(TRANSIT_COUNT, "car") > 0
+    assert out.figure(ARRIVED, "truck") == 0

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from bordersim.intervals import aggregate, mean_ci, paired_difference, unpaired_half_width
+from bordersim.intervals import mean_ci, paired_difference, unpaired_half_width
 
 
 def test_mean_ci_is_the_t_interval():
@@ -28,14 +28,3 @@ def test_paired_difference_sees_what_unpaired_cannot():
     assert d["clear"] and d["ci95"][1] < 0
     half = (d["ci95"][1] - d["ci95"][0]) / 2
     assert half < unpaired_half_width(list(a), list(b)) / 5
-
-
-def test_aggregate_keeps_shape_and_averages_numbers():
-    s = [{"name": "x", "plazas": [{"q": 1.0, "r": None}], "ok": True},
-         {"name": "x", "plazas": [{"q": 3.0, "r": 2.0}], "ok": False}]  # fmt: skip
-    a = aggregate(s)
-    assert a["name"] == "x"
-    assert a["plazas"][0]["q"]["mean"] == 2.0
-    assert a["plazas"][0]["r"] == {"mean": 2.0, "ci95": None, "n": 1, "missing": 1}
-    assert a["ok"] == {"share_true": 0.5, "n": 2}
-    assert aggregate([s[0]]) is s[0]

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from bordersim.cli import main
-from tests.test_cli import PLANS
+from tests.helpers import PLANS
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
                  if shutil.which(n)), None)  # fmt: skip
@@ -114,17 +114,20 @@ def test_nothing_read_from_a_file_can_inject_markup(copy_of):
         data = json.loads((folder / file).read_text())
         data["scenario"] = evil
         data["description"] = evil
-        if kind == "run":
-            data["plazas"][0]["crossing"] = evil
-            mean = data["plazas"][0]["transit_min"]["all"]["run"]
-            mean["mean"] = {"mean": 1.0, "ci95": None, "missing": evil}
-        else:
-            data["rows"][0]["missing"] = evil
+        crossing = data["plazas"][0]["crossing"]
+        data["plazas"][0]["crossing"] = evil
+        data["classes"][0] = evil
+        rows = data["figures"] if kind == "run" else data["rows"]
+        for f in rows:
+            f["crossing"] = evil if f["crossing"] == crossing else f["crossing"]
+            f["class"] = evil if f["class"] == data["classes"][0] else f["class"]
+        if kind == "compare":
             ref = data["reference"]
             data["reference"] = evil
             for key in ("plans", "ranking"):
                 data[key] = [evil if p == ref else p for p in data[key]]
-            data["rows"] = [{**r, "plan": evil} if r["plan"] == ref else r for r in data["rows"]]
+            for r in data["rows"]:
+                r["plans"] = {evil if p == ref else p: v for p, v in r["plans"].items()}
         (folder / file).write_text(json.dumps(data))
         (folder / "scenario.yaml").write_text(f"name: x\ndescription: '{evil}'\n")
         r = CliRunner().invoke(main, ["report", str(folder)])
@@ -158,21 +161,26 @@ def test_report_in_a_real_browser(results, kind, tmp_path):
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:4] == b"\x89PNG"
 
 
+def _first(d, measure):
+    return next(f for f in d["figures"] if f["measure"] == measure)
+
+
 @pytest.mark.parametrize("edit", [
     lambda d: d.__setitem__("plazas", [[[[[[[[1]]]]]]]] * 2),
-    lambda d: d["plazas"][0]["recovery"].__setitem__("time_to_clear_h", 1e306),
-    lambda d: d["plazas"][0]["recovery"].__setitem__("disruption_start_h", 1e300),
-    lambda d: d["plazas"][0]["queue"].__setitem__("max_km", {"mean": 1, "ci95": [1]}),
+    lambda d: d.__setitem__("figures", [[[[[[[[1]]]]]]]] * 2),
+    lambda d: _first(d, "time_to_clear").__setitem__("mean", 1e306),
+    lambda d: d["plazas"][0].__setitem__("disruption_h", [1e300, 2.0]),
+    lambda d: _first(d, "max_queue_km").__setitem__("ci95", [1]),
+    lambda d: _first(d, "max_queue_km").__setitem__("mean", {"mean": 1, "ci95": [1]}),
+    lambda d: _first(d, "max_queue_km").__setitem__("missing", "<b>many</b>"),
+    lambda d: _first(d, "max_queue_km").__setitem__("measure", "no_such_thing"),
+    lambda d: d.__setitem__("schema_version", 1),
 ])  # fmt: skip
 def test_report_of_edited_numbers_is_one_line_and_exit_2(copy_of, edit):
     import json
 
     folder = copy_of("run")
     data = json.loads((folder / "summary.json").read_text())
-    if data["plazas"][0]["recovery"] is None:
-        data["plazas"][0]["recovery"] = {"disruption_start_h": 1.0, "disruption_end_h": 2.0,
-                                         "backlog_vehicles": 1.0, "time_to_clear_h": 1.0,
-                                         "time_to_recover_h": 1.0}  # fmt: skip
     edit(data)
     (folder / "summary.json").write_text(json.dumps(data))
     r = CliRunner().invoke(main, ["report", str(folder)])
@@ -199,3 +207,15 @@ def test_a_figure_that_is_a_pipe_or_a_link_is_never_read(copy_of, tmp_path):
     assert r.exit_code == 0, r.output
     page = (folder / "report.html").read_text()
     assert "recovery.png" in page and "transit.png" in page  # named as missing
+
+
+def test_results_of_another_schema_version_are_named_as_such(copy_of):
+    import json
+
+    folder = copy_of("run")
+    data = json.loads((folder / "summary.json").read_text())
+    data["schema_version"] = 1
+    (folder / "summary.json").write_text(json.dumps(data))
+    r = CliRunner().invoke(main, ["report", str(folder)])
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1, r.output
+    assert "schema version 1, not 2" in r.stderr

@@ -7,6 +7,16 @@ import pytest
 
 from bordersim.metrics import figures
 from bordersim.model.simulation import simulate
+from bordersim.results import (
+    DIVERTED,
+    DIVERTED_IN,
+    EXCESS_DELAY,
+    ON_DETOUR,
+    REGION_ACCOUNTING,
+    RELEASED,
+    FigureKey,
+    Place,
+)
 from tests.helpers import scenario
 
 REGION = """
@@ -45,13 +55,17 @@ def region():
     return s, base, runs
 
 
+def _accounting(sample) -> dict[str, float]:
+    return {m.name: sample[FigureKey(m)] for m in REGION_ACCOUNTING}
+
+
 def test_diversion_conserves_vehicles(region):
     s, base, runs = region
     r = runs["directed"]
-    acc = figures(s, r, base)["totals"]["accounting"]
+    acc = _accounting(figures(s, r, base))
     assert acc["diverted"] > 3000 and acc["on_detour"] > 0  # some still driving at the end
     assert acc["arrived"] == sum(v for k, v in acc.items() if k not in ("arrived", "diverted"))
-    assert acc["arrived"] == figures(s, runs["none"], base)["totals"]["accounting"]["arrived"]
+    assert acc["arrived"] == _accounting(figures(s, runs["none"], base))["arrived"]
     # Every vehicle has exactly one final row; diverted ones also a row where they left.
     rows = [v for p in r.plazas for v in p.records]
     final = [v.vehicle for v in rows if v.outcome != "diverted"]
@@ -77,28 +91,26 @@ def test_a_closure_with_diversion_fills_the_neighbour(region):
     a_none, a_dir = runs["none"].plazas[0], runs["directed"].plazas[0]
     assert a_dir.series["queue_km"].max() < 0.5 * a_none.series["queue_km"].max()
     f = figures(s, runs["directed"], base)
-    assert f["crossings"]["b"]["diverted_in"] == f["crossings"]["a"]["diverted_away"] - f[
-        "totals"]["accounting"]["on_detour"]  # fmt: skip
+    a, b = Place("a"), Place("b")
+    on_the_road = f[FigureKey(ON_DETOUR)]
+    assert f[FigureKey(DIVERTED_IN, b)] == f[FigureKey(DIVERTED, a)] - on_the_road
 
 
 def test_per_crossing_figures_sum_to_the_region(region):
     s, base, runs = region
     for r in runs.values():
         f = figures(s, r, base)
-        crossings = f["crossings"].values()
-        assert sum(c["excess_delay_vehicle_hours"] for c in crossings) == pytest.approx(
-            f["totals"]["excess_delay_vehicle_hours"]
-        )
-        assert sum(c["released"] for c in crossings) == f["totals"]["accounting"]["released"]
-        assert sum(p["excess_delay_vehicle_hours"] for p in f["plazas"]) == pytest.approx(
-            f["totals"]["excess_delay_vehicle_hours"]
-        )
+        crossings = [Place(c) for c in s.crossings]
+        plazas = [Place(c, d) for c, d, _ in s.plazas()]
+        total = f[FigureKey(EXCESS_DELAY)]
+        assert sum(f[FigureKey(EXCESS_DELAY, c)] for c in crossings) == pytest.approx(total)
+        assert sum(f[FigureKey(RELEASED, c)] for c in crossings) == f[FigureKey(RELEASED)]
+        assert sum(f[FigureKey(EXCESS_DELAY, p)] for p in plazas) == pytest.approx(total)
 
 
 def test_diversion_lowers_the_regions_delay(region):
     s, base, runs = region
-    delay = {plan: figures(s, r, base)["totals"]["excess_delay_vehicle_hours"]
-             for plan, r in runs.items()}  # fmt: skip
+    delay = {plan: figures(s, r, base)[FigureKey(EXCESS_DELAY)] for plan, r in runs.items()}
     assert delay["directed"] < 0.6 * delay["none"]
 
 
