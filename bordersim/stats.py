@@ -17,7 +17,7 @@ _LOW = 1.0  # seconds; shorter times share the first bin
 _RATIO = 1.005  # bin width: 0.5%
 _NBINS = int(math.ceil(math.log(1e8 / _LOW) / math.log(_RATIO))) + 2  # up to ~3 years
 _LOG_RATIO = math.log(_RATIO)
-_FLUSH_AT = 1 << 13  # 8,192 values: about 260 kB of floats at most
+FLUSH_AT = 1 << 13  # 8,192 values: about 260 kB of floats at most
 
 
 def bin_edges() -> np.ndarray:
@@ -41,7 +41,7 @@ class TransitStats:
 
     def add(self, value: float) -> None:
         self.buffer.append(value)
-        if len(self.buffer) >= _FLUSH_AT:
+        if len(self.buffer) >= FLUSH_AT:
             self.flush()
 
     def flush(self) -> None:

@@ -39,7 +39,7 @@ import simpy
 from simpy.events import Timeout
 
 from ..scenario import PlazaView, VehicleClass
-from ..stats import TransitStats
+from ..stats import FLUSH_AT, TransitStats
 from .controls import GroupState
 from .vehicle import Vehicle
 
@@ -450,7 +450,8 @@ class Plaza:
         else:
             del self.at_booths[v.id]
             self.release(v, now)
-        self.pull(g)
+        if g.n_queued:  # (pull would find nothing to do: spare the call, per vehicle)
+            self.pull(g)
 
     def release(self, v: Vehicle, now: float) -> None:
         c = v.cls
@@ -463,7 +464,10 @@ class Plaza:
         self.bin_transit_sum[c][b] += transit
         self.bin_transit_n[c][b] += 1
         if v.arrival >= self.warmup:
-            self.transit[c].add(transit)
+            stats = self.transit[c]
+            stats.buffer.append(transit)  # TransitStats.add, inline: this runs per vehicle
+            if len(stats.buffer) >= FLUSH_AT:
+                stats.flush()
         if self.records is not None:
             self.records.append(self._record(v, "released", now))
 

@@ -85,7 +85,8 @@ class _Feeder:
     def __init__(
         self, env: simpy.Environment, plaza: Plaza, chunks: Iterator[ArrivalChunk], first_id: int
     ):
-        self.env, self.plaza, self.chunks = env, plaza, chunks
+        self.env, self.chunks = env, chunks
+        self.arrive = plaza.arrive
         self.next_id = first_id  # ids are unique in the region: vehicles may divert
         self.i = 0
         self.chunk: ArrivalChunk | None = None
@@ -107,17 +108,21 @@ class _Feeder:
 
     def _arrive(self, _event: Timeout) -> None:
         ch, i = self.chunk, self.i
-        assert ch is not None
-        t = ch.times[i]
+        times = ch.times  # type: ignore[union-attr]
+        t = times[i]
         vehicle = Vehicle(self.next_id, t, ch.classes[i], ch.service[i], ch.referral_u[i],
                           ch.secondary[i], ch.patience[i], ch.u_service[i], ch.u_secondary[i],
-                          ch.u_divert[i])
+                          ch.u_divert[i])  # type: ignore[union-attr]
         self.next_id += 1
-        self.plaza.arrive(vehicle)
-        self.i = i + 1
-        more = self.i < len(ch.times)
-        del ch  # so that the spent day can be freed while the next is drawn
-        if more or self._load():
+        self.arrive(vehicle)
+        i += 1
+        self.i = i
+        if i < len(times):  # the next arrival of the day, scheduled here: this runs per vehicle
+            env = self.env
+            Timeout(env, times[i] - env.now).callbacks.append(self._arrive)
+            return
+        del ch, times  # so that the spent day can be freed while the next is drawn
+        if self._load():
             self._schedule()
 
 
