@@ -38,8 +38,11 @@ def fingerprint(scenario: Scenario, plans: list[str | None], **options: Any) -> 
     """What identifies a study: the scenario as run, the plans, the options, the version."""
     from . import __version__
 
-    text = json.dumps([__version__, scenario.model_dump(mode="json"), plans,
-                       sorted(options.items())], sort_keys=True, default=str)  # fmt: skip
+    text = json.dumps(
+        [__version__, scenario.model_dump(mode="json"), plans, sorted(options.items())],
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -133,15 +136,29 @@ def write(f: Any, r: Replication, fingerprint: str) -> None:
         transit = {}
         for plaza, per_class in p.transit.items():
             transit[plaza] = [
-                {"count": t.count, "total": t.total, "total_sq": t.total_sq,
-                 "maximum": t.maximum, "hist": put(t.hist)}
+                {
+                    "count": t.count,
+                    "total": t.total,
+                    "total_sq": t.total_sq,
+                    "maximum": t.maximum,
+                    "hist": put(t.hist),
+                }
                 for t in (_flushed(t) for t in per_class)
-            ]  # fmt: skip
-        plans[label] = {"figures": sample_to_json(p.figures), "curves": curves(p.curves),
-                        "transit": transit}  # fmt: skip
-    meta = {"format": FORMAT, "fingerprint": fingerprint, "index": r.index,
-            "seconds": r.seconds, "baseline": curves(r.baseline), "plans": plans,
-            "vehicles": None if r.vehicles is None else [list(v) for v in r.vehicles]}  # fmt: skip
+            ]
+        plans[label] = {
+            "figures": sample_to_json(p.figures),
+            "curves": curves(p.curves),
+            "transit": transit,
+        }
+    meta = {
+        "format": FORMAT,
+        "fingerprint": fingerprint,
+        "index": r.index,
+        "seconds": r.seconds,
+        "baseline": curves(r.baseline),
+        "plans": plans,
+        "vehicles": None if r.vehicles is None else [list(v) for v in r.vehicles],
+    }
     text = json.dumps(meta)
     np.savez(f, meta=np.array(text), digest=np.array(_digest(text, arrays)), **arrays)
 
@@ -195,8 +212,9 @@ def _replication(meta: dict[str, Any], z: Any) -> Replication:
         return z[key]
 
     def curves(c: Any) -> dict[str, dict[str, np.ndarray]]:
-        return {str(plaza): {str(n): array(k) for n, k in series.items()}
-                for plaza, series in c.items()}  # fmt: skip
+        return {
+            str(plaza): {str(n): array(k) for n, k in series.items()} for plaza, series in c.items()
+        }
 
     plans = {}
     for label, p in meta["plans"].items():

@@ -70,8 +70,12 @@ class _Commands(click.Group):
         except OSError as e:
             import errno
 
-            if e.filename is None and e.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF,
-                                                  errno.EIO):  # fmt: skip
+            if e.filename is None and e.errno in (
+                errno.EPIPE,
+                errno.ENOSPC,
+                errno.EBADF,
+                errno.EIO,
+            ):
                 raise  # standard output closed or full: main() says so in one line
             _internal_error(e)
         except Exception as e:  # noqa: BLE001 - the last line of defence
@@ -86,11 +90,15 @@ def _internal_error(e: Exception) -> None:
     import tempfile
     import traceback
 
-    with tempfile.NamedTemporaryFile("w", prefix="bordersim-error-", suffix=".txt",
-                                     delete=False) as f:  # fmt: skip
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="bordersim-error-", suffix=".txt", delete=False
+    ) as f:
         traceback.print_exc(file=f)
-    click.echo(f"internal error: {type(e).__name__}: {e} (a bug: please report it with "
-               f"the scenario file; details in {f.name})", err=True)  # fmt: skip
+    click.echo(
+        f"internal error: {type(e).__name__}: {e} (a bug: please report it with "
+        f"the scenario file; details in {f.name})",
+        err=True,
+    )
     sys.exit(INTERNAL_ERROR)
 
 
@@ -100,8 +108,16 @@ def _load(file: str, seed: int | None = None, as_json: bool = False) -> tuple[Sc
         scenario, text = read_scenario(file)
     except ScenarioError as e:
         if as_json:
-            _json({"ok": False, "error": str(e), "file": e.file, "line": e.line,
-                   "field": e.field, "message": e.message})  # fmt: skip
+            _json(
+                {
+                    "ok": False,
+                    "error": str(e),
+                    "file": e.file,
+                    "line": e.line,
+                    "field": e.field,
+                    "message": e.message,
+                }
+            )
         click.echo(f"error: {e}", err=True)
         sys.exit(BAD_INPUT)
     return (scenario if seed is None else scenario.model_copy(update={"seed": seed})), text
@@ -126,29 +142,56 @@ def main() -> None:
 def _execution_options(f):
     """Options shared by run and compare: replications and where they run."""
     options = [
-        click.option("--seed", type=click.IntRange(0, MAX_SEED),
-                     help="Random seed (overrides the file's)."),
-        click.option("--reps", type=click.IntRange(1, MAX_REPLICATIONS),
-                     help="Replications [default: the file's 'replications', else 1]."),
-        click.option("--jobs", "-j", type=click.IntRange(1, 1024),
-                     help="Local worker processes [default: all cores]."),
-        click.option("--scheduler", metavar="ADDRESS",
-                     help="Run replications on a Dask cluster, e.g. tcp://10.0.0.5:8786."),
-        click.option("--dask-local", type=click.IntRange(1, 256), metavar="N",
-                     help="Start a local Dask cluster of N workers (to try Dask out)."),
-        click.option("--out", type=click.Path(path_type=str),
-                     help="Results folder: a new one, or (with --overwrite) bordersim's own "
-                          "[default: a new dated folder under results/<scenario name>/]."),
-        click.option("--overwrite", is_flag=True,
-                     help="Replace the --out folder if it holds earlier bordersim results "
-                          "(and nothing else)."),
-        click.option("--quiet", "-q", is_flag=True,
-                     help="No progress bar and no summary table."),
-        click.option("--json", "as_json", is_flag=True,
-                     help="Print the result as JSON on stdout (for scripts); implies --quiet."),
-        click.option("--resume", is_flag=True,
-                     help="Continue an interrupted study from the replications it saved."),
-    ]  # fmt: skip
+        click.option(
+            "--seed", type=click.IntRange(0, MAX_SEED), help="Random seed (overrides the file's)."
+        ),
+        click.option(
+            "--reps",
+            type=click.IntRange(1, MAX_REPLICATIONS),
+            help="Replications [default: the file's 'replications', else 1].",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(1, 1024),
+            help="Local worker processes [default: all cores].",
+        ),
+        click.option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Run replications on a Dask cluster, e.g. tcp://10.0.0.5:8786.",
+        ),
+        click.option(
+            "--dask-local",
+            type=click.IntRange(1, 256),
+            metavar="N",
+            help="Start a local Dask cluster of N workers (to try Dask out).",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(path_type=str),
+            help="Results folder: a new one, or (with --overwrite) bordersim's own "
+            "[default: a new dated folder under results/<scenario name>/].",
+        ),
+        click.option(
+            "--overwrite",
+            is_flag=True,
+            help="Replace the --out folder if it holds earlier bordersim results "
+            "(and nothing else).",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table."),
+        click.option(
+            "--json",
+            "as_json",
+            is_flag=True,
+            help="Print the result as JSON on stdout (for scripts); implies --quiet.",
+        ),
+        click.option(
+            "--resume",
+            is_flag=True,
+            help="Continue an interrupted study from the replications it saved.",
+        ),
+    ]
     for option in reversed(options):
         f = option(f)
     return f
@@ -177,8 +220,9 @@ def _study(
     reps = opts["reps"] or scenario.replications
     default = Path("results") / scenario.name
     try:
-        dest: Destination = destination(opts["out"], default, kind, opts["overwrite"],
-                                        protect=(Path(file),))  # fmt: skip
+        dest: Destination = destination(
+            opts["out"], default, kind, opts["overwrite"], protect=(Path(file),)
+        )
     except FolderError as e:
         _fail(str(e), as_json)
     _check_executor(opts["scheduler"], as_json)
@@ -197,8 +241,10 @@ def _study(
             except OSError as e:  # a full disk, a folder gone read-only...
                 where = f" ({e.filename})" if e.filename else ""
                 hint = _saved_hint(saved, reps, "once the problem is fixed")
-                _fail(f"cannot write the results: {e.strerror or e}{where}; nothing "
-                      f"written{hint}", as_json)  # fmt: skip
+                _fail(
+                    f"cannot write the results: {e.strerror or e}{where}; nothing written{hint}",
+                    as_json,
+                )
             saved.clear()
     except FolderError as e:
         _fail(str(e), as_json)
@@ -239,18 +285,28 @@ def _provenance(scenario: Scenario, text: str, file: str, study, opts: dict) -> 
 
     from . import __version__
 
-    return {"bordersim": __version__, "scenario": scenario.name, "scenario_file": file,
-            "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(),
-            "seed": scenario.seed, "replications": len(study.replications),
-            "plans": study.labels, "executor": study.executor}  # fmt: skip
+    return {
+        "bordersim": __version__,
+        "scenario": scenario.name,
+        "scenario_file": file,
+        "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "seed": scenario.seed,
+        "replications": len(study.replications),
+        "plans": study.labels,
+        "executor": study.executor,
+    }
 
 
 def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json):
     from .runner import SchedulerError, run_study
 
     console = Console(stderr=True)
-    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(),
-               TextColumn("{task.fields[detail]}"), TimeRemainingColumn())  # fmt: skip
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=True, disable=quiet) as bar:
         task = bar.add_task(f"simulating {scenario.name}", total=1.0, detail="")
 
@@ -259,10 +315,18 @@ def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json):
             bar.update(task, completed=share, detail=detail)
 
         try:
-            study = run_study(scenario, plans, reps, jobs=opts["jobs"],
-                              scheduler=opts["scheduler"], dask_local=opts["dask_local"],
-                              record_vehicles=vehicles, progress=progress, checkpoints=saved,
-                              resume=opts["resume"])  # fmt: skip
+            study = run_study(
+                scenario,
+                plans,
+                reps,
+                jobs=opts["jobs"],
+                scheduler=opts["scheduler"],
+                dask_local=opts["dask_local"],
+                record_vehicles=vehicles,
+                progress=progress,
+                checkpoints=saved,
+                resume=opts["resume"],
+            )
         except KeyboardInterrupt:
             bar.stop()
             raise
@@ -272,13 +336,17 @@ def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json):
     if not quiet:
         notes = []
         if saved.ignored:
-            notes.append(f"{len(saved.ignored)} saved replication(s) could not be used and "
-                         f"were run again ({saved.ignored[0]})")  # fmt: skip
+            notes.append(
+                f"{len(saved.ignored)} saved replication(s) could not be used and "
+                f"were run again ({saved.ignored[0]})"
+            )
         if opts["resume"] and not saved.reused and not saved.ignored:
             notes.append("--resume: no replications of this study were saved here; all were run")
         if saved.not_saved:
-            notes.append(f"{len(saved.not_saved)} replication(s) could not be saved for "
-                         f"--resume ({saved.not_saved[0]})")  # fmt: skip
+            notes.append(
+                f"{len(saved.not_saved)} replication(s) could not be saved for "
+                f"--resume ({saved.not_saved[0]})"
+            )
         for note in notes:
             click.echo(f"note: {note}", err=True)
     return study
@@ -335,8 +403,14 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
     )
     results = study.results(study.labels[0])
     if as_json:
-        _json({"ok": True, "results": str(final), "seconds": study.seconds,
-               "summary": results.to_json()})  # fmt: skip
+        _json(
+            {
+                "ok": True,
+                "results": str(final),
+                "seconds": study.seconds,
+                "summary": results.to_json(),
+            }
+        )
         return
     if not opts["quiet"]:
         print_summary(results, _terminal())
@@ -348,8 +422,11 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
-@click.option("--plans", help="Comma-separated plans to compare, the first as reference "
-                              "[default: every plan in the file, in its order].")  # fmt: skip
+@click.option(
+    "--plans",
+    help="Comma-separated plans to compare, the first as reference "
+    "[default: every plan in the file, in its order].",
+)
 @_execution_options
 def compare(file: str, plans: str | None, as_json: bool, **opts) -> None:
     """Compare the response plans of the scenario in FILE, side by side.
@@ -389,14 +466,22 @@ def compare(file: str, plans: str | None, as_json: bool, **opts) -> None:
     final, study = _study(scenario, text, file, "compare", list(names), opts, as_json, write)
     result = results["table"]
     if as_json:
-        _json({"ok": True, "results": str(final), "seconds": study.seconds,
-               "comparison": result.to_json()})  # fmt: skip
+        _json(
+            {
+                "ok": True,
+                "results": str(final),
+                "seconds": study.seconds,
+                "comparison": result.to_json(),
+            }
+        )
         return
     if not opts["quiet"]:
         print_comparison(result, _terminal())
-    click.echo(f"comparison written to {final}/ ({len(names)} plans x "
-               f"{len(study.replications)} replications in {study.seconds:.2f} s, "
-               f"{study.executor}); open {final / 'report.html'}")  # fmt: skip
+    click.echo(
+        f"comparison written to {final}/ ({len(names)} plans x "
+        f"{len(study.replications)} replications in {study.seconds:.2f} s, "
+        f"{study.executor}); open {final / 'report.html'}"
+    )
 
 
 def _json(data) -> None:
@@ -419,8 +504,10 @@ def report(folder: Path) -> None:
     if not folder.is_dir() or not is_results_folder(folder):
         _fail(f"{folder}: not a results folder (no summary.json or table.json)")
     if read_marker(folder) is None:
-        _fail(f"{folder}: not a folder bordersim wrote (no {folder / 'bordersim.json'}); "
-              "bordersim writes reports only into its own results folders")  # fmt: skip
+        _fail(
+            f"{folder}: not a folder bordersim wrote (no {folder / 'bordersim.json'}); "
+            "bordersim writes reports only into its own results folders"
+        )
     try:
         path = write_report(folder)
     except ReportError as e:
@@ -465,10 +552,20 @@ def validate(file: str, as_json: bool) -> None:
     booths = sum(g.booths for _, _, p in plazas for g in p.lane_groups.values())
     daily = sum(sum(d.daily.values()) for d in s.demand.values())
     if as_json:
-        _json({"ok": True, "file": file, "scenario": s.name, "crossings": len(s.crossings),
-               "plazas": len(plazas), "booths": booths, "vehicles_per_day": daily,
-               "events": len(s.events), "plans": list(s.plans),
-               "horizon_h": s.horizon / 3600})  # fmt: skip
+        _json(
+            {
+                "ok": True,
+                "file": file,
+                "scenario": s.name,
+                "crossings": len(s.crossings),
+                "plazas": len(plazas),
+                "booths": booths,
+                "vehicles_per_day": daily,
+                "events": len(s.events),
+                "plans": list(s.plans),
+                "horizon_h": s.horizon / 3600,
+            }
+        )
         return
     click.echo(
         f"ok: {file}: scenario '{s.name}', {len(s.crossings)} crossing(s), {len(plazas)} "
@@ -502,8 +599,10 @@ def init(name: str) -> None:
     except OSError as e:
         path.unlink(missing_ok=True)  # ours: made just now, and incomplete
         _fail(f"{path}: cannot write it ({e.strerror or e})")
-    click.echo(f"wrote {path}: check it with `bordersim validate {path}`, then "
-               f"`bordersim run {path}` or `bordersim compare {path}`")  # fmt: skip
+    click.echo(
+        f"wrote {path}: check it with `bordersim validate {path}`, then "
+        f"`bordersim run {path}` or `bordersim compare {path}`"
+    )
 
 
 @main.command(name="list")
@@ -552,3 +651,9 @@ def explain(file: str) -> None:
     from .explain import explain as in_words
 
     click.echo("\n".join(in_words(_load(file)[0])))
+
+
+if __name__ == "__main__":  # python -m bordersim.cli: the same as python -m bordersim
+    from bordersim.__main__ import main as entry
+
+    entry()

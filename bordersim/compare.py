@@ -72,4 +72,3 @@ def compare(study: Study) -> Comparison:
                 row.differences[label] = Difference.of(ref, values)
         rows.append(row)
     return Comparison(context(study.scenario), labels, len(study.replications), RANK_BY, rows)
-

@@ -18,9 +18,11 @@ def explain(s: Scenario) -> list[str]:
     """Lines of plain text; blank lines separate sections."""
     out = [f"Scenario '{s.name}': {s.description}".rstrip(": ")]
     start = f" from {when(s, 0)}" if s.start_datetime else ""
-    out.append(f"Simulates {format_duration(s.horizon)}{start}; the first "
-               f"{format_duration(s.warmup)} are a warm-up left out of transit statistics. "
-               f"Seed {s.seed}, {s.replications} replication(s).")  # fmt: skip
+    out.append(
+        f"Simulates {format_duration(s.horizon)}{start}; the first "
+        f"{format_duration(s.warmup)} are a warm-up left out of transit statistics. "
+        f"Seed {s.seed}, {s.replications} replication(s)."
+    )
     out.append("")
     for name, crossing in s.crossings.items():
         out.append(f"{crossing.name or name} ({name}):")
@@ -31,14 +33,22 @@ def explain(s: Scenario) -> list[str]:
             )
             demand = s.demand.get(f"{name}.{d}")
             per_day = sum(demand.daily.values()) if demand else 0
-            sec = (f"; secondary {plaza.secondary.officers} officers, {plaza.secondary.bays} bays"
-                   if plaza.secondary else "; no secondary")  # fmt: skip
+            sec = (
+                f"; secondary {plaza.secondary.officers} officers, {plaza.secondary.bays} bays"
+                if plaza.secondary
+                else "; no secondary"
+            )
             out.append(f"  {DIRECTION_WORDS[d]}: {groups}{sec}; {per_day:,.0f} vehicles a day")
     if s.network.detours:
         out.append("")
-        out.append("Detours: " + "; ".join(
-            f"{a}-{b} {format_duration(d.time) if not isinstance(d.time, dict) else 'by class'}"
-            for d in s.network.detours for a, b in [d.between]))  # fmt: skip
+        out.append(
+            "Detours: "
+            + "; ".join(
+                f"{a}-{b} {format_duration(d.time) if not isinstance(d.time, dict) else 'by class'}"
+                for d in s.network.detours
+                for a, b in [d.between]
+            )
+        )
     out.append("")
     if s.events:
         out.append("What happens:")

@@ -132,8 +132,10 @@ def _destination(
         container = Path(default_container)
         for folder in (container, *container.parents):
             if folder.exists() and not folder.is_dir():
-                raise FolderError(f"{folder}: exists and is not a folder; results go to "
-                                  f"{container}/ (use --out to put them elsewhere)")  # fmt: skip
+                raise FolderError(
+                    f"{folder}: exists and is not a folder; results go to "
+                    f"{container}/ (use --out to put them elsewhere)"
+                )
         return Destination(kind, container, None)
     text = str(out)
     if not text.strip():
@@ -151,8 +153,10 @@ def _destination(
     if cwd is None and not dest.is_absolute():
         raise FolderError(f"--out {text}: the current folder no longer exists")
     if cwd is not None and _is_same_or_inside(cwd, full):
-        raise FolderError(f"--out {text}: that is the current folder or one of its parents; "
-                          "name a new folder for the results")  # fmt: skip
+        raise FolderError(
+            f"--out {text}: that is the current folder or one of its parents; "
+            "name a new folder for the results"
+        )
     for f in protect:
         if _is_same_or_inside(Path(f).resolve(), full):
             raise FolderError(f"--out {text}: the folder holds {f}; name a new folder")
@@ -165,8 +169,9 @@ def _destination(
         if not dest.is_dir():
             raise FolderError(f"--out {text}: exists and is not a folder")
         if os.path.ismount(dest):
-            raise FolderError(f"--out {text}: is a mount point (a drive); name a new folder "
-                              "inside it")  # fmt: skip
+            raise FolderError(
+                f"--out {text}: is a mount point (a drive); name a new folder inside it"
+            )
         _check_replaceable(dest, text, kind, overwrite)
     return Destination(kind, dest.parent, dest.name, overwrite)
 
@@ -180,12 +185,16 @@ def _check_replaceable(dest: Path, text: str, kind: str, overwrite: bool) -> Non
         return  # nothing to lose
     marker = read_marker(dest)
     if marker is None:
-        raise FolderError(f"--out {text}: the folder exists and holds files bordersim did not "
-                          "write; bordersim never replaces them: name a new folder")  # fmt: skip
+        raise FolderError(
+            f"--out {text}: the folder exists and holds files bordersim did not "
+            "write; bordersim never replaces them: name a new folder"
+        )
     if not overwrite:
         made = f"{marker.get('kind', 'results')} of {marker.get('created', 'an earlier run')}"
-        raise FolderError(f"--out {text}: holds earlier bordersim results ({made}); add "
-                          "--overwrite to replace them, or name a new folder")  # fmt: skip
+        raise FolderError(
+            f"--out {text}: holds earlier bordersim results ({made}); add "
+            "--overwrite to replace them, or name a new folder"
+        )
     foreign = foreign_files(dest, marker)
     if foreign:
         raise FolderError(
@@ -235,9 +244,11 @@ class Workspace:
             self.tmp = self.work / f"tmp-{token}"
             self.tmp.mkdir()
             if self.dest.name is not None:
-                self._lock(self.work / f"out-{_short(self.dest.name)}.lock",
-                           f"another bordersim command is writing {self.dest.path}; wait for "
-                           "it to finish, or name another folder with --out")  # fmt: skip
+                self._lock(
+                    self.work / f"out-{_short(self.dest.name)}.lock",
+                    f"another bordersim command is writing {self.dest.path}; wait for "
+                    "it to finish, or name another folder with --out",
+                )
         except OSError as e:
             self._undo()
             where = self.dest.container
@@ -256,12 +267,16 @@ class Workspace:
     def _make_folders(self) -> None:
         work = self.work
         if work.is_symlink() or (work.exists() and not work.is_dir()):
-            raise FolderError(f"{work} is in the way: bordersim keeps its working files in a "
-                              "folder of that name; move or rename it")  # fmt: skip
+            raise FolderError(
+                f"{work} is in the way: bordersim keeps its working files in a "
+                "folder of that name; move or rename it"
+            )
         if work.exists():
             if not (work / WORK_MARKER).is_file():
-                raise FolderError(f"{work} is a folder bordersim did not make; bordersim keeps "
-                                  "its working files there: move or rename it")  # fmt: skip
+                raise FolderError(
+                    f"{work} is a folder bordersim did not make; bordersim keeps "
+                    "its working files there: move or rename it"
+                )
             self._ours = True
             return
         missing = [f for f in (work, *work.parents) if not f.exists()]
@@ -284,9 +299,11 @@ class Workspace:
 
     def lock_study(self, fingerprint: str) -> Path:
         """Lock the saved replications of this very study; return their folder."""
-        self._lock(self.work / f"partial-{fingerprint[:16]}.lock",
-                   f"another bordersim command is running this same study (results in "
-                   f"{self.dest.container}); wait for it to finish")  # fmt: skip
+        self._lock(
+            self.work / f"partial-{fingerprint[:16]}.lock",
+            f"another bordersim command is running this same study (results in "
+            f"{self.dest.container}); wait for it to finish",
+        )
         return self.work / f"partial-{fingerprint[:16]}"
 
     def _free(self, name: str) -> FileLock | None:
@@ -393,11 +410,16 @@ class Workspace:
         says the results are complete).
         """
         assert self.tmp is not None
-        files = sorted(p.relative_to(self.tmp).as_posix() for p in self.tmp.rglob("*")
-                       if p.is_file())  # fmt: skip
-        marker = {"made_by": "bordersim", "kind": self.dest.kind,
-                  "created": self.dest.started.isoformat(timespec="seconds"),
-                  **files_of, "files": files}  # fmt: skip
+        files = sorted(
+            p.relative_to(self.tmp).as_posix() for p in self.tmp.rglob("*") if p.is_file()
+        )
+        marker = {
+            "made_by": "bordersim",
+            "kind": self.dest.kind,
+            "created": self.dest.started.isoformat(timespec="seconds"),
+            **files_of,
+            "files": files,
+        }
         (self.tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         os.chmod(self.tmp, 0o755)
         with deferred(raise_after=False), FileLock(self.work / "commit.lock", timeout=30):

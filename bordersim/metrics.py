@@ -119,11 +119,13 @@ def context(scenario: Scenario) -> Context:
     for crossing, direction, spec in scenario.plazas():
         window = disruption_window(scenario, crossing, direction)
         storage = spec.approach.storage
-        plazas.append(PlazaInfo(
-            Place(crossing, direction),
-            None if storage is None else storage / 1000.0,
-            None if window is None else (window[0] / 3600.0, window[1] / 3600.0),
-        ))  # fmt: skip
+        plazas.append(
+            PlazaInfo(
+                Place(crossing, direction),
+                None if storage is None else storage / 1000.0,
+                None if window is None else (window[0] / 3600.0, window[1] / 3600.0),
+            )
+        )
     start = scenario.start_datetime
     return Context(
         scenario=scenario.name,
@@ -220,8 +222,12 @@ def figures(scenario: Scenario, run: SimResult, baseline: SimResult) -> Sample:
     for crossing in dict.fromkeys(p.crossing for p in run.plazas):
         mine = [p for p in plazas if p.crossing == crossing]
         where = Place(crossing)
-        for m, into in ((EXCESS_DELAY, EXCESS_DELAY), (RELEASED, RELEASED),
-                        (DIVERTED, DIVERTED), (DIVERTED_IN, DIVERTED_IN)):  # fmt: skip
+        for m, into in (
+            (EXCESS_DELAY, EXCESS_DELAY),
+            (RELEASED, RELEASED),
+            (DIVERTED, DIVERTED),
+            (DIVERTED_IN, DIVERTED_IN),
+        ):
             out[FigureKey(into, where)] = sum(out[FigureKey(m, p)] or 0.0 for p in mine)
         costs = [out.get(FigureKey(DELAY_COST, p)) for p in mine]
         if any(c is not None for c in costs):

@@ -88,7 +88,7 @@ def run_replication(
                 plan=plan,
                 record_vehicles=record_vehicles and i == 0,
                 progress=tell(plan_label(plan), i + 1),
-            )  # fmt: skip
+            )
             if disrupted
             else baseline
         )
@@ -200,8 +200,9 @@ def run_study(
         study.fold(r)
 
     if scheduler or dask_local:
-        study.executor = (f"dask ({scheduler})" if scheduler
-                          else f"dask local cluster ({dask_local} workers)")  # fmt: skip
+        study.executor = (
+            f"dask ({scheduler})" if scheduler else f"dask local cluster ({dask_local} workers)"
+        )
         _on_dask(work, todo, scheduler, dask_local, progress, keep)
     else:
         jobs = max(1, min(jobs or default_jobs(), len(todo)))
@@ -257,8 +258,10 @@ def check_scheduler_address(address: str) -> None:
     """Refuse an address that cannot be a scheduler's, before anything runs."""
     m = SCHEDULER_ADDRESS.match(address.strip())
     if m is None or not 0 < int(m.group(3)) < 65536:
-        raise SchedulerError(f"--scheduler {address}: not a scheduler address; expected "
-                             "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")  # fmt: skip
+        raise SchedulerError(
+            f"--scheduler {address}: not a scheduler address; expected "
+            "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+        )
 
 
 def _connect(client_class, scheduler: str):
@@ -293,8 +296,9 @@ def _connect(client_class, scheduler: str):
     raise SchedulerError(f"--scheduler {scheduler}: cannot use the Dask scheduler ({why})")
 
 
-def _on_dask(work, todo: list[int], scheduler: str | None, n_local: int | None, progress,
-             keep) -> None:  # fmt: skip
+def _on_dask(
+    work, todo: list[int], scheduler: str | None, n_local: int | None, progress, keep
+) -> None:
     try:
         from dask.distributed import Client, LocalCluster
         from dask.distributed import as_completed as dask_completed
@@ -318,8 +322,13 @@ def _on_dask(work, todo: list[int], scheduler: str | None, n_local: int | None, 
                     f"(start some: dask worker {scheduler})"
                 ) from None
         else:
-            cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, host="127.0.0.1")  # fmt: skip
+            cluster = LocalCluster(
+                n_workers=n_local,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                host="127.0.0.1",
+            )
             client = Client(cluster)
         try:
             futures = client.map(work, todo, pure=False)
@@ -328,8 +337,9 @@ def _on_dask(work, todo: list[int], scheduler: str | None, n_local: int | None, 
                     result = f.result()
                 except Exception as e:
                     if _lost(e):
-                        raise SchedulerError(f"lost the Dask scheduler during the study "
-                                             f"({type(e).__name__})") from None  # fmt: skip
+                        raise SchedulerError(
+                            f"lost the Dask scheduler during the study ({type(e).__name__})"
+                        ) from None
                     raise
                 keep(result)
                 f.release()
@@ -348,5 +358,6 @@ def _lost(e: BaseException) -> bool:
     import asyncio
 
     names = {"CommClosedError", "FutureCancelledError", "CancelledError", "StreamClosedError"}
-    return (isinstance(e, OSError | TimeoutError | asyncio.CancelledError)
-            or type(e).__name__ in names)  # fmt: skip
+    return (
+        isinstance(e, OSError | TimeoutError | asyncio.CancelledError) or type(e).__name__ in names
+    )

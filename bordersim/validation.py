@@ -53,9 +53,11 @@ def allen_cunneen_wait(lam: float, mu: float, c: int, cs: float) -> float:
     return mmc_wait(lam, mu, c) * (1 + cs**2) / 2
 
 
-def one_plaza(booths: int, per_day: float, service: str, horizon: str, warmup: str,
-              profile: str = "flat") -> Scenario:  # fmt: skip
-    return parse_scenario(textwrap.dedent(f"""
+def one_plaza(
+    booths: int, per_day: float, service: str, horizon: str, warmup: str, profile: str = "flat"
+) -> Scenario:
+    return parse_scenario(
+        textwrap.dedent(f"""
         name: validation
         horizon: {horizon}
         warmup: {warmup}
@@ -68,7 +70,8 @@ def one_plaza(booths: int, per_day: float, service: str, horizon: str, warmup: s
                 g: {{booths: {booths}, serves: [car]}}
         demand:
           x.into_us: {{daily: {{car: {per_day}}}, profile: {profile}}}
-    """))  # fmt: skip
+    """)
+    )
 
 
 @dataclass
@@ -97,8 +100,9 @@ def mmc(booths: int, rho: float, reps: int, days: int) -> Check:
     lam = rho * booths / MEAN_SERVICE
     s = one_plaza(booths, lam * 86400, "{dist: exponential, mean: 60s}", f"{days}d", "12h")
     expected = mmc_wait(lam, 1 / MEAN_SERVICE, booths) + MEAN_SERVICE
-    return Check("M/M/c vs Erlang C", f"c={booths}, rho={rho}", _mean_transit(s, reps),
-                 expected, True)  # fmt: skip
+    return Check(
+        "M/M/c vs Erlang C", f"c={booths}, rho={rho}", _mean_transit(s, reps), expected, True
+    )
 
 
 def mgc(booths: int, rho: float, cv: float, reps: int, days: int) -> Check:
@@ -107,8 +111,13 @@ def mgc(booths: int, rho: float, cv: float, reps: int, days: int) -> Check:
     s = one_plaza(booths, lam * 86400, service, f"{days}d", "12h")
     expected = allen_cunneen_wait(lam, 1 / MEAN_SERVICE, booths, cv) + MEAN_SERVICE
     kind = "fixed" if cv == 0 else f"lognormal cv {cv}"
-    return Check("M/G/c vs Allen-Cunneen", f"c={booths}, rho={rho}, {kind}",
-                 _mean_transit(s, reps), expected, False)  # fmt: skip
+    return Check(
+        "M/G/c vs Allen-Cunneen",
+        f"c={booths}, rho={rho}, {kind}",
+        _mean_transit(s, reps),
+        expected,
+        False,
+    )
 
 
 def psa(booths: int, peak_rho: float, reps: int, days: int) -> Check:
@@ -118,10 +127,21 @@ def psa(booths: int, peak_rho: float, reps: int, days: int) -> Check:
     lam = per_day * shares / 3600  # per second, hour by hour
     waits = np.array([mmc_wait(x, 1 / MEAN_SERVICE, booths) for x in lam])
     expected = float(np.sum(lam * waits) / np.sum(lam)) + MEAN_SERVICE
-    s = one_plaza(booths, per_day, "{dist: exponential, mean: 60s}", f"{days}d", "1d",
-                  profile="passenger_weekday")  # fmt: skip
-    return Check("time-varying vs PSA", f"c={booths}, peak rho={peak_rho}, weekday profile",
-                 _mean_transit(s, reps), expected, False)  # fmt: skip
+    s = one_plaza(
+        booths,
+        per_day,
+        "{dist: exponential, mean: 60s}",
+        f"{days}d",
+        "1d",
+        profile="passenger_weekday",
+    )
+    return Check(
+        "time-varying vs PSA",
+        f"c={booths}, peak rho={peak_rho}, weekday profile",
+        _mean_transit(s, reps),
+        expected,
+        False,
+    )
 
 
 @dataclass
@@ -149,8 +169,7 @@ def littles_law(path: Path) -> list[Little]:
 
 
 def report(scenarios: Path) -> str:
-    checks = [mmc(c, rho, 20, 30) for c, rho in ((1, 0.5), (3, 0.7), (5, 0.8), (5, 0.9),
-                                                 (8, 0.95))]  # fmt: skip
+    checks = [mmc(c, rho, 20, 30) for c, rho in ((1, 0.5), (3, 0.7), (5, 0.8), (5, 0.9), (8, 0.95))]
     checks += [mgc(4, 0.85, cv, 20, 30) for cv in (0.0, 0.5, 1.5)]
     checks += [psa(6, 0.8, 20, 20)]
     lines = [
@@ -173,21 +192,33 @@ def report(scenarios: Path) -> str:
     ]
     for c in checks:
         lo, hi = c.simulated["ci95"]
-        verdict = ("CI covers theory" if c.covered else "CI misses theory") if c.exact else (
-            "approximation")  # fmt: skip
-        lines.append(f"| {c.name} | {c.setting} | {c.simulated['mean']:.1f} [{lo:.1f}, {hi:.1f}] "
-                     f"| {c.expected:.1f} | {c.relative_error:+.1%} | {verdict} |")  # fmt: skip
-    lines += ["", "## Little's law on every bundled scenario", "",
-              "Time-average vehicles in each plaza (L) against arrivals per second times their "
-              "mean time in the plaza (lambda W), over the whole run with its disruption; "
-              "vehicles still inside at the end count for the time they have spent.", "",
-              "| scenario | plaza | L | lambda W | difference |",
-              "|---|---|---|---|---|"]  # fmt: skip
+        verdict = (
+            ("CI covers theory" if c.covered else "CI misses theory")
+            if c.exact
+            else ("approximation")
+        )
+        lines.append(
+            f"| {c.name} | {c.setting} | {c.simulated['mean']:.1f} [{lo:.1f}, {hi:.1f}] "
+            f"| {c.expected:.1f} | {c.relative_error:+.1%} | {verdict} |"
+        )
+    lines += [
+        "",
+        "## Little's law on every bundled scenario",
+        "",
+        "Time-average vehicles in each plaza (L) against arrivals per second times their "
+        "mean time in the plaza (lambda W), over the whole run with its disruption; "
+        "vehicles still inside at the end count for the time they have spent.",
+        "",
+        "| scenario | plaza | L | lambda W | difference |",
+        "|---|---|---|---|---|",
+    ]
     for path in sorted(scenarios.glob("*.yaml")):
         for row in littles_law(path):
             diff = row.in_system / row.rate_times_time - 1 if row.rate_times_time else 0.0
-            lines.append(f"| {row.scenario} | {row.plaza} | {row.in_system:.2f} | "
-                         f"{row.rate_times_time:.2f} | {diff:+.2e} |")  # fmt: skip
+            lines.append(
+                f"| {row.scenario} | {row.plaza} | {row.in_system:.2f} | "
+                f"{row.rate_times_time:.2f} | {diff:+.2e} |"
+            )
     return "\n".join(lines) + "\n"
 
 

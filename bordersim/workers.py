@@ -70,9 +70,14 @@ class WorkerPool:
         )
         try:
             for w in range(self.jobs):
-                p = subprocess.Popen([sys.executable, "-m", "bordersim.workers"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env, **extra)  # fmt: skip
+                p = subprocess.Popen(
+                    [sys.executable, "-m", "bordersim.workers"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    env=env,
+                    **extra,
+                )
                 self.procs.append(p)
                 self.stderr.append(deque(maxlen=30))
                 threading.Thread(target=self._read, args=(w, p), daemon=True).start()

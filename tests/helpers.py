@@ -46,7 +46,6 @@ plans:
 )
 
 
-
 def scenario(text: str) -> Scenario:
     return parse_scenario(textwrap.dedent(text), file="test.yaml")
 
@@ -97,8 +96,13 @@ class Outcome:
     baseline: SimResult
     results: Results
 
-    def figure(self, measure: Measure, cls: str | None = None, baseline: bool = False,
-               place: Place | None = None) -> float | None:  # fmt: skip
+    def figure(
+        self,
+        measure: Measure,
+        cls: str | None = None,
+        baseline: bool = False,
+        place: Place | None = None,
+    ) -> float | None:
         """A figure's value, at the first plaza unless a place is given."""
         at = place if place is not None else self.results.context.plazas[0].place
         f = self.results.get(measure, at, cls, baseline)
@@ -106,8 +110,9 @@ class Outcome:
         return f.mean
 
 
-def run_once(s: Scenario, plan: str | None = None, record_vehicles: bool = False,
-             seed: int | None = None) -> Outcome:  # fmt: skip
+def run_once(
+    s: Scenario, plan: str | None = None, record_vehicles: bool = False, seed: int | None = None
+) -> Outcome:
     """Simulate the scenario (with a plan) and its baseline, as a run's first replication."""
     if seed is not None:
         s = s.model_copy(update={"seed": seed})
@@ -117,13 +122,22 @@ def run_once(s: Scenario, plan: str | None = None, record_vehicles: bool = False
     return Outcome(s, run, base, results)
 
 
-def json_figure(data: dict, measure: str, crossing: str | None = None,
-                direction: str | None = None, cls: str | None = None,
-                baseline: bool = False) -> dict:  # fmt: skip
+def json_figure(
+    data: dict,
+    measure: str,
+    crossing: str | None = None,
+    direction: str | None = None,
+    cls: str | None = None,
+    baseline: bool = False,
+) -> dict:
     """A figure of summary.json (schema 2) by what it is."""
     for f in data["figures"]:
         if (f["measure"], f["crossing"], f["direction"], f["class"], f["baseline"]) == (
-            measure, crossing, direction, cls, baseline
+            measure,
+            crossing,
+            direction,
+            cls,
+            baseline,
         ):
             return f
     raise KeyError((measure, crossing, direction, cls, baseline))

@@ -17,17 +17,23 @@ from tests.helpers import one_plaza
 
 @pytest.fixture(scope="module")
 def scenario():
-    return one_plaza(horizon="10h", warmup="1h", daily=2000,
-                     events="[{type: closure, where: x, start: 3h, end: 4h}]")  # fmt: skip
+    return one_plaza(
+        horizon="10h",
+        warmup="1h",
+        daily=2000,
+        events="[{type: closure, where: x, start: 3h, end: 4h}]",
+    )
 
 
 def _figures(study) -> str:
     """Every figure of every replication and plan, and each plan's merged figures."""
     return json.dumps(
-        {p: [[sample_to_json(s) for s in study.samples(p)], study.results(p).to_json()]
-         for p in study.labels},
+        {
+            p: [[sample_to_json(s) for s in study.samples(p)], study.results(p).to_json()]
+            for p in study.labels
+        },
         sort_keys=True,
-    )  # fmt: skip
+    )
 
 
 def test_a_saved_replication_reads_back_exactly(scenario, tmp_path):

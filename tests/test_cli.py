@@ -59,10 +59,18 @@ def test_default_results_folder_is_new_dated_and_named_after_the_scenario(
 
 def test_same_seed_gives_identical_summary(valid_file: Path, tmp_results: Path):
     for name in ("a", "b"):
-        assert invoke("run", str(valid_file), "--seed", "7", "--out", str(tmp_results / name),
-                      "-q").exit_code == 0  # fmt: skip
-    assert invoke("run", str(valid_file), "--seed", "8", "--out", str(tmp_results / "c"),
-                  "-q").exit_code == 0  # fmt: skip
+        assert (
+            invoke(
+                "run", str(valid_file), "--seed", "7", "--out", str(tmp_results / name), "-q"
+            ).exit_code
+            == 0
+        )
+    assert (
+        invoke(
+            "run", str(valid_file), "--seed", "8", "--out", str(tmp_results / "c"), "-q"
+        ).exit_code
+        == 0
+    )
     a, b, c = ((tmp_results / n / "summary.json").read_bytes() for n in "abc")
     assert a == b and a != c
     ta, tb = ((tmp_results / n / "timeseries.csv").read_bytes() for n in "ab")
@@ -124,8 +132,12 @@ def test_missing_file(tmp_path: Path):
 def test_real_entry_point_prints_no_traceback(tmp_path: Path):
     f = tmp_path / "bad.yaml"
     f.write_text(VALID.replace("booths: 4,", "boths: 4,"))
-    p = subprocess.run([sys.executable, "-m", "bordersim", "run", str(f)], cwd=tmp_path,
-                       capture_output=True, text=True)  # fmt: skip
+    p = subprocess.run(
+        [sys.executable, "-m", "bordersim", "run", str(f)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2
     assert "did you mean 'booths'" in p.stderr and "Traceback" not in p.stderr
     assert not (tmp_path / "results").exists()
@@ -145,8 +157,10 @@ def test_interrupted_write_leaves_no_results_folder(valid_file, tmp_results, mon
     assert not out.exists()
     # No folder being written is left: only the finished replication saved for --resume.
     assert [p.name for p in tmp_results.iterdir()] == [".bordersim"]
-    left = sorted(p.relative_to(tmp_results / ".bordersim").as_posix()
-                  for p in (tmp_results / ".bordersim").rglob("*"))  # fmt: skip
+    left = sorted(
+        p.relative_to(tmp_results / ".bordersim").as_posix()
+        for p in (tmp_results / ".bordersim").rglob("*")
+    )
     assert len(left) == 4 and left[0] == "made-by-bordersim" and left[2].endswith(".lock")
     assert left[3].endswith("/rep-00000.npz")
     monkeypatch.undo()
@@ -240,7 +254,10 @@ def test_run_with_replications_gives_intervals(plans_file: Path, tmp_results: Pa
     assert mean["n"] == 3 and mean["ci95"][0] < mean["mean"] < mean["ci95"][1]
     assert summary["schema_version"] == 2 and summary["kind"] == "run"
     assert sorted(p.name for p in (out / "replications").iterdir()) == [
-        "rep-000.json", "rep-001.json", "rep-002.json"]  # fmt: skip
+        "rep-000.json",
+        "rep-001.json",
+        "rep-002.json",
+    ]
     assert "±" in r.output
 
 
@@ -269,8 +286,17 @@ def test_compare_writes_tables_and_figures(plans_file: Path, tmp_results: Path):
 
 def test_compare_only_the_plans_asked_for(plans_file: Path, tmp_results: Path):
     out = tmp_results / "two"
-    r = invoke("compare", str(plans_file), "--plans", "triage,nothing", "--reps", "2",
-               "--out", str(out), "-q")  # fmt: skip
+    r = invoke(
+        "compare",
+        str(plans_file),
+        "--plans",
+        "triage,nothing",
+        "--reps",
+        "2",
+        "--out",
+        str(out),
+        "-q",
+    )
     assert r.exit_code == 0, r.output
     assert json.loads((out / "table.json").read_text())["reference"] == "triage"
 
@@ -281,10 +307,13 @@ def test_compare_default_folder(plans_file, tmp_path, monkeypatch):
     assert (tmp_path / "results" / "small" / "latest-compare" / "table.csv").exists()
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["compare", "--plans", "nothing,trage"], "no plan 'trage' (did you mean 'triage'?)"),
-    (["run", "--plan", "moar"], "no plan 'moar'"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["compare", "--plans", "nothing,trage"], "no plan 'trage' (did you mean 'triage'?)"),
+        (["run", "--plan", "moar"], "no plan 'moar'"),
+    ],
+)
 def test_unknown_plan_names(plans_file, tmp_path, monkeypatch, args, words):
     monkeypatch.chdir(tmp_path)
     r = invoke(args[0], str(plans_file), *args[1:])
@@ -294,21 +323,44 @@ def test_unknown_plan_names(plans_file, tmp_path, monkeypatch, args, words):
 
 BAD_PLANS = [
     ("unknown action", "type: priority,", "type: priorty,", "did you mean 'priority'"),
-    ("open_booths on a plaza", "where: amb.into_us.trucks, add", "where: amb.into_us, add",
-     "needs a lane group"),
+    (
+        "open_booths on a plaza",
+        "where: amb.into_us.trucks, add",
+        "where: amb.into_us, add",
+        "needs a lane group",
+    ),
     ("both open and add", "add: 1,", "add: 1, open: 2,", "exactly one of 'open' or 'add'"),
-    ("unknown lane group", "amb.into_us.trucks, add", "amb.into_us.truck, add",
-     "did you mean 'trucks'"),
-    ("end before start", "add: 1, start: 12:00}", "add: 1, start: 12:00, end: 11:00}",
-     "end must be after start"),
-    ("staging without a rate", "type: priority, where: amb.into_us,",
-     "type: staging, classes: [truck], where: amb.into_us,", "needs 'per_hour'"),
-    ("staging an unknown class", "type: priority, where: amb.into_us,",
-     "type: staging, per_hour: 60, classes: [truk], where: amb.into_us,", "did you mean 'truck'"),
-    ("steps out of order", "type: priority, where: amb.into_us,",
-     "type: phased_reopening, steps: [{after: 2h}, {after: 1h}], where: amb.into_us,",
-     "in order"),
-]  # fmt: skip
+    (
+        "unknown lane group",
+        "amb.into_us.trucks, add",
+        "amb.into_us.truck, add",
+        "did you mean 'trucks'",
+    ),
+    (
+        "end before start",
+        "add: 1, start: 12:00}",
+        "add: 1, start: 12:00, end: 11:00}",
+        "end must be after start",
+    ),
+    (
+        "staging without a rate",
+        "type: priority, where: amb.into_us,",
+        "type: staging, classes: [truck], where: amb.into_us,",
+        "needs 'per_hour'",
+    ),
+    (
+        "staging an unknown class",
+        "type: priority, where: amb.into_us,",
+        "type: staging, per_hour: 60, classes: [truk], where: amb.into_us,",
+        "did you mean 'truck'",
+    ),
+    (
+        "steps out of order",
+        "type: priority, where: amb.into_us,",
+        "type: phased_reopening, steps: [{after: 2h}, {after: 1h}], where: amb.into_us,",
+        "in order",
+    ),
+]
 
 
 @pytest.mark.parametrize(("case", "old", "new", "words"), BAD_PLANS, ids=[b[0] for b in BAD_PLANS])
@@ -353,8 +405,14 @@ def test_list_shows_every_bundled_scenario():
 def test_explain_says_what_the_file_sets_up():
     r = invoke("explain", str(SCENARIOS / "maine-new-brunswick.yaml"))
     assert r.exit_code == 0
-    for words in ("Ferry Point", "into Canada (CBSA)", "closure of international_avenue",
-                  "Plan 'trucks_to_houlton'", "mandatory", "waits posted every 15min"):  # fmt: skip
+    for words in (
+        "Ferry Point",
+        "into Canada (CBSA)",
+        "closure of international_avenue",
+        "Plan 'trucks_to_houlton'",
+        "mandatory",
+        "waits posted every 15min",
+    ):
         assert words in r.output, words
 
 
@@ -387,13 +445,22 @@ def test_an_internal_error_exits_1_with_one_line(valid_file, tmp_results, monkey
     assert not (tmp_results / "x").exists()
 
 
-@pytest.mark.parametrize("args", [
-    ["run", "--seed", str(2**63)], ["run", "--seed", "-1"], ["run", "--reps", "100001"],
-    ["run", "--reps", "0"], ["run", "--jobs", "0"], ["run", "--bogus"],
-    ["compare", "--plans", "nothing,nothing"], ["compare", "--plans", "nothing,,triage"],
-    ["compare", "--plans", ""], ["run", "--scheduler", "not a url"],
-    ["run", "--scheduler", "tcp://host:99999"],
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--seed", str(2**63)],
+        ["run", "--seed", "-1"],
+        ["run", "--reps", "100001"],
+        ["run", "--reps", "0"],
+        ["run", "--jobs", "0"],
+        ["run", "--bogus"],
+        ["compare", "--plans", "nothing,nothing"],
+        ["compare", "--plans", "nothing,,triage"],
+        ["compare", "--plans", ""],
+        ["run", "--scheduler", "not a url"],
+        ["run", "--scheduler", "tcp://host:99999"],
+    ],
+)
 def test_bad_options_get_one_line_and_exit_2(plans_file, tmp_path, monkeypatch, args):
     monkeypatch.chdir(tmp_path)
     r = invoke(args[0], str(plans_file), *args[1:], "-q")
@@ -568,8 +635,15 @@ def test_an_unusable_scheduler_is_one_line_exit_2_and_quick(
     monkeypatch.setattr(runner, "CONNECT_TIMEOUT", 2.0)
     monkeypatch.chdir(tmp_path)
     started = time.monotonic()
-    r = invoke("compare", str(plans_file), "--reps", "2", "-q",
-               "--scheduler", f"tcp://127.0.0.1:{listeners[kind]}")  # fmt: skip
+    r = invoke(
+        "compare",
+        str(plans_file),
+        "--reps",
+        "2",
+        "-q",
+        "--scheduler",
+        f"tcp://127.0.0.1:{listeners[kind]}",
+    )
     assert r.exit_code == 2, r.output
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "cannot use the Dask scheduler" in lines[0], r.stderr

@@ -23,10 +23,12 @@ def scenario():
 def _figures(study) -> str:
     """Every figure of every replication and plan, and each plan's merged figures."""
     return json.dumps(
-        {p: [[sample_to_json(s) for s in study.samples(p)], study.results(p).to_json()]
-         for p in study.labels},
+        {
+            p: [[sample_to_json(s) for s in study.samples(p)], study.results(p).to_json()]
+            for p in study.labels
+        },
         sort_keys=True,
-    )  # fmt: skip
+    )
 
 
 def test_same_figures_on_every_executor_and_after_resuming(scenario, tmp_path, monkeypatch):

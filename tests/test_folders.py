@@ -26,8 +26,20 @@ from tests.helpers import ROOT, SCENARIOS
 def test_a_second_command_writing_the_same_folder_is_refused_at_once(tmp_path):
     out = tmp_path / "exercise"
     scenario = str(SCENARIOS / "ambassador-exercise.yaml")
-    cmd = [sys.executable, "-m", "bordersim", "compare", scenario, "--reps", "4", "--jobs", "1",
-           "--out", str(out), "-q"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "bordersim",
+        "compare",
+        scenario,
+        "--reps",
+        "4",
+        "--jobs",
+        "1",
+        "--out",
+        str(out),
+        "-q",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     first = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.monotonic() + 120
@@ -35,8 +47,9 @@ def test_a_second_command_writing_the_same_folder_is_refused_at_once(tmp_path):
         time.sleep(0.05)
     assert first.poll() is None, "the first command ended too soon for this test"
     started = time.monotonic()
-    second = subprocess.run([*cmd, "--seed", "3"], capture_output=True, text=True, env=env,
-                            timeout=120)  # fmt: skip
+    second = subprocess.run(
+        [*cmd, "--seed", "3"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert second.returncode == 2, second.stderr
     assert "another bordersim command is writing" in second.stderr
     assert len(second.stderr.strip().splitlines()) == 1
@@ -189,8 +202,9 @@ def test_long_folder_names_are_used_or_refused_in_one_line(tmp_path, name):
     from bordersim.cli import main
 
     out = tmp_path / name
-    r = CliRunner().invoke(main, ["run", str(SCENARIOS / "ambassador-closure.yaml"), "-q",
-                                  "--out", str(out)])  # fmt: skip
+    r = CliRunner().invoke(
+        main, ["run", str(SCENARIOS / "ambassador-closure.yaml"), "-q", "--out", str(out)]
+    )
     if len(name) <= 255:
         assert r.exit_code == 0, r.output
     else:

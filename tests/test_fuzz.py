@@ -52,16 +52,42 @@ def _nested(depth: int):
 
 
 JUNK = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**15), 10**15),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
-    st.sampled_from(["90s", "-5min", "0", "", "1e9d", "2d 25:00", "nan", "[]", "{}", "~",
-                     "car", "truck", "ambassador", "into_us", "1w", "400d", "1000000",
-                     "0001-01-01", "9999-12-31 23:00", "2025-06-11 10:00", "x" * 300]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**15), 10**15),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "90s",
+            "-5min",
+            "0",
+            "",
+            "1e9d",
+            "2d 25:00",
+            "nan",
+            "[]",
+            "{}",
+            "~",
+            "car",
+            "truck",
+            "ambassador",
+            "into_us",
+            "1w",
+            "400d",
+            "1000000",
+            "0001-01-01",
+            "9999-12-31 23:00",
+            "2025-06-11 10:00",
+            "x" * 300,
+        ]
+    ),
     st.lists(st.integers(-5, 5), max_size=4),
-    st.dictionaries(st.sampled_from(["type", "where", "start", "x", "booths"]),
-                    st.integers(-3, 3), max_size=3),
+    st.dictionaries(
+        st.sampled_from(["type", "where", "start", "x", "booths"]), st.integers(-3, 3), max_size=3
+    ),
     st.integers(1, 200).map(_nested),
-)  # fmt: skip
+)
 
 
 @st.composite
@@ -130,9 +156,13 @@ def test_mutated_scenarios_load_or_fail_in_one_line(data, tmp_path):
         HealthCheck.filter_too_much,
     ],
 )
-@given(data=mutated(SMALL), start=st.sampled_from([None, "0001-01-01", "9999-12-31 23:00",
-                                                   "2199-12-31 00:00", "2025-06-11 10:00"]),
-       name=st.sampled_from([None, "n" * 100, "n" * 101, "a.b-c_d"]))  # fmt: skip
+@given(
+    data=mutated(SMALL),
+    start=st.sampled_from(
+        [None, "0001-01-01", "9999-12-31 23:00", "2199-12-31 00:00", "2025-06-11 10:00"]
+    ),
+    name=st.sampled_from([None, "n" * 100, "n" * 101, "a.b-c_d"]),
+)
 def test_what_validates_also_runs_and_writes_its_results(data, start, name, tmp_path):
     """`validate` refuses what `run` cannot finish writing: a (small, mutated) file that
     validates is run end to end and its results folder is written."""
@@ -160,14 +190,19 @@ def test_any_text_loads_or_raises_a_scenario_error(text):
         assert "\n" not in str(e) and str(e).startswith("t.yaml")
 
 
-@pytest.mark.parametrize("text", [
-    "[" * 20_000 + "]" * 20_000,                 # nested lists
-    "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 3000)),  # nested mappings
-    "!!python/object/apply:os.system ['touch /tmp/bordersim-pwned']\n",
-    "a: &a [1,1,1,1,1,1,1,1,1,1]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n"
-        for i in range(8)),                      # alias bomb: 10^9 values
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 20_000 + "]" * 20_000,  # nested lists
+        "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 3000)),  # nested mappings
+        "!!python/object/apply:os.system ['touch /tmp/bordersim-pwned']\n",
+        "a: &a [1,1,1,1,1,1,1,1,1,1]\n"
+        + "".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n"
+            for i in range(8)
+        ),  # alias bomb: 10^9 values
+    ],
+)
 def test_hostile_files_are_refused_quickly(text, tmp_path):
     path = tmp_path / "hostile.yaml"
     path.write_text(text)

@@ -36,15 +36,17 @@ def test_resumed_study_gives_the_figures_of_an_uninterrupted_one(tmp_path, monke
 
     out = tmp_path / "results" / "cmp"
     monkeypatch.setattr(runner, "run_replication", interrupted_at_2)
-    r = CliRunner().invoke(main, ["compare", str(f), "--reps", "4", "--jobs", "1",
-                                  "--out", str(out), "-q"])  # fmt: skip
+    r = CliRunner().invoke(
+        main, ["compare", str(f), "--reps", "4", "--jobs", "1", "--out", str(out), "-q"]
+    )
     assert r.exit_code == 130
     assert "2 of 4 replications are saved" in r.stderr and "--resume" in r.stderr
     assert not out.exists()
     monkeypatch.setattr(runner, "run_replication", real)
 
-    r = CliRunner().invoke(main, ["compare", str(f), "--reps", "4", "--jobs", "1",
-                                  "--out", str(out), "-q", "--resume"])  # fmt: skip
+    r = CliRunner().invoke(
+        main, ["compare", str(f), "--reps", "4", "--jobs", "1", "--out", str(out), "-q", "--resume"]
+    )
     assert r.exit_code == 0, r.output
     assert not (out.parent / ".bordersim").exists()  # cleared once results are written
     fresh = tmp_path / "fresh"
@@ -67,14 +69,30 @@ def test_resume_ignores_replications_of_another_study(tmp_path, monkeypatch):
 
     out = tmp_path / "r"
     monkeypatch.setattr(runner, "run_replication", counting)
-    r = CliRunner().invoke(main, ["run", str(f), "--reps", "3", "--jobs", "1", "--out", str(out),
-                                  "-q"])  # fmt: skip
+    r = CliRunner().invoke(
+        main, ["run", str(f), "--reps", "3", "--jobs", "1", "--out", str(out), "-q"]
+    )
     assert r.exit_code == 130 and "1 of 3 replications are saved" in r.stderr
     calls.clear()
     stop["at"] = None
     # A different seed is a different study: nothing saved may be reused.
-    r = CliRunner().invoke(main, ["run", str(f), "--reps", "3", "--jobs", "1", "--seed", "9",
-                                  "--out", str(out), "-q", "--resume"])  # fmt: skip
+    r = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(f),
+            "--reps",
+            "3",
+            "--jobs",
+            "1",
+            "--seed",
+            "9",
+            "--out",
+            str(out),
+            "-q",
+            "--resume",
+        ],
+    )
     assert r.exit_code == 0 and calls == [0, 1, 2]
 
 
@@ -85,8 +103,20 @@ def _saved(folder: Path) -> list[Path]:
 def test_sigterm_stops_a_parallel_compare_cleanly_and_resume_completes(tmp_path):
     scenario = SCENARIOS / "ambassador-exercise.yaml"
     out = tmp_path / "results" / "exercise"
-    cmd = [sys.executable, "-m", "bordersim", "compare", str(scenario), "--reps", "6",
-           "--jobs", "2", "--out", str(out), "-q"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "bordersim",
+        "compare",
+        str(scenario),
+        "--reps",
+        "6",
+        "--jobs",
+        "2",
+        "--out",
+        str(out),
+        "-q",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.monotonic() + 240  # generous: the machine may be loaded
@@ -102,8 +132,7 @@ def test_sigterm_stops_a_parallel_compare_cleanly_and_resume_completes(tmp_path)
     saved = len(_saved(out.parent))
     assert 1 <= saved < 6
 
-    done = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, env=env,
-                          timeout=600)  # fmt: skip
+    done = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
     table = json.loads((out / "table.json").read_text())
     assert table["replications"] == 6 and not _saved(out.parent)
@@ -132,12 +161,24 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_sigkill_of_the_main_process_leaves_no_process_behind(tmp_path):
-    cmd = [sys.executable, "-m", "bordersim", "compare",
-           str(SCENARIOS / "ambassador-exercise.yaml"), "--reps", "6", "--jobs", "2",
-           "--out", str(tmp_path / "out"), "-q"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "bordersim",
+        "compare",
+        str(SCENARIOS / "ambassador-exercise.yaml"),
+        "--reps",
+        "6",
+        "--jobs",
+        "2",
+        "--out",
+        str(tmp_path / "out"),
+        "-q",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-                         start_new_session=True)  # fmt: skip
+    p = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
+    )
     deadline = time.monotonic() + 120
     workers: list[int] = []
     while time.monotonic() < deadline and len(workers) < 2:
@@ -155,13 +196,30 @@ def test_sigkill_of_the_main_process_leaves_no_process_behind(tmp_path):
 
 @pytest.mark.parametrize("after", [0.2, 0.5, 0.9, 1.4, 2.0])
 def test_ctrl_c_at_any_moment_of_a_parallel_study_prints_no_traceback(tmp_path, after):
-    cmd = [sys.executable, "-m", "bordersim", "compare",
-           str(SCENARIOS / "ambassador-exercise.yaml"), "--reps", "4", "--jobs", "2",
-           "--out", str(tmp_path / "out"), "-q"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "bordersim",
+        "compare",
+        str(SCENARIOS / "ambassador-exercise.yaml"),
+        "--reps",
+        "4",
+        "--jobs",
+        "2",
+        "--out",
+        str(tmp_path / "out"),
+        "-q",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     # A session of its own, signalled as a group: as a terminal's Ctrl-C reaches a command.
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env=env, start_new_session=True)  # fmt: skip
+    p = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     time.sleep(after)
     os.killpg(p.pid, signal.SIGINT)
     _, err = p.communicate(timeout=120)
@@ -200,24 +258,46 @@ def test_an_interruption_while_a_replication_is_saved_waits_for_it(tmp_path):
 
 
 def _command(tmp_path, *extra):
-    return [sys.executable, "-m", "bordersim", "run", str(SCENARIOS / "ambassador-closure.yaml"),
-            "--out", str(tmp_path / "out"), *extra]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "bordersim",
+        "run",
+        str(SCENARIOS / "ambassador-closure.yaml"),
+        "--out",
+        str(tmp_path / "out"),
+        *extra,
+    ]
 
 
 def test_a_full_or_closed_standard_output_is_one_line_not_a_bug(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with open("/dev/full", "w") as full:
-        p = subprocess.run(_command(tmp_path), stdout=full, stderr=subprocess.PIPE, text=True,
-                           env=env, timeout=300)  # fmt: skip
+        p = subprocess.run(
+            _command(tmp_path), stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=300
+        )
     assert p.returncode == 2, p.stderr
     assert p.stderr.strip().splitlines() == [
-        "error: cannot write to standard output: No space left on device"]  # fmt: skip
-    closed = subprocess.run(_command(tmp_path / "b"), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, env=env, timeout=300,
-                            preexec_fn=lambda: os.close(1))  # fmt: skip
+        "error: cannot write to standard output: No space left on device"
+    ]
+    closed = subprocess.run(
+        _command(tmp_path / "b"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        timeout=300,
+        preexec_fn=lambda: os.close(1),
+    )
     assert "Traceback" not in closed.stderr and closed.returncode in (0, 2), closed.stderr
-    head = subprocess.run(" ".join([*_command(tmp_path / "c"), "| head -c 10"]), shell=True,
-                          capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
+    head = subprocess.run(
+        " ".join([*_command(tmp_path / "c"), "| head -c 10"]),
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert head.stderr.strip() == "", head.stderr
 
 
@@ -232,8 +312,10 @@ def test_an_interruption_that_a_library_turns_into_its_own_error_is_still_one(
         raise ValueError("Invalid bounding box")
 
     monkeypatch.setattr(figures, "recovery", swallowed)
-    r = CliRunner().invoke(main, ["run", str(SCENARIOS / "ambassador-closure.yaml"), "-q",
-                                  "--out", str(tmp_path / "o")])  # fmt: skip
+    r = CliRunner().invoke(
+        main,
+        ["run", str(SCENARIOS / "ambassador-closure.yaml"), "-q", "--out", str(tmp_path / "o")],
+    )
     assert r.exit_code == 130, r.output
     assert "internal error" not in r.output and not (tmp_path / "o").exists()
 
@@ -252,8 +334,9 @@ def test_an_interruption_while_results_are_put_in_place_says_they_are_complete(
 
     monkeypatch.setattr(folders.Workspace, "_final_name", signal_now)
     out = tmp_path / "o"
-    r = CliRunner().invoke(main, ["run", str(SCENARIOS / "ambassador-closure.yaml"), "-q",
-                                  "--out", str(out)])  # fmt: skip
+    r = CliRunner().invoke(
+        main, ["run", str(SCENARIOS / "ambassador-closure.yaml"), "-q", "--out", str(out)]
+    )
     assert r.exit_code == 130, r.output
     assert "results were complete" in r.stderr
     assert (out / "summary.json").exists() and not list(tmp_path.glob(".bordersim/partial-*/*"))

@@ -13,19 +13,26 @@ from click.testing import CliRunner
 from bordersim.cli import main
 from tests.helpers import PLANS
 
-CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                 if shutil.which(n)), None)  # fmt: skip
+CHROMIUM = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
+    None,
+)
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("report")
     f = root / "plans.yaml"
-    f.write_text(PLANS.replace("trucks: {booths: 3,", "trucks: {booths: 4, open: 3,")
-                 .replace("name: small", "name: small\nstart: 2025-06-10 00:00"))  # fmt: skip
+    f.write_text(
+        PLANS.replace("trucks: {booths: 3,", "trucks: {booths: 4, open: 3,").replace(
+            "name: small", "name: small\nstart: 2025-06-10 00:00"
+        )
+    )
     run, cmp = root / "run", root / "cmp"
-    for args in (["run", str(f), "--reps", "2", "--out", str(run), "-q"],
-                 ["compare", str(f), "--reps", "2", "--out", str(cmp), "-q"]):  # fmt: skip
+    for args in (
+        ["run", str(f), "--reps", "2", "--out", str(run), "-q"],
+        ["compare", str(f), "--reps", "2", "--out", str(cmp), "-q"],
+    ):
         r = CliRunner().invoke(main, args)
         assert r.exit_code == 0, r.output
     return {"run": run, "compare": cmp}
@@ -140,15 +147,27 @@ def test_nothing_read_from_a_file_can_inject_markup(copy_of):
 @pytest.mark.parametrize("kind", ["run", "compare"])
 def test_report_in_a_real_browser(results, kind, tmp_path):
     if CHROMIUM is None:
-        pytest.skip("no Chromium on this machine: install Debian's chromium package "
-                    "(.ci/run does) to run the browser test")  # fmt: skip
+        pytest.skip(
+            "no Chromium on this machine: install Debian's chromium package "
+            "(.ci/run does) to run the browser test"
+        )
     page = (results[kind] / "report.html").resolve()
-    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
-             "--virtual-time-budget=10000"]  # fmt: skip
-    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
-                         timeout=120).stdout  # fmt: skip
+    flags = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--virtual-time-budget=10000",
+    ]
+    dom = subprocess.run(
+        [*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
     loaded = re.search(r'data-figures-loaded="(\d+)/(\d+)"', dom)
     assert loaded, "the page's self-check did not run"
     ok, total = map(int, loaded.groups())
@@ -156,8 +175,12 @@ def test_report_in_a_real_browser(results, kind, tmp_path):
     tables = int(re.search(r'data-tables="(\d+)"', dom).group(1))
     assert tables >= (3 if kind == "run" else 2)
     shot = results[kind] / "report-screenshot.png"
-    subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1280,2400", page.as_uri()],
-                   capture_output=True, timeout=120, check=False)  # fmt: skip
+    subprocess.run(
+        [*flags, f"--screenshot={shot}", "--window-size=1280,2400", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:4] == b"\x89PNG"
 
 
@@ -165,17 +188,20 @@ def _first(d, measure):
     return next(f for f in d["figures"] if f["measure"] == measure)
 
 
-@pytest.mark.parametrize("edit", [
-    lambda d: d.__setitem__("plazas", [[[[[[[[1]]]]]]]] * 2),
-    lambda d: d.__setitem__("figures", [[[[[[[[1]]]]]]]] * 2),
-    lambda d: _first(d, "time_to_clear").__setitem__("mean", 1e306),
-    lambda d: d["plazas"][0].__setitem__("disruption_h", [1e300, 2.0]),
-    lambda d: _first(d, "max_queue_km").__setitem__("ci95", [1]),
-    lambda d: _first(d, "max_queue_km").__setitem__("mean", {"mean": 1, "ci95": [1]}),
-    lambda d: _first(d, "max_queue_km").__setitem__("missing", "<b>many</b>"),
-    lambda d: _first(d, "max_queue_km").__setitem__("measure", "no_such_thing"),
-    lambda d: d.__setitem__("schema_version", 1),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d.__setitem__("plazas", [[[[[[[[1]]]]]]]] * 2),
+        lambda d: d.__setitem__("figures", [[[[[[[[1]]]]]]]] * 2),
+        lambda d: _first(d, "time_to_clear").__setitem__("mean", 1e306),
+        lambda d: d["plazas"][0].__setitem__("disruption_h", [1e300, 2.0]),
+        lambda d: _first(d, "max_queue_km").__setitem__("ci95", [1]),
+        lambda d: _first(d, "max_queue_km").__setitem__("mean", {"mean": 1, "ci95": [1]}),
+        lambda d: _first(d, "max_queue_km").__setitem__("missing", "<b>many</b>"),
+        lambda d: _first(d, "max_queue_km").__setitem__("measure", "no_such_thing"),
+        lambda d: d.__setitem__("schema_version", 1),
+    ],
+)
 def test_report_of_edited_numbers_is_one_line_and_exit_2(copy_of, edit):
     import json
 

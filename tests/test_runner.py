@@ -22,8 +22,9 @@ WINDOW = "start: 8h, end: 12h"
 
 
 def _run(event: str, **kw):
-    s = one_plaza(booths=4, daily=4 * 0.7 / 60 * 86400, horizon="1d", warmup="1h",
-                  events=f"[{event}]", **kw)  # fmt: skip
+    s = one_plaza(
+        booths=4, daily=4 * 0.7 / 60 * 86400, horizon="1d", warmup="1h", events=f"[{event}]", **kw
+    )
     return run_once(s, record_vehicles=True)
 
 
@@ -65,8 +66,11 @@ def test_staffing_cut_closes_booths_and_slows_everyone():
 
 def test_alert_lengthens_inspection_and_refers_more():
     sec = "secondary: {officers: 4, bays: 8}"
-    out = _run(f"{{type: alert, where: x, service_factor: 1.3, referral_factor: 5, {WINDOW}}}",
-               secondary=sec, referral=0.03)  # fmt: skip
+    out = _run(
+        f"{{type: alert, where: x, service_factor: 1.3, referral_factor: 5, {WINDOW}}}",
+        secondary=sec,
+        referral=0.03,
+    )
     baseline = simulate(out.scenario, apply_events=False, record_vehicles=True)
 
     def share_referred(r) -> float:  # among vehicles whose primary started in the window
@@ -131,8 +135,13 @@ def _study_summaries(**kw) -> str:
     from bordersim.results import sample_to_json
     from bordersim.runner import run_study
 
-    s = one_plaza(booths=3, daily=3500, horizon="1d", warmup="1h",
-                  events="[{type: closure, where: x, start: 8h, end: 10h}]")  # fmt: skip
+    s = one_plaza(
+        booths=3,
+        daily=3500,
+        horizon="1d",
+        warmup="1h",
+        events="[{type: closure, where: x, start: 8h, end: 10h}]",
+    )
     study = run_study(s, [None], reps=3, **kw)
     samples = [sample_to_json(x) for x in study.samples("scenario")]
     return json.dumps([samples, [r.index for r in study.replications]])

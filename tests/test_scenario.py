@@ -74,8 +74,13 @@ def test_class_override_and_new_class():
         ("serves: [truck]", "serves: [truk]", 9, "serves[0]", "did you mean 'truck'"),
         ("where: amb.into_us,", "where: amx.into_us,", 14, "events[0].where", "no crossing 'amx'"),
         ("where: amb.into_us,", "where: amb.into_cnd,", 14, "events[0].where", "no direction"),
-        ("where: amb.into_us,", "where: amb.into_us.busses,", 14, "events[0].where",
-         "no lane group 'busses'"),
+        (
+            "where: amb.into_us,",
+            "where: amb.into_us.busses,",
+            14,
+            "events[0].where",
+            "no lane group 'busses'",
+        ),
         ("{daily: {car: 1000,", "{daily: {cra: 1000,", 12, "daily.cra", "did you mean 'car'"),
         ("amb.into_us: {daily", "amb.into_uk: {daily", 12, "demand.amb.into_uk", "no plaza"),
         ("type: closure", "type: closur", 14, "events[0]", "did you mean 'closure'"),
@@ -89,15 +94,25 @@ def test_class_override_and_new_class():
         ("warmup: 2h", "warmup: 2 fortnights", 3, "warmup", "unknown unit"),
         ("horizon: 1d", "horizon: 24", 2, "horizon", "needs a unit"),
         # end before start
-        ("start: 10:00, end: 12:00", "start: 10:00, end: 09:00", 14, "events[0].end",
-         "end must be after start"),
+        (
+            "start: 10:00, end: 12:00",
+            "start: 10:00, end: 09:00",
+            14,
+            "events[0].end",
+            "end must be after start",
+        ),
         # event after the horizon
-        ("start: 10:00, end: 12:00", "start: 2d, end: 3d", 14, "events[0].start",
-         "after the horizon"),
+        (
+            "start: 10:00, end: 12:00",
+            "start: 2d, end: 3d",
+            14,
+            "events[0].start",
+            "after the horizon",
+        ),
         # duplicate keys are not silently merged
         ("warmup: 2h", "warmup: 2h\nwarmup: 3h", 4, "", "duplicate key 'warmup'"),
     ],
-)  # fmt: skip
+)
 def test_mistakes_name_file_line_and_field(old, new, line, field, words):
     assert old in GOOD
     err = error_for(GOOD.replace(old, new, 1))
@@ -164,14 +179,18 @@ def test_calendar_start_is_read_without_seconds():
 
 def test_service_distribution_kinds():
     base = textwrap.dedent(GOOD)
-    for spec, kind in [("{mean: 60s}", "exponential"), ("{mean: 60s, cv: 0.4}", "lognormal"),
-                       ("{dist: fixed, mean: 60s}", "fixed"),
-                       ("{values: [40s, 60s, 2min]}", "empirical")]:  # fmt: skip
+    for spec, kind in [
+        ("{mean: 60s}", "exponential"),
+        ("{mean: 60s, cv: 0.4}", "lognormal"),
+        ("{dist: fixed, mean: 60s}", "fixed"),
+        ("{values: [40s, 60s, 2min]}", "empirical"),
+    ]:
         text = base.replace("secondary:", f"service: {{car: {spec}}}\n      secondary:")
         s = parse_scenario(text, file="s.yaml")
         assert s.crossings["amb"].into_us.service["car"].kind == kind
-    err = error_for(base.replace("secondary:", "service: {car: {dist: lognormal, mean: 60s}}\n"
-                                                "      secondary:"))  # fmt: skip
+    err = error_for(
+        base.replace("secondary:", "service: {car: {dist: lognormal, mean: 60s}}\n      secondary:")
+    )
     assert "needs 'cv'" in str(err)
 
 
@@ -212,13 +231,18 @@ def test_a_region_loads():
         ("to: [b.into_canada]", "to: [b.into_us]", 19, "plans.go[0].to[0]", "the other way"),
         ("to: [b.into_canada]", "to: [a.into_canada]", 19, "plans.go[0].to", "leaving"),
         ("between: [a, b]", "between: [a, c]", 16, "between[1]", "no crossing 'c'"),
-        ("    - {between: [a, b], time: 40min}\n", "    []\n", 19, "plans.go[0].to[0]",
-         "no detour time between a and b"),
+        (
+            "    - {between: [a, b], time: 40min}\n",
+            "    []\n",
+            19,
+            "plans.go[0].to[0]",
+            "no detour time between a and b",
+        ),
         ("mode: voluntary", "mode: voluntarily", 19, "mode", "Input should be"),
         ("mode: voluntary", "mode: voluntary, compliance: 1.5", 19, "compliance", "less than"),
         ("from: a.into_canada", "form: a.into_canada", 19, "form", "did you mean 'from'"),
     ],
-)  # fmt: skip
+)
 def test_region_mistakes_name_file_line_and_field(old, new, line, field, words):
     assert old in REGION
     with pytest.raises(ScenarioError) as info:

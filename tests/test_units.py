@@ -6,11 +6,21 @@ from bordersim.units import format_duration, parse_duration, parse_length
 @pytest.mark.parametrize(
     ("text", "seconds"),
     [
-        ("90s", 90), ("45min", 2700), ("36h", 129600), ("2d", 172800), ("1h30min", 5400),
-        ("2d 06:00", 194400), ("18:00", 64800), ("1.5h", 5400), ("1w", 604800),
-        ("0", 0), (0, 0), ("2 days", 172800), ("10 minutes", 600),
+        ("90s", 90),
+        ("45min", 2700),
+        ("36h", 129600),
+        ("2d", 172800),
+        ("1h30min", 5400),
+        ("2d 06:00", 194400),
+        ("18:00", 64800),
+        ("1.5h", 5400),
+        ("1w", 604800),
+        ("0", 0),
+        (0, 0),
+        ("2 days", 172800),
+        ("10 minutes", 600),
     ],
-)  # fmt: skip
+)
 def test_durations_read_as_people_write_them(text, seconds):
     assert parse_duration(text) == seconds
 

@@ -85,9 +85,7 @@ class Router:
         del self.on_road[v.id]
         c = v.cls
         if target.service_dist[c] != origin.service_dist[c]:
-            v.service = float(
-                service_times(target.service_dist[c], np.array([v.service_draw]))[0]
-            )
+            v.service = float(service_times(target.service_dist[c], np.array([v.service_draw]))[0])
         if target.secondary_dist is not None and target.secondary_dist != origin.secondary_dist:
             u = np.array([v.secondary_draw])
             v.secondary = float(service_times(target.secondary_dist, u)[0])

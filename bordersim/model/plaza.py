@@ -70,9 +70,20 @@ class LaneGroup:
     """Booths of one lane group, their queues (one per class served) and their state."""
 
     __slots__ = (
-        "name", "index", "booths", "serves", "queues", "n_queued", "open", "busy",
-        "blocked", "closed", "service_factor", "referral_rate", "priority",
-    )  # fmt: skip
+        "name",
+        "index",
+        "booths",
+        "serves",
+        "queues",
+        "n_queued",
+        "open",
+        "busy",
+        "blocked",
+        "closed",
+        "service_factor",
+        "referral_rate",
+        "priority",
+    )
 
     def __init__(self, name: str, index: int, booths: int, serves: list[int], n_classes: int):
         self.name = name
@@ -228,8 +239,9 @@ class Plaza:
             for c in range(n)
         ]
         # Where to wait when nothing is open: a group that serves the class by default.
-        self.home = [[g for g in self.eligible[c] if c in g.serves] or self.eligible[c]
-                     for c in range(n)]  # fmt: skip
+        self.home = [
+            [g for g in self.eligible[c] if c in g.serves] or self.eligible[c] for c in range(n)
+        ]
         self.staging: list[list[StagingArea]] = [[] for _ in range(n)]
         self.staging_areas: list[StagingArea] = []
         self.secondary = Secondary(self, sec.officers, sec.bays) if sec else None
@@ -474,12 +486,20 @@ class Plaza:
     def _record(self, v: Vehicle, outcome: str, released: float | None) -> VehicleRecord:
         g = v.lane_group
         return VehicleRecord(
-            v.id, self.crossing, self.direction, self.class_names[v.cls],
-            g.name if g is not None else "", v.arrival, v.joined,
-            v.primary_start if g is not None else None, bool(v.referred), released,
-            (released - v.arrival) if released is not None else None, outcome,
+            v.id,
+            self.crossing,
+            self.direction,
+            self.class_names[v.cls],
+            g.name if g is not None else "",
+            v.arrival,
+            v.joined,
+            v.primary_start if g is not None else None,
+            bool(v.referred),
+            released,
+            (released - v.arrival) if released is not None else None,
+            outcome,
             v.diverted_from or "",
-        )  # fmt: skip
+        )
 
     # ------------------------------------------------------------------ controls
     def apply(self, states: list[GroupState], now: float) -> None:
@@ -535,8 +555,12 @@ class Plaza:
         if self.secondary is not None:
             for v in (*self.secondary.inspecting.values(), *self.secondary.waiting):
                 at_secondary[v.cls] += 1
-        return {"queued": queued, "staged": staged, "at_primary": at_primary,
-                "at_secondary": at_secondary}  # fmt: skip
+        return {
+            "queued": queued,
+            "staged": staged,
+            "at_primary": at_primary,
+            "at_secondary": at_secondary,
+        }
 
     def unreleased(self) -> list[tuple[Vehicle, str]]:
         out: list[tuple[Vehicle, str]] = []

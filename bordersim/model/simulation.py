@@ -110,9 +110,18 @@ class _Feeder:
         ch, i = self.chunk, self.i
         times = ch.times  # type: ignore[union-attr]
         t = times[i]
-        vehicle = Vehicle(self.next_id, t, ch.classes[i], ch.service[i], ch.referral_u[i],
-                          ch.secondary[i], ch.patience[i], ch.u_service[i], ch.u_secondary[i],
-                          ch.u_divert[i])  # type: ignore[union-attr]
+        vehicle = Vehicle(
+            self.next_id,
+            t,
+            ch.classes[i],
+            ch.service[i],
+            ch.referral_u[i],
+            ch.secondary[i],
+            ch.patience[i],
+            ch.u_service[i],
+            ch.u_secondary[i],
+            ch.u_divert[i],
+        )  # type: ignore[union-attr]
         self.next_id += 1
         self.arrive(vehicle)
         i += 1
@@ -170,8 +179,16 @@ class RegionModel:
         env.run(until=horizon)
         last_width = horizon - (self.n_bins - 1) * BIN_SECONDS
         s = view.scenario
-        result = SimResult(s.name, s.seed, self.replication, view.with_events, view.plan,
-                           horizon, s.warmup, BIN_SECONDS)  # fmt: skip
+        result = SimResult(
+            s.name,
+            s.seed,
+            self.replication,
+            view.with_events,
+            view.plan,
+            horizon,
+            s.warmup,
+            BIN_SECONDS,
+        )
         on_road = self.router.finish(horizon) if self.router else [0] * len(view.classes)
         for p in plazas:
             p.flush(horizon, last_width)

@@ -41,8 +41,9 @@ def _shade(ax, scenario: Scenario, crossing: str, direction: str) -> None:
         if not e.covers(crossing, direction):
             continue
         x0, x1 = _x(scenario, [e.start, min(e.end, scenario.horizon)])
-        ax.axvspan(x0, x1, color=e.colour, alpha=0.15, zorder=0,
-                   label=None if e.type in seen else e.type)  # fmt: skip
+        ax.axvspan(
+            x0, x1, color=e.colour, alpha=0.15, zorder=0, label=None if e.type in seen else e.type
+        )
         seen.add(e.type)
 
 
@@ -85,10 +86,17 @@ def recovery(
         for ax in row:
             _shade(ax, scenario, crossing, direction)
         base = [b[key] for b in baselines]
-        row[0].plot(x, band([b["mean_transit_min"] for b in base], [b["censored"] for b in base]),
-                    color="0.45", lw=1.1, ls="--", label="baseline")  # fmt: skip
-        row[1].plot(x, band([b["queue_km"] for b in base]), color="0.45", lw=1.1, ls="--",
-                    label="baseline")  # fmt: skip
+        row[0].plot(
+            x,
+            band([b["mean_transit_min"] for b in base], [b["censored"] for b in base]),
+            color="0.45",
+            lw=1.1,
+            ls="--",
+            label="baseline",
+        )
+        row[1].plot(
+            x, band([b["queue_km"] for b in base]), color="0.45", lw=1.1, ls="--", label="baseline"
+        )
         for colour, (label, reps) in zip(PLAN_COLOURS * 3, runs.items(), strict=False):
             cs = [r[key] for r in reps]
             cens = [c["censored"] for c in cs]
@@ -99,8 +107,14 @@ def recovery(
                 values = [c[name] for c in cs]
                 ax.plot(x, band(values, censored), color=colour, lw=1.5, label=label)
                 if n_reps > 1:
-                    ax.fill_between(x, band(values, censored, 0.1), band(values, censored, 0.9),
-                                    color=colour, alpha=0.18, lw=0)  # fmt: skip
+                    ax.fill_between(
+                        x,
+                        band(values, censored, 0.1),
+                        band(values, censored, 0.9),
+                        color=colour,
+                        alpha=0.18,
+                        lw=0,
+                    )
         storage = _storage(scenario, crossing, direction)
         if storage:
             row[1].axhline(storage / 1000.0, color="k", ls=":", lw=1, label="approach storage")
@@ -116,8 +130,9 @@ def recovery(
         row[1].legend(fontsize=8, loc="upper right")
     what = "plans" if len(runs) > 1 else "scenario"
     reps = f", median and 10-90% band over {n_reps} replications" if n_reps > 1 else ""
-    fig.suptitle(f"{scenario.name}: recovery of the {what} against baseline{reps}{only}",
-                 fontsize=12)  # fmt: skip
+    fig.suptitle(
+        f"{scenario.name}: recovery of the {what} against baseline{reps}{only}", fontsize=12
+    )
     _layout(fig)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -130,9 +145,14 @@ def _layout(fig, left: float = 1.0) -> None:
     """
     width, height = fig.get_size_inches()
     rows = max(1, len({round(ax.get_position().y0, 3) for ax in fig.axes}))
-    fig.subplots_adjust(left=left / width, right=1 - 0.25 / width, top=1 - 0.9 / height,
-                        bottom=0.65 / height, hspace=0.55 if rows > 1 else 0.2,
-                        wspace=0.25)  # fmt: skip
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - 0.25 / width,
+        top=1 - 0.9 / height,
+        bottom=0.65 / height,
+        hspace=0.55 if rows > 1 else 0.2,
+        wspace=0.25,
+    )
 
 
 def _storage(scenario: Scenario, crossing: str, direction: str) -> float | None:
@@ -169,8 +189,12 @@ def transit_distributions(
             centre = np.sqrt(np.maximum(lo, 1e-3) * hi)
             keep = counts > 0
             first, last = np.argmax(keep), len(keep) - np.argmax(keep[::-1])
-            ax.plot(centre[first:last], counts[first:last] / stats.count * 100, lw=1.5,
-                    label=f"{name} (p95 {stats.quantile(0.95) / 60:.0f} min)")  # fmt: skip
+            ax.plot(
+                centre[first:last],
+                counts[first:last] / stats.count * 100,
+                lw=1.5,
+                label=f"{name} (p95 {stats.quantile(0.95) / 60:.0f} min)",
+            )
             drawn = True
         crossing, direction = key.split(".")
         ax.set_xscale("log")
@@ -199,12 +223,23 @@ def key_figures(result: Comparison, keys: list[FigureKey], path: Path) -> None:
                 continue
             e = f.estimate
             err = None if e.low is None else [[f.mean - e.low], [e.high - f.mean]]
-            ax.errorbar([i], [f.mean], yerr=err, fmt="o", capsize=5,
-                        color=PLAN_COLOURS[i % len(PLAN_COLOURS)])  # fmt: skip
+            ax.errorbar(
+                [i],
+                [f.mean],
+                yerr=err,
+                fmt="o",
+                capsize=5,
+                color=PLAN_COLOURS[i % len(PLAN_COLOURS)],
+            )
             if f.missing:  # a mean over fewer replications: say so on the figure
-                ax.annotate(f"{f.missing} of {e.n + f.missing}\nnot within horizon",
-                            (i, f.mean), textcoords="offset points", xytext=(0, 8),
-                            ha="center", fontsize=7)  # fmt: skip
+                ax.annotate(
+                    f"{f.missing} of {e.n + f.missing}\nnot within horizon",
+                    (i, f.mean),
+                    textcoords="offset points",
+                    xytext=(0, 8),
+                    ha="center",
+                    fontsize=7,
+                )
         ax.set_xticks(range(len(plans)), plans, rotation=30, ha="right", fontsize=8)
         ax.set_title(key.label, fontsize=9)
         ax.grid(alpha=0.3, axis="y")
@@ -226,8 +261,9 @@ def timeline(scenario: Scenario, plans: list[str | None], path: Path) -> None:
                 continue  # patience and information hold for the whole run
             start = a.start
             end = scenario.horizon if a.end is None else min(a.end, scenario.horizon)
-            rows.append((f"{plan}: {a.type} {a.where}", start, end,
-                         PLAN_COLOURS[i % len(PLAN_COLOURS)]))  # fmt: skip
+            rows.append(
+                (f"{plan}: {a.type} {a.where}", start, end, PLAN_COLOURS[i % len(PLAN_COLOURS)])
+            )
     if len(rows) > MAX_TIMELINE_ROWS:  # a readable figure; every item is in the report text
         more = len(rows) - MAX_TIMELINE_ROWS + 1
         rows = rows[: MAX_TIMELINE_ROWS - 1]
@@ -252,8 +288,7 @@ def timeline(scenario: Scenario, plans: list[str | None], path: Path) -> None:
         ax.set_xlabel("hours from start")
     if not rows:
         ax.text(0.5, 0.5, "no disruption (a baseline run)", ha="center", transform=ax.transAxes)
-    fig.suptitle(f"{scenario.name}: timeline of the disruption and the plans' actions",
-                 fontsize=11)  # fmt: skip
+    fig.suptitle(f"{scenario.name}: timeline of the disruption and the plans' actions", fontsize=11)
     _layout(fig)
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -16,12 +16,28 @@ from ..metrics import band
 from ..scenario import Scenario
 
 TIMESERIES_COLUMNS = [
-    "time_h", "clock", "crossing", "direction", "arrivals", "released_per_hour", "queued",
-    "queue_km", "queue_km_p10", "queue_km_p90", "booths_open", "in_system", "staged",
+    "time_h",
+    "clock",
+    "crossing",
+    "direction",
+    "arrivals",
+    "released_per_hour",
+    "queued",
+    "queue_km",
+    "queue_km_p10",
+    "queue_km_p90",
+    "booths_open",
+    "in_system",
+    "staged",
     "diverted_per_hour",
-    "mean_transit_min", "mean_transit_min_p10", "mean_transit_min_p90", "censored",
-    "baseline_queued", "baseline_queue_km", "baseline_mean_transit_min",
-]  # fmt: skip
+    "mean_transit_min",
+    "mean_transit_min_p10",
+    "mean_transit_min_p90",
+    "censored",
+    "baseline_queued",
+    "baseline_queue_km",
+    "baseline_mean_transit_min",
+]
 
 
 def timeseries(
@@ -45,8 +61,19 @@ def timeseries(
         cs = [r[key] for r in runs]
         bs = [b[key] for b in baselines]
         cens = [c["censored"] for c in cs]
-        med = {k: band([c[k] for c in cs]) for k in ("arrivals", "released_per_hour", "queued",
-               "queue_km", "booths_open", "in_system", "staged", "diverted_per_hour")}  # fmt: skip
+        med = {
+            k: band([c[k] for c in cs])
+            for k in (
+                "arrivals",
+                "released_per_hour",
+                "queued",
+                "queue_km",
+                "booths_open",
+                "in_system",
+                "staged",
+                "diverted_per_hour",
+            )
+        }
         qlo, qhi = (
             band([c["queue_km"] for c in cs], q=0.1),
             band([c["queue_km"] for c in cs], q=0.9),
@@ -55,15 +82,33 @@ def timeseries(
         tlo = band([c["mean_transit_min"] for c in cs], cens, 0.1)
         thi = band([c["mean_transit_min"] for c in cs], cens, 0.9)
         share_cens = np.mean(np.vstack(cens), axis=0)
-        base = {k: band([b[k] for b in bs], [b["censored"] for b in bs] if "transit" in k else None)
-                for k in ("queued", "queue_km", "mean_transit_min")}  # fmt: skip
+        base = {
+            k: band([b[k] for b in bs], [b["censored"] for b in bs] if "transit" in k else None)
+            for k in ("queued", "queue_km", "mean_transit_min")
+        }
         per_class = [band([c.get(k, np.full(len(tmed), np.nan)) for c in cs]) for k in class_cols]
         crossing, direction = key.split(".")
         n = len(tmed)
-        numbers = [med["arrivals"], med["released_per_hour"], med["queued"], med["queue_km"],
-                   qlo, qhi, med["booths_open"], med["in_system"], med["staged"],
-                   med["diverted_per_hour"], tmed, tlo, thi, share_cens, base["queued"],
-                   base["queue_km"], base["mean_transit_min"], *per_class]  # fmt: skip
+        numbers = [
+            med["arrivals"],
+            med["released_per_hour"],
+            med["queued"],
+            med["queue_km"],
+            qlo,
+            qhi,
+            med["booths_open"],
+            med["in_system"],
+            med["staged"],
+            med["diverted_per_hour"],
+            tmed,
+            tlo,
+            thi,
+            share_cens,
+            base["queued"],
+            base["queue_km"],
+            base["mean_transit_min"],
+            *per_class,
+        ]
         # Column by column: one conversion per column, not a call per cell.
         cells = [_column(np.asarray(c, dtype=float)) for c in numbers]
         hours = [round(k * bin_s / 3600.0, 4) for k in range(n)]
@@ -73,7 +118,7 @@ def timeseries(
             else [
                 (start + timedelta(seconds=k * bin_s)).isoformat(timespec="minutes")
                 for k in range(n)
-            ]  # fmt: skip
+            ]
         )
         rows.extend(
             [h, c, crossing, direction, *rest]

@@ -47,9 +47,12 @@ def _check_times(s: Scenario) -> Iterator[Problem]:
     if start is not None and not (
         start >= FIRST_START and start.year + s.horizon / 86400 / 365 < LAST_YEAR
     ):
-        yield ("start",), (
-            f"a start between {FIRST_START.year} and {LAST_YEAR}, horizon included; got "
-            f"{start.date().isoformat()}"
+        yield (
+            ("start",),
+            (
+                f"a start between {FIRST_START.year} and {LAST_YEAR}, horizon included; got "
+                f"{start.date().isoformat()}"
+            ),
         )
 
 
@@ -60,8 +63,9 @@ def _check_plazas(s: Scenario, classes) -> Iterator[Problem]:
             for i, cls in enumerate(group.serves):
                 yield from unknown_class(cls, classes, (*base, "lane_groups", gname, "serves", i))
             if max(group.schedule()) > group.booths:
-                yield (*base, "lane_groups", gname, "open"), (
-                    f"opens {max(group.schedule())} booths but the lane group has {group.booths}"
+                yield (
+                    (*base, "lane_groups", gname, "open"),
+                    (f"opens {max(group.schedule())} booths but the lane group has {group.booths}"),
                 )
         for cls in plaza.service:
             yield from unknown_class(cls, classes, (*base, "service", cls))
@@ -75,8 +79,9 @@ def _check_demand(s: Scenario, classes) -> Iterator[Problem]:
     for key, demand in s.demand.items():
         path: Path_ = ("demand", key)
         if key not in plaza_names:
-            yield path, f"no plaza '{key}': demand keys are crossing.direction" + suggest(
-                key, plaza_names
+            yield (
+                path,
+                f"no plaza '{key}': demand keys are crossing.direction" + suggest(key, plaza_names),
             )
             continue
         served = {c for g in plaza_names[key].lane_groups.values() for c in g.serves}
@@ -84,8 +89,9 @@ def _check_demand(s: Scenario, classes) -> Iterator[Problem]:
             if cls not in classes:
                 yield from unknown_class(cls, classes, (*path, "daily", cls))
             elif volume > 0 and cls not in served:
-                yield (*path, "daily", cls), (
-                    f"class '{cls}' has demand but no lane group at {key} serves it"
+                yield (
+                    (*path, "daily", cls),
+                    (f"class '{cls}' has demand but no lane group at {key} serves it"),
                 )
         yield from _check_profiles(demand, path, classes)
 
@@ -102,9 +108,12 @@ def _check_profiles(demand: Demand, path: Path_, classes) -> Iterator[Problem]:
             if len(prof) not in (24, 168):
                 yield ppath, f"a profile has 24 or 168 values, not {len(prof)}"
             elif max(prof) > MAX_WEIGHT:
-                yield ppath, (
-                    f"profile weights are relative shares: keep them at most "
-                    f"{MAX_WEIGHT:,.0f} (got {max(prof):g})"
+                yield (
+                    ppath,
+                    (
+                        f"profile weights are relative shares: keep them at most "
+                        f"{MAX_WEIGHT:,.0f} (got {max(prof):g})"
+                    ),
                 )
             elif sum(prof) <= 0:
                 yield ppath, "a profile needs at least one positive value"

@@ -10,7 +10,11 @@ everything about it:
 * its **effect on the model**, through one or more of the hooks below;
 * its **plain words** (:meth:`Item.describe`), used by ``explain``, the report and the
   timeline;
-* for an event, its **colour** in figures (actions are drawn in their plan's colour).
+* for an event, its **colour** in figures (actions are drawn in their plan's colour);
+* an **example**: one line of YAML, as written in a scenario with crossings ``a`` and
+  ``b`` (lane groups ``cars`` and ``trucks`` in each direction, a detour between them).
+  The tests run a scenario with every type's example, end to end, so a new type is
+  checked in the model and in every rendering as soon as it exists.
 
 Effects are said in the scenario's terms, and the model reads them through the compiled
 view (:mod:`bordersim.scenario.compiled`); no module outside the type's own knows what
@@ -27,8 +31,9 @@ a type does:
   staffing steps and closures).
 
 A type is registered when its class is defined; one that lacks a part (docstring,
-``type``, plain words, an effect, an event's colour) is refused there and then, with a
-``TypeError`` naming what is missing, so it fails on import, not after a simulation.
+``type``, plain words, an effect, an example, an event's colour) is refused there and
+then, with a ``TypeError`` naming what is missing, so it fails on import, not after a
+simulation.
 To add a type, see docs/architecture.md.
 """
 
@@ -119,6 +124,7 @@ class Item(StrictModel):
     """Common ground of events and actions (not a type itself)."""
 
     kind: ClassVar[str] = ""  # "event" or "action"
+    example: ClassVar[str] = ""  # one line of YAML (see the module doc)
     timed: ClassVar[bool] = True  # in force from start to end (else for the whole run)
 
     # -- where and when
@@ -207,6 +213,7 @@ def _parts(cls: type[Item]) -> list[tuple[str, bool]]:
         ("a 'type' of one literal name", len(values) == 1 and isinstance(values[0], str)),
         ("a docstring (its entry in the reference)", bool(cls.__dict__.get("__doc__"))),
         ("plain words (describe)", cls.describe is not Item.describe),
+        ("an example (one line of YAML)", bool(cls.__dict__.get("example"))),
         (f"an effect on the model ({' or '.join(EFFECTS)})", any(map(cls.has_effect, EFFECTS))),
     ]
     if cls.kind == "event":
@@ -231,9 +238,12 @@ class Event(Item):
     def check(self, s: Scenario, path: Path_, classes: Any) -> Iterator[Problem]:
         yield from places.check_where(s, self.where, (*path, "where"))
         if self.classes is not None and not self.classes:
-            yield (*path, "classes"), (
-                "an empty list touches no traffic: leave 'classes' out for all traffic, or "
-                "name the classes"
+            yield (
+                (*path, "classes"),
+                (
+                    "an empty list touches no traffic: leave 'classes' out for all traffic, or "
+                    "name the classes"
+                ),
             )
         for j, cls in enumerate(self.classes or []):
             yield from places.unknown_class(cls, classes, (*path, "classes", j))
@@ -241,9 +251,12 @@ class Event(Item):
         if group is not None and self.classes:
             unserved = [c for c in self.classes if c in classes and c not in group.serves]
             if unserved:
-                yield (*path, "classes"), (
-                    f"lane group {self.where} does not serve {', '.join(unserved)}: the event "
-                    "would do nothing to them"
+                yield (
+                    (*path, "classes"),
+                    (
+                        f"lane group {self.where} does not serve {', '.join(unserved)}: the event "
+                        "would do nothing to them"
+                    ),
                 )
         if self.end <= self.start:
             yield (*path, "end"), "end must be after start"

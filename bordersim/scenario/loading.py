@@ -54,8 +54,11 @@ def _line_map(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str) 
     """Record the line of every key and item; reject duplicate keys and alias bombs."""
     lines.setdefault(path, node.start_mark.line + 1)
     if len(lines) > MAX_VALUES:
-        raise ScenarioError(file, f"the file expands to more than {MAX_VALUES:,} values "
-                                  "(YAML anchors and aliases repeated?)")  # fmt: skip
+        raise ScenarioError(
+            file,
+            f"the file expands to more than {MAX_VALUES:,} values "
+            "(YAML anchors and aliases repeated?)",
+        )
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
@@ -100,8 +103,9 @@ def read_scenario(path: str | Path) -> tuple[Scenario, str]:
         raise ScenarioError(file, "file not found" if not p.exists() else "not a file")
     size = p.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ScenarioError(file, f"file is {size:,} bytes; scenario files are limited to "
-                                  f"{MAX_FILE_BYTES:,}")  # fmt: skip
+        raise ScenarioError(
+            file, f"file is {size:,} bytes; scenario files are limited to {MAX_FILE_BYTES:,}"
+        )
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
@@ -126,8 +130,12 @@ def parse_scenario(text: str, file: str = "<scenario>", default_name: str = "sce
     except RecursionError:
         raise ScenarioError(file, "the file is nested too deeply") from None
     if not isinstance(data, dict):
-        raise ScenarioError(file, "a scenario file is a mapping of keys such as name, horizon, "
-                                  "crossings, demand and events", 1)  # fmt: skip
+        raise ScenarioError(
+            file,
+            "a scenario file is a mapping of keys such as name, horizon, "
+            "crossings, demand and events",
+            1,
+        )
     lines: dict[Path_, int] = {}
     try:
         _line_map(root, (), lines, file)
@@ -208,5 +216,3 @@ def _message(e: dict[str, Any]) -> str:
 def _describe(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-

@@ -242,8 +242,6 @@ class Scenario(StrictModel):
         return self.model_copy(update={"events": []})
 
 
-
-
 def schema_models() -> dict[str, type[BaseModel]]:
     """Every model a scenario file may hold, by class name: the schema's, the field
     types', and those of every event and action type (such as a phased reopening's step)."""

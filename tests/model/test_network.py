@@ -77,8 +77,12 @@ def test_diversion_conserves_vehicles(region):
 
 def test_diverted_transit_includes_the_detour(region):
     _, _, runs = region
-    rows = [v for p in runs["directed"].plazas for v in p.records
-            if v.diverted_from and v.outcome == "released"]  # fmt: skip
+    rows = [
+        v
+        for p in runs["directed"].plazas
+        for v in p.records
+        if v.diverted_from and v.outcome == "released"
+    ]
     assert rows
     assert min(v.transit_s for v in rows if v.cls == "car") >= 3600
     assert min(v.transit_s for v in rows if v.cls == "truck") >= 4500

@@ -76,13 +76,20 @@ def test_priority_serves_tier_one_first():
 
 def _let_on(r, classes: tuple[str, ...]) -> np.ndarray:
     """When vehicles of these classes reached the plaza (from staging, or on arrival)."""
-    return np.array([v.plaza_arrival_s for v in r.plazas[0].records
-                     if v.cls in classes and v.plaza_arrival_s is not None])  # fmt: skip
+    return np.array(
+        [
+            v.plaza_arrival_s
+            for v in r.plazas[0].records
+            if v.cls in classes and v.plaza_arrival_s is not None
+        ]
+    )
 
 
 def test_staging_meters_trucks_on_to_the_plaza():
-    action = ("{type: staging, where: x.into_us, classes: [truck, truck_fast], per_hour: 90,"
-              " start: 8h, end: 16h}")  # fmt: skip
+    action = (
+        "{type: staging, where: x.into_us, classes: [truck, truck_fast], per_hour: 90,"
+        " start: 8h, end: 16h}"
+    )
     _, a, b = _pair(action)
     p = b.plazas[0]
     joined = _let_on(b, ("truck", "truck_fast"))
@@ -99,8 +106,9 @@ def test_staging_meters_trucks_on_to_the_plaza():
 
 
 def test_staging_in_batches_releases_batches():
-    action = ("{type: staging, where: x, classes: [truck], batch: 20, every: 30min,"
-              " start: 8h, end: 16h}")  # fmt: skip
+    action = (
+        "{type: staging, where: x, classes: [truck], batch: 20, every: 30min, start: 8h, end: 16h}"
+    )
     _, _, b = _pair(action)
     joined = _let_on(b, ("truck",))
     during = joined[(joined >= 8 * H) & (joined < 16 * H)]
@@ -110,15 +118,20 @@ def test_staging_in_batches_releases_batches():
 
 
 def test_phased_reopening_admits_tiers_in_steps():
-    action = ("{type: phased_reopening, where: x, start: 11h, steps: [{after: 0h, fraction: 0.5,"
-              " tiers: 1}, {after: 1h, tiers: 2}, {after: 2h}]}")  # fmt: skip
+    action = (
+        "{type: phased_reopening, where: x, start: 11h, steps: [{after: 0h, fraction: 0.5,"
+        " tiers: 1}, {after: 1h, tiers: 2}, {after: 2h}]}"
+    )
     s, a, b = _pair(action)
     tiers = {c: vc.tier for c, vc in s.vehicle_classes().items()}
     rows = b.plazas[0].records
 
     def started(tier: int, t0: float, t1: float) -> list:
-        return [v for v in rows if tiers[v.cls] == tier
-                and v.primary_start_s and t0 < v.primary_start_s < t1]  # fmt: skip
+        return [
+            v
+            for v in rows
+            if tiers[v.cls] == tier and v.primary_start_s and t0 < v.primary_start_s < t1
+        ]
 
     assert started(1, 11 * H, 12 * H) and started(2, 12 * H, 13 * H)
     assert not started(3, 11 * H, 13 * H) and not started(2, 11 * H, 12 * H)
@@ -134,8 +147,11 @@ def test_patience_makes_drivers_leave_and_keeps_the_books():
     car = p.accounting["car"]
     assert car["gave_up"] > 300 and a.plazas[0].accounting["car"]["gave_up"] == 0
     assert car["arrived"] == sum(v for k, v in car.items() if k != "arrived")
-    waits = [v.primary_start_s - v.arrival_s for v in p.records
-             if v.cls == "car" and v.primary_start_s is not None]  # fmt: skip
+    waits = [
+        v.primary_start_s - v.arrival_s
+        for v in p.records
+        if v.cls == "car" and v.primary_start_s is not None
+    ]
     assert max(waits) <= 1800 + 1e-6  # nobody still waiting after 30 minutes got served
     assert _mean_transit(b, "car") < _mean_transit(a, "car")
 

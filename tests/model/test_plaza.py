@@ -85,10 +85,13 @@ def test_a_closing_booth_finishes_its_vehicle():
 def test_vehicles_move_when_their_lane_group_closes():
     # NEXUS lane closes by staffing: its NEXUS cars move to the general lanes and are served.
     s = one_plaza(
-        booths=3, daily=2000, horizon="8h", warmup="0",
+        booths=3,
+        daily=2000,
+        horizon="8h",
+        warmup="0",
         extra_groups="nexus: {booths: 1, serves: [car]}",
         events="[{type: staffing, where: x.into_us.nexus, open: 0, start: 2h, end: 8h}]",
-    )  # fmt: skip
+    )
     r = simulate(s, record_vehicles=True).plazas[0]
     late_nexus = [
         v

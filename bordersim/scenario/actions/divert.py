@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -23,6 +23,8 @@ class Divert(Action):
     one number or per class; defaults are 0.9, 0.6 and 0.25 (assumptions after the FHWA
     Alternate Route Handbook's point that the kind of message changes compliance).
     """
+
+    example: ClassVar[str] = "{type: divert, from: a.into_us, to: [b.into_us], start: 2h, end: 5h}"
 
     type: Literal["divert"]
     from_: str = Field(alias="from")
@@ -60,9 +62,12 @@ class Divert(Action):
                     hint = suggest(name, plazas)
                     yield where, f"no plaza '{name}': use crossing.direction{hint}"
         if self.classes is not None and not self.classes:
-            yield (*path, "classes"), (
-                "an empty list diverts no one: leave 'classes' out for every class, or name "
-                "the classes"
+            yield (
+                (*path, "classes"),
+                (
+                    "an empty list diverts no one: leave 'classes' out for every class, or name "
+                    "the classes"
+                ),
             )
         if any(t == self.from_ for t in self.to):
             yield (*path, "to"), "a vehicle cannot divert to the plaza it is leaving"
@@ -91,14 +96,18 @@ class Divert(Action):
                 yield (*path, "to", j), f"'{target}' goes the other way across the border"
             missing = [c for c in movers if s.network.detour(origin, crossing, c) is None]
             if missing:
-                yield (*path, "to", j), (
-                    f"no detour time between {origin} and {crossing} for {', '.join(missing)}: "
-                    "add one under network.detours"
+                yield (
+                    (*path, "to", j),
+                    (
+                        f"no detour time between {origin} and {crossing} for {', '.join(missing)}: "
+                        "add one under network.detours"
+                    ),
                 )
             served = {
-                c for g in getattr(s.crossings[crossing], direction).lane_groups.values()
+                c
+                for g in getattr(s.crossings[crossing], direction).lane_groups.values()
                 for c in g.serves
-            }  # fmt: skip
+            }
             unserved = [c for c in movers if c not in served]
             if unserved:
                 yield (*path, "to", j), f"no lane group at {target} serves {', '.join(unserved)}"

@@ -12,6 +12,8 @@ from ..items import Action, RegionSetup
 class Information(Action):
     """Posted wait times, updated every ``update_every`` (drivers act on the last post)."""
 
+    example: ClassVar[str] = "{type: information, update_every: 15min}"
+
     type: Literal["information"]
     update_every: PositiveDuration
     note: str = ""

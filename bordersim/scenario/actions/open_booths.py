@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -14,6 +14,8 @@ from ..items import GroupControls, TimedAction
 
 class OpenBooths(TimedAction):
     """Surge staffing: a lane group's booths open set to ``open`` or raised by ``add``."""
+
+    example: ClassVar[str] = "{type: open_booths, where: a.into_us.cars, add: 1, start: 2h}"
 
     type: Literal["open_booths"]
     open: Annotated[int, Field(ge=0)] | None = None

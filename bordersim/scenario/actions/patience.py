@@ -17,6 +17,8 @@ from ..items import Action, PlazaSetup
 class Patience(Action):
     """Drivers of ``classes`` give up after waiting a time drawn from ``time``."""
 
+    example: ClassVar[str] = "{type: patience, classes: [car], time: {mean: 2h}}"
+
     type: Literal["patience"]
     classes: Annotated[list[str], Field(min_length=1)]
     time: ServiceTime

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -27,6 +27,11 @@ class PhasedReopening(TimedAction):
     """Capacity restored in steps: each step opens a fraction of the booths to tiers up to
     ``tiers`` (1 national priority, 2 trusted, 3 everyone), until the next step."""
 
+    example: ClassVar[str] = (
+        "{type: phased_reopening, where: a, start: 4h, "
+        "steps: [{after: 0s, fraction: 0.5, tiers: 2}, {after: 1h}]}"
+    )
+
     type: Literal["phased_reopening"]
     steps: Annotated[list[Step], Field(min_length=1)]
 
@@ -43,25 +48,39 @@ class PhasedReopening(TimedAction):
             if st.fraction < 1:
                 out.append(
                     Staffing.model_construct(
-                        type="staffing", where=self.where, start=t0, end=t1,
-                        fraction=st.fraction, open=None, classes=None, note="",
+                        type="staffing",
+                        where=self.where,
+                        start=t0,
+                        end=t1,
+                        fraction=st.fraction,
+                        open=None,
+                        classes=None,
+                        note="",
                     )
-                )  # fmt: skip
+                )
             waiting = [c for c, vc in classes.items() if vc.tier > st.tiers]
             if waiting:
                 out.append(
                     Closure.model_construct(
-                        type="closure", where=self.where, start=t0, end=t1, classes=waiting,
+                        type="closure",
+                        where=self.where,
+                        start=t0,
+                        end=t1,
+                        classes=waiting,
                         note="",
                     )
-                )  # fmt: skip
+                )
         if self.start > 0 and self.steps[0].after > 0:  # closed until the first step
             out.append(
                 Closure.model_construct(
-                    type="closure", where=self.where, start=self.start,
-                    end=self.start + self.steps[0].after, classes=None, note="",
+                    type="closure",
+                    where=self.where,
+                    start=self.start,
+                    end=self.start + self.steps[0].after,
+                    classes=None,
+                    note="",
                 )
-            )  # fmt: skip
+            )
         return out
 
     def check(self, s, path: Path_, classes) -> Iterator[Problem]:

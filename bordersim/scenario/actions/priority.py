@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from ..items import GroupControls, TimedAction
 
 
 class Priority(TimedAction):
     """Triage: booths take the lowest tier waiting first (1 national priority, 2 trusted)."""
+
+    example: ClassVar[str] = "{type: priority, where: a.into_us, start: 2h}"
 
     type: Literal["priority"]
 

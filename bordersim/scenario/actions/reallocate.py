@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -11,6 +11,10 @@ from ..items import GroupControls, TimedAction
 
 class Reallocate(TimedAction):
     """A lane group's booths serve these classes instead (cars through the truck plaza)."""
+
+    example: ClassVar[str] = (
+        "{type: reallocate, where: a.into_us.trucks, serves: [car, truck], start: 2h, end: 5h}"
+    )
 
     type: Literal["reallocate"]
     serves: Annotated[list[str], Field(min_length=1)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -14,6 +14,10 @@ from ..items import PlazaSetup, TimedAction
 class Staging(TimedAction):
     """Vehicles of ``classes`` held off the highway and released at a metered rate
     (``per_hour``) or ``batch`` at a time ``every`` so often."""
+
+    example: ClassVar[str] = (
+        "{type: staging, where: a.into_us, classes: [truck], per_hour: 60, start: 2h, end: 5h}"
+    )
 
     type: Literal["staging"]
     classes: Annotated[list[str], Field(min_length=1)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -11,6 +11,10 @@ from ..items import Event, GroupControls, traffic
 
 class Alert(Event):
     """Heightened alert: primary service times and referral rates multiplied."""
+
+    example: ClassVar[str] = (
+        "{type: alert, where: a, service_factor: 1.5, referral_factor: 2, start: 2h, end: 4h}"
+    )
 
     type: Literal["alert"]
     service_factor: Annotated[float, Field(gt=0, le=100)] = 1.0

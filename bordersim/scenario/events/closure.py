@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from ..items import Event, GroupControls, traffic
 
 
 class Closure(Event):
     """No vehicle starts inspection; arrivals queue. Vehicles in inspection finish."""
+
+    example: ClassVar[str] = "{type: closure, where: a, start: 2h, end: 4h}"
 
     type: Literal["closure"]
     colour = "#d62728"

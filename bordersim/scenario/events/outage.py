@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -11,6 +11,10 @@ from ..items import Event, GroupControls
 
 class Outage(Event):
     """Systems down: primary service times multiplied."""
+
+    example: ClassVar[str] = (
+        "{type: outage, where: a.into_us.cars, service_factor: 2, start: 2h, end: 4h}"
+    )
 
     type: Literal["outage"]
     service_factor: Annotated[float, Field(gt=0, le=100)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -16,6 +16,8 @@ from ..items import Event, GroupControls
 
 class Staffing(Event):
     """Booths open set to a number (``open``, a lane group only) or a ``fraction``."""
+
+    example: ClassVar[str] = "{type: staffing, where: a.into_us, fraction: 0.5, start: 2h, end: 4h}"
 
     type: Literal["staffing"]
     open: Annotated[int, Field(ge=0)] | None = None
@@ -42,8 +44,9 @@ class Staffing(Event):
         if self.open is not None:
             group = places.lane_group(s, self.where)
             if group is None:
-                yield (*path, "open"), (
-                    "'open' needs a lane group in 'where' (use 'fraction' for a plaza)"
+                yield (
+                    (*path, "open"),
+                    ("'open' needs a lane group in 'where' (use 'fraction' for a plaza)"),
                 )
             elif self.open > group.booths:
                 yield (*path, "open"), f"the lane group has only {group.booths} booths"

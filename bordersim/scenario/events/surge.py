@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -14,6 +14,8 @@ from ..items import Event, traffic
 
 class Surge(Event):
     """Demand multiplied by ``factor`` (below 1 for a drop in traffic)."""
+
+    example: ClassVar[str] = "{type: surge, where: a.into_us, factor: 1.5, start: 2h, end: 4h}"
 
     type: Literal["surge"]
     factor: Annotated[float, Field(gt=0, le=100)]
