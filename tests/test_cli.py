@@ -680,3 +680,11 @@ def test_many_plazas_give_figures_of_a_readable_bounded_size(tmp_path):
     with (out / "timeseries.csv").open() as fh:
         assert len({(row["crossing"], row["direction"]) for row in csv.DictReader(fh)}) == 40
     assert "c0" in page
+
+
+def test_python_dash_m_runs_the_commands():
+    for module in ("bordersim", "bordersim.cli"):
+        r = subprocess.run(
+            [sys.executable, "-m", module, "list"], capture_output=True, text=True, timeout=120
+        )
+        assert r.returncode == 0 and "ambassador-closure" in r.stdout, (module, r.stderr)

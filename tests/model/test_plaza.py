@@ -1,49 +1,10 @@
-"""The queueing core against theory, and the plaza's rules."""
+"""The plaza's rules. (The queueing core against theory, Erlang C and Little's law among
+it, is checked once, in tests/test_validation.py, through bordersim.validation.)"""
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-import pytest
-from scipy import stats
-
 from bordersim.model.simulation import simulate
 from tests.helpers import one_plaza
-
-
-def erlang_c_wait(lam: float, mu: float, c: int) -> float:
-    """Mean wait in queue of an M/M/c queue (Erlang C)."""
-    a = lam / mu
-    rho = a / c
-    top = a**c / math.factorial(c) / (1 - rho)
-    p_wait = top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
-    return p_wait / (c * mu - lam)
-
-
-@pytest.mark.parametrize(("booths", "rho"), [(1, 0.7), (3, 0.8), (6, 0.9)])
-def test_mmc_mean_transit_matches_erlang_c(booths, rho):
-    mean_service = 60.0
-    lam = rho * booths / mean_service  # vehicles per second
-    s = one_plaza(booths=booths, daily=lam * 86400, horizon="3d", warmup="6h")
-    means = []
-    for rep in range(12):
-        p = simulate(s, replication=rep).plazas[0]
-        means.append(p.transit[0].mean)
-    expected = erlang_c_wait(lam, 1 / mean_service, booths) + mean_service
-    m, se = np.mean(means), stats.sem(means)
-    half = stats.t.ppf(0.995, len(means) - 1) * se
-    assert abs(m - expected) <= half, (m, expected, half)
-    assert half < 0.15 * expected  # the interval is narrow enough to mean something
-
-
-def test_littles_law_holds():
-    s = one_plaza(booths=4, daily=4 * 0.85 / 60 * 86400, horizon="4d", warmup="0")
-    p = simulate(s).plazas[0]
-    in_system = p.series["in_system"].mean()  # time-average L
-    arrivals_per_s = p.accounting["car"]["arrived"] / s.horizon  # lambda
-    released = p.transit_sum.sum() / p.transit_n.sum()  # W of released vehicles
-    assert in_system == pytest.approx(arrivals_per_s * released, rel=0.02)
 
 
 def test_full_secondary_blocks_primary():

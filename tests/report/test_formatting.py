@@ -1,0 +1,37 @@
+"""Figures as people read them."""
+
+from __future__ import annotations
+
+from bordersim.report.formatting import figure, hours, when
+from bordersim.results import (
+    TIME_TO_RECOVER,
+    TRANSIT_MEAN,
+    Context,
+    Estimate,
+    Figure,
+    FigureKey,
+)
+
+
+def _f(values, measure=TRANSIT_MEAN):
+    return Figure(FigureKey(measure), Estimate.of(values), tuple(values))
+
+
+def test_one_replication_is_a_plain_number_and_several_a_mean_with_its_interval():
+    assert figure(_f([12.345])) == "12.3"
+    text = figure(_f([10.0, 12.0, 14.0]))
+    assert text.startswith("12.0 ±") and "n/a" not in text
+    assert figure(_f([10.0, None, 14.0])).endswith("(1 n/a)")
+
+
+def test_what_cannot_be_computed_is_never_a_number():
+    assert figure(None) == "-" and figure(_f([None])) == "-"
+    assert hours(_f([None, None], TIME_TO_RECOVER), "not within horizon") == "not within horizon"
+    assert hours(_f([1.5, None], TIME_TO_RECOVER), "x").endswith("(1 not within horizon)")
+
+
+def test_durations_and_clock_times():
+    assert hours(_f([2.5], TIME_TO_RECOVER), "-") == "2h 30min"
+    ctx = Context("t", "", 0, 24.0, 0.0, "2025-03-04T06:00:00", [], [], [])
+    assert when(ctx, 4.0) == "Tue 04 Mar 10:00"
+    assert when(Context("t", "", 0, 24.0, 0.0, None, [], [], []), 4.0) == "4h 00min"
