@@ -28,7 +28,7 @@ def timed(**kw) -> tuple[float, str]:
     t0 = time.perf_counter()
     study = run_study(s, list(s.plans), **kw)
     seconds = time.perf_counter() - t0
-    return seconds, json.dumps([study.summaries(p) for p in study.labels])
+    return seconds, json.dumps([study.results(p).to_json() for p in study.labels])
 
 
 def main() -> None:

@@ -126,3 +126,12 @@ def test_a_comparison_ranks_by_the_better_direction_and_names_the_worst_plaza():
     assert back.to_json() == c.to_json()
     assert [r["plan"] for r in c.table_rows()] == ["a", "b", "a", "b"]
     assert REGION.label == "region" and PLAZA.label == "amb into_us"
+
+
+def test_every_measure_is_documented():
+    from tests.helpers import ROOT
+
+    doc = (ROOT / "docs" / "results.md").read_text()
+    assert all(f"`{name}`" in doc for name in MEASURES), [
+        n for n in MEASURES if f"`{n}`" not in doc
+    ]
