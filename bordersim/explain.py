@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from .scenario import Scenario
-from .scenario.items import clock
 from .units import format_duration
 
 DIRECTION_WORDS = {"into_us": "into the US (CBP)", "into_canada": "into Canada (CBSA)"}
 
 
-def when(s: Scenario, seconds: float) -> str:
-    """A time of the run in words: a calendar time if the scenario has a start."""
-    return clock(s, seconds)
-
-
 def explain(s: Scenario) -> list[str]:
     """Lines of plain text; blank lines separate sections."""
     out = [f"Scenario '{s.name}': {s.description}".rstrip(": ")]
-    start = f" from {when(s, 0)}" if s.start_datetime else ""
+    start = f" from {s.clock(0)}" if s.start_datetime else ""
     out.append(
         f"Simulates {format_duration(s.horizon)}{start}; the first "
         f"{format_duration(s.warmup)} are a warm-up left out of transit statistics. "
