@@ -134,7 +134,7 @@ def context(scenario: Scenario) -> Context:
         horizon_h=scenario.horizon / 3600.0,
         warmup_h=scenario.warmup / 3600.0,
         start=None if start is None else start.isoformat(),
-        events=[e.model_dump(mode="json") for e in scenario.events],
+        events=[e.model_dump(mode="json", by_alias=True) for e in scenario.events],
         plazas=plazas,
         classes=list(scenario.vehicle_classes()),
     )

@@ -117,7 +117,8 @@ def run_once(
     if seed is not None:
         s = s.model_copy(update={"seed": seed})
     run = simulate(s, plan=plan, record_vehicles=record_vehicles)
-    base = simulate(s, apply_events=False) if (s.events or plan) else run
+    disrupted = bool(s.events) or plan is not None
+    base = simulate(s, apply_events=False, record_vehicles=record_vehicles) if disrupted else run
     results = Results.of(context(s), plan_label(plan), [figures(s, run, base)], 0)
     return Outcome(s, run, base, results)
 

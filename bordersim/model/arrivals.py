@@ -1,7 +1,7 @@
 """Arrivals: a non-homogeneous Poisson process per class, drawn in numpy batches.
 
 Demand is piecewise constant by clock hour (daily volume times the profile's share).
-Surges (any event with a ``demand_factor``) are applied by thinning: candidates are drawn
+Surges (any event with a ``demand_multiplier``) are applied by thinning: candidates are drawn
 at the highest rate the events can reach (``bound``), and each is kept when its own
 uniform falls under the demand factor at its time. The baseline uses the same bound and
 the same draws, so every baseline vehicle is also in the disrupted run, with the same
@@ -68,7 +68,7 @@ class PlazaArrivals:
             if daily <= 0:
                 continue
             assert demand is not None
-            mine = [(e, f) for e in plaza.demand_changes if (f := e.demand_factor(name)) != 1.0]
+            mine = [(e, f) for e in plaza.demand_changes if (f := e.demand_multiplier(name)) != 1.0]
             weights = profiles.resolve(demand.profile_for(name), vc.mode)
             self.streams.append(
                 _ClassStream(

@@ -22,7 +22,8 @@ from ..runner import Curves  # noqa: E402
 from ..scenario import Scenario  # noqa: E402
 from ..stats import TransitStats, bin_edges  # noqa: E402
 
-PLAN_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]
+# Plans are lines and bars in these; events are shaded in their own colours (none of these).
+PLAN_COLOURS = ["#1f77b4", "#2ca02c", "#17becf", "#e377c2", "#7f7f7f", "#bcbd22", "#393b79"]
 
 
 def _x(scenario: Scenario, seconds):

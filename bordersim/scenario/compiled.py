@@ -138,6 +138,7 @@ def compile_scenario(
     events = list(s.events) if with_events else []
     controls = [e for e in events if e.has_effect("on_lane_group")]
     controls += [a for a in flat if a.has_effect("on_lane_group")]
+    demand_events = [e for e in s.events if e.has_effect("demand_multiplier")]
     for crossing, direction, spec in s.plazas():
         p = PlazaView(crossing, direction, spec, names, s.demand.get(f"{crossing}.{direction}"))
         groups = list(spec.lane_groups)
@@ -145,9 +146,7 @@ def compile_scenario(
             if item.covers(crossing, direction):
                 cov = tuple(item.covers(crossing, direction, g) for g in groups)
                 p.controls.append(Control(item, cov))
-        p.demand_changes = [
-            e for e in s.events if e.has_effect("demand_factor") and e.covers(crossing, direction)
-        ]
+        p.demand_changes = [e for e in demand_events if e.covers(crossing, direction)]
         p.demand_changes_apply = with_events
         p.patience = {name: vc.patience for name, vc in classes.items()}
         for a in flat:

@@ -23,17 +23,18 @@ a type does:
 * :meth:`Item.on_lane_group` changes what is in force at a lane group it covers, while
   it is in force (booths open, classes closed, service and referral factors, triage,
   classes served);
-* :meth:`Item.demand_factor` multiplies the arrivals of a class while in force (events
-  only: the baseline draws the same candidates, see model/arrivals.py);
+* :meth:`Item.demand_multiplier` multiplies the arrivals of a class while in force (events
+  only: the baseline draws the same candidates, see model/arrivals.py), at the crossing or
+  direction it names (never a lane group: the common checks refuse one);
 * :meth:`Item.at_plaza` sets something up at each plaza it covers (staging, patience);
 * :meth:`Item.in_region` sets something up for the region (diversion, posted waits);
 * :meth:`Item.expand` turns the item into simpler ones (a phased reopening into
   staffing steps and closures).
 
 A type is registered when its class is defined; one that lacks a part (docstring,
-``type``, plain words, an effect, an example, an event's colour) is refused there and
-then, with a ``TypeError`` naming what is missing, so it fails on import, not after a
-simulation.
+``type``, plain words, an effect, an example, an event's colour), or has a field named
+like one of these methods, is refused there and then, with a ``TypeError`` saying what
+is wrong, so it fails on import, not after a simulation.
 To add a type, see docs/architecture.md.
 """
 
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
 
 EVENTS: dict[str, type[Event]] = {}  # type name -> class, in the order defined
 ACTIONS: dict[str, type[Action]] = {}
-EFFECTS = ("on_lane_group", "demand_factor", "at_plaza", "in_region", "expand")
+EFFECTS = ("on_lane_group", "demand_multiplier", "at_plaza", "in_region", "expand")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -146,7 +147,7 @@ class Item(StrictModel):
     def on_lane_group(self, state: GroupControls) -> None:
         raise NotImplementedError
 
-    def demand_factor(self, cls: str) -> float:
+    def demand_multiplier(self, cls: str) -> float:
         raise NotImplementedError
 
     def at_plaza(self, setup: PlazaSetup) -> None:
@@ -191,6 +192,13 @@ class Item(StrictModel):
             return  # a base class, such as Event or TimedAction
         registry = EVENTS if cls.kind == "event" else ACTIONS
         name = _type_name(cls)
+        shadowed = [f for f in cls.model_fields if hasattr(Item, f) and f != "type"]
+        if shadowed:  # pydantic would only warn, and the field would replace the method
+            raise TypeError(
+                f"{cls.kind} type '{name}' ({cls.__name__}): field '{shadowed[0]}' has the name "
+                f"of a method of every item; name it '{shadowed[0]}_' with "
+                f"Field(alias='{shadowed[0]}') (the key in the file stays '{shadowed[0]}')"
+            )
         missing = [part for part, ok in _parts(cls) if not ok]
         if missing:
             lacks = ", ".join(missing)
@@ -262,6 +270,9 @@ class Event(Item):
             yield (*path, "end"), "end must be after start"
         if self.start >= s.horizon:
             yield (*path, "start"), "the event starts after the horizon ends"
+        if self.has_effect("demand_multiplier") and places.depth(self.where) > 2:
+            # Demand arrives at a plaza, not at a lane group.
+            yield (*path, "where"), f"a {self.type} changes the demand of a crossing or a direction"
 
     def text(self, s: Scenario) -> str:
         note = f" - {self.note}" if self.note else ""

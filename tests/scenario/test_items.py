@@ -128,3 +128,40 @@ def test_every_type_runs_and_is_rendered_end_to_end(tmp_path):
     s = parse_scenario(every_type())
     for e in s.events:  # each event said in plain words in the briefing
         assert html.escape(e.describe(s), quote=False) in page, e.type
+
+
+def test_event_colours_tell_events_apart_and_from_plans():
+    from bordersim.report.figures import PLAN_COLOURS
+
+    colours = [cls.colour.lower() for cls in EVENTS.values()]
+    assert len(set(colours)) == len(colours)
+    assert not set(colours) & {c.lower() for c in PLAN_COLOURS}
+
+
+@pytest.mark.filterwarnings("ignore:Field name .* shadows an attribute")  # pydantic's own
+def test_a_field_named_like_a_method_is_refused_with_the_way_out():
+    with pytest.raises(TypeError, match=r"field 'demand_multiplier'.*Field\(alias="):
+
+        class Rain(Event):
+            """Rain."""
+
+            type: Literal["rain"]
+            demand_multiplier: float = 0.8
+            colour: ClassVar[str] = "#123456"
+            example: ClassVar[str] = "{type: rain, where: a, start: 1h, end: 2h}"
+
+            def on_lane_group(self, state: GroupControls) -> None:
+                pass
+
+            def describe(self, s) -> str:
+                return "rain"
+
+
+def test_an_event_that_changes_demand_is_refused_on_a_lane_group():
+    from bordersim.scenario import ScenarioError
+
+    text = every_type().replace(
+        "{type: surge, where: a.into_us,", "{type: surge, where: a.into_us.cars,"
+    )
+    with pytest.raises(ScenarioError, match="changes the demand of a crossing or a direction"):
+        parse_scenario(text)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from .. import places
-from ..errors import Path_, Problem
 from ..items import Event, traffic
 
 
@@ -21,13 +18,8 @@ class Surge(Event):
     factor: Annotated[float, Field(gt=0, le=100)]
     colour = "#ff7f0e"
 
-    def demand_factor(self, cls: str) -> float:
+    def demand_multiplier(self, cls: str) -> float:
         return self.factor if self.classes is None or cls in self.classes else 1.0
-
-    def check(self, s, path: Path_, classes) -> Iterator[Problem]:
-        yield from super().check(s, path, classes)
-        if places.depth(self.where) > 2:
-            yield (*path, "where"), "a surge changes the demand of a crossing or a direction"
 
     def describe(self, s) -> str:
         return f"demand x{self.factor:g} at {self.where} ({traffic(self.classes)})"
