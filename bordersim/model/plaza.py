@@ -213,6 +213,8 @@ class Plaza:
     ) -> None:
         crossing, direction, spec = view.crossing, view.direction, view.spec
         self.env = env
+        # Bound once: a callback per vehicle would otherwise make a new bound method.
+        self.on_primary_done = self._primary_done
         self.crossing, self.direction = crossing, direction
         self.class_names = list(classes)
         n = len(self.class_names)
@@ -419,7 +421,7 @@ class Plaza:
         v.waiting_in = None
         self.at_booths[v.id] = v
         Timeout(self.env, v.service * g.service_factor[v.cls], v).callbacks.append(
-            self._primary_done
+            self.on_primary_done
         )
 
     def pull(self, g: LaneGroup) -> None:

@@ -87,6 +87,7 @@ class _Feeder:
     ):
         self.env, self.chunks = env, chunks
         self.arrive = plaza.arrive
+        self.on_arrival = self._arrive  # bound once: this callback runs per vehicle
         self.next_id = first_id  # ids are unique in the region: vehicles may divert
         self.i = 0
         self.chunk: ArrivalChunk | None = None
@@ -128,7 +129,7 @@ class _Feeder:
         self.i = i
         if i < len(times):  # the next arrival of the day, scheduled here: this runs per vehicle
             env = self.env
-            Timeout(env, times[i] - env.now).callbacks.append(self._arrive)
+            Timeout(env, times[i] - env.now).callbacks.append(self.on_arrival)
             return
         del ch, times  # so that the spent day can be freed while the next is drawn
         if self._load():
