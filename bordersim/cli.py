@@ -131,10 +131,16 @@ def main() -> None:
     A scenario file (YAML) describes crossings, demand and a disruption (closure,
     surge, reduced staffing, heightened alert, outage). Start with a bundled one:
 
-        bordersim run scenarios/ambassador-baseline.yaml
+    \b
+        bordersim list
+        bordersim run scenarios/ambassador-closure.yaml
         bordersim compare scenarios/ambassador-exercise.yaml --reps 10
 
-    Exit codes: 0 ok, 2 bad input, 1 internal error.
+    Each run or comparison writes a new results folder with report.html, the briefing
+    to open in a browser.
+
+    Exit codes: 0 ok, 1 internal error, 2 bad input or environment, 130 interrupted
+    (Ctrl-C or SIGTERM; nothing half-written is left).
     """
     interrupts.start()
 
@@ -364,7 +370,7 @@ def _terminal() -> Console:
     return console
 
 
-@main.command()
+@main.command(short_help="Run a scenario and its baseline; write report.html and data.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--plan", help="Apply this response plan from the file's 'plans'.")
 @click.option(
@@ -374,7 +380,7 @@ def _terminal() -> Console:
 )
 @_execution_options
 def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> None:
-    """Run the scenario in FILE and its baseline; write results and figures.
+    """Run the scenario in FILE and its baseline; write report.html, figures, tables.
 
     The baseline is the same scenario without events, with the same random numbers.
     Results go to a new folder, results/<scenario name>/run-<date>-<time>/:
@@ -420,7 +426,7 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
     )
 
 
-@main.command()
+@main.command(short_help="Compare response plans side by side; write report.html.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @click.option(
     "--plans",

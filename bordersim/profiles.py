@@ -1,6 +1,6 @@
 """Built-in hourly demand profiles.
 
-No public table of hourly border volumes exists (see ``shared/calibration.md``), so
+No public table of hourly border volumes exists (see ``docs/sources.md``), so
 every profile here is an assumption, shaped on what is known: passenger traffic has
 commuter and weekend peaks; trucks run mostly in daytime, peak Tuesday to Thursday
 and almost vanish on Sundays (MTRI truck border crossing study, 2014). Replace them

@@ -688,3 +688,13 @@ def test_python_dash_m_runs_the_commands():
             [sys.executable, "-m", module, "list"], capture_output=True, text=True, timeout=120
         )
         assert r.returncode == 0 and "ambassador-closure" in r.stdout, (module, r.stderr)
+
+
+def test_help_shows_examples_a_line_each_every_exit_code_and_the_report():
+    text = invoke("--help").output
+    lines = [line.strip() for line in text.splitlines()]
+    assert "bordersim list" in lines  # each example on its own line, not run together
+    assert "bordersim run scenarios/ambassador-closure.yaml" in lines
+    assert "130" in text and "2 bad input" in text and "report.html" in text
+    listing = text.split("Commands:")[1]
+    assert listing.count("report.html") >= 2  # run and compare say what they write

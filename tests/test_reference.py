@@ -41,3 +41,17 @@ def test_the_json_schema_catches_a_typo_for_editors(schema):
     data["horizn"] = data.pop("horizon")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+def test_the_project_cites_only_its_own_documents():
+    """Sources are in docs/sources.md, which ships with the project; nothing points a
+    planner to notes they do not have."""
+    files = [
+        *ROOT.glob("*.md"),
+        *(ROOT / "docs").glob("*.md"),
+        *(ROOT / "scenarios").glob("*.yaml"),
+        *(ROOT / "bordersim").rglob("*.py"),
+    ]
+    citing = [f.name for f in files if "shared/" in f.read_text(encoding="utf-8")]
+    assert not citing, citing
+    assert (ROOT / "docs" / "sources.md").is_file()
