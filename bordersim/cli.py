@@ -433,8 +433,17 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
     help="Comma-separated plans to compare, the first as reference "
     "[default: every plan in the file, in its order].",
 )
+@click.option(
+    "--practical",
+    type=click.FloatRange(0, 100),
+    default=5.0,
+    show_default=True,
+    metavar="PERCENT",
+    help="A difference smaller than this share of the reference plan's value is reported "
+    "as 'no practical difference', even when it is statistically clear.",
+)
 @_execution_options
-def compare(file: str, plans: str | None, as_json: bool, **opts) -> None:
+def compare(file: str, plans: str | None, practical: float, as_json: bool, **opts) -> None:
     """Compare the response plans of the scenario in FILE, side by side.
 
     Every plan runs on the same replications with common random numbers (the same
@@ -466,7 +475,7 @@ def compare(file: str, plans: str | None, as_json: bool, **opts) -> None:
     results: dict = {}
 
     def write(folder: Path, study) -> None:
-        results["table"] = compare_plans(study)
+        results["table"] = compare_plans(study, practical / 100.0)
         write_comparison(folder, study, results["table"], source=text)
 
     final, study = _study(scenario, text, file, "compare", list(names), opts, as_json, write)

@@ -4,8 +4,10 @@ Every plan of a study ran on the same replications: replication r of each plan s
 the same vehicles with the same service, referral and patience draws. So a paired
 difference (plan minus the first plan, replication by replication) removes most of the
 noise the plans share, and its confidence interval is much narrower than comparing
-independent runs would give. A difference is marked **clear** when its 95% interval
-excludes zero.
+independent runs would give. A difference is **clear** when its 95% interval excludes
+zero; it is **better** or **worse** (by which way the figure is better) when it is clear
+and larger than a practical share of the reference's value (5% unless told otherwise),
+and makes **no practical difference** when it is smaller than that, clear or not.
 
 Plans are ranked by total excess delay (vehicle-hours above baseline), lowest first.
 """
@@ -19,6 +21,7 @@ from .results import (
     EXCESS_DELAY,
     GAVE_UP,
     MAX_QUEUE_KM,
+    PRACTICAL_SHARE,
     REGION,
     RELEASED,
     TIME_TO_CLEAR,
@@ -55,8 +58,12 @@ def compared_keys(results: Results) -> list[FigureKey]:
     return keys
 
 
-def compare(study: Study) -> Comparison:
-    """Each compared figure under every plan, with the paired difference to the first."""
+def compare(study: Study, practical: float = PRACTICAL_SHARE) -> Comparison:
+    """Each compared figure under every plan, with the paired difference to the first.
+
+    A difference under ``practical`` (a share) of the reference's value is said to make
+    no practical difference, even when it is statistically clear.
+    """
     labels = study.labels
     first = labels[0]
     samples = {label: study.samples(label) for label in labels}
@@ -69,6 +76,8 @@ def compare(study: Study) -> Comparison:
             values = [s.get(key) for s in samples[label]]
             row.by_plan[label] = Figure(key, Estimate.of(values), tuple(values))
             if label != first:
-                row.differences[label] = Difference.of(ref, values)
+                row.differences[label] = Difference.of(ref, values, key.measure.better, practical)
         rows.append(row)
-    return Comparison(context(study.scenario), labels, len(study.replications), RANK_BY, rows)
+    return Comparison(
+        context(study.scenario), labels, len(study.replications), RANK_BY, rows, practical
+    )

@@ -433,28 +433,83 @@ class Results:
 
 
 # ---------------------------------------------------------------------------- comparisons
+PRACTICAL_SHARE = 0.05  # a difference under 5% of the reference's value does not matter
+
+# What a difference means for a planner, in the words the report uses.
+BETTER, WORSE = "better", "worse"
+NO_PRACTICAL = "no practical difference"
+NOT_CLEAR = "not clear"  # the 95% interval includes no change
+HIGHER, LOWER = "higher", "lower"  # for a measure that is neither better nor worse
+
+
 @dataclass(frozen=True)
 class Difference:
-    """A plan minus the reference, paired replication by replication."""
+    """A plan minus the reference, paired replication by replication, and what it means.
+
+    ``relative`` is the difference as a share of the reference's mean. The ``verdict``
+    is said in words: a difference smaller than the practical share of the reference's
+    value is "no practical difference", even when it is statistically clear; a larger
+    one is "better" or "worse" (by the measure's better direction) when its 95% interval
+    excludes zero, else "not clear".
+    """
 
     estimate: Estimate
     clear: bool  # its 95% interval excludes zero
+    relative: float | None = None  # mean difference / reference mean
+    verdict: str = NOT_CLEAR
 
     @classmethod
-    def of(cls, reference: Iterable[float | None], values: Iterable[float | None]) -> Difference:
-        d = paired_difference(list(reference), list(values))
+    def of(
+        cls,
+        reference: Iterable[float | None],
+        values: Iterable[float | None],
+        better: Better = None,
+        practical: float = PRACTICAL_SHARE,
+    ) -> Difference:
+        reference = list(reference)
+        d = paired_difference(reference, list(values))
         ci = d["ci95"]
         est = Estimate(
             d["mean"], ci[0] if ci else None, ci[1] if ci else None, d["n"], d["missing"]
         )
-        return cls(est, d["clear"])
+        base = Estimate.of(reference).mean
+        relative = None
+        if est.mean is not None and base:
+            relative = est.mean / abs(base)
+        return cls(
+            est, d["clear"], relative, _verdict(est.mean, base, d["clear"], better, practical)
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.estimate.to_json(), "clear": self.clear}
+        return {
+            **self.estimate.to_json(),
+            "clear": self.clear,
+            "relative": self.relative,
+            "verdict": self.verdict,
+        }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Difference:
-        return cls(Estimate.from_json(d), bool(d["clear"]))
+        return cls(
+            Estimate.from_json(d),
+            bool(d["clear"]),
+            _number(d.get("relative")),
+            str(d.get("verdict", NOT_CLEAR)),
+        )
+
+
+def _verdict(
+    diff: float | None, base: float | None, clear: bool, better: Better, practical: float
+) -> str:
+    if diff is None:
+        return NOT_CLEAR
+    if abs(diff) <= practical * abs(base or 0.0) or (diff == 0 and not base):
+        return NO_PRACTICAL
+    if not clear:
+        return NOT_CLEAR
+    if better is None:
+        return HIGHER if diff > 0 else LOWER
+    return BETTER if (diff < 0) == (better == "lower") else WORSE
 
 
 @dataclass
@@ -475,6 +530,9 @@ class Comparison:
     replications: int
     ranked_by: FigureKey
     rows: list[Compared]
+    practical: float = (
+        PRACTICAL_SHARE  # differences under this share of the reference do not matter
+    )
 
     @property
     def reference(self) -> str:
@@ -520,6 +578,7 @@ class Comparison:
             "reference": self.reference,
             "ranked_by": self.ranked_by.to_json(),
             "ranking": self.ranking,
+            "practical_share": self.practical,
             "measures": _measures_json(r.key.measure for r in self.rows),
             "rows": rows,
         }
@@ -543,6 +602,7 @@ class Comparison:
             int(d["replications"]),
             FigureKey.from_json(d["ranked_by"]),
             rows,
+            _number(d.get("practical_share")) or 0.0,
         )
 
     def table_rows(self) -> Iterator[dict[str, Any]]:
@@ -570,6 +630,8 @@ class Comparison:
                     "diff_low": e.low if e else None,
                     "diff_high": e.high if e else None,
                     "clear": d.clear if d else None,
+                    "diff_relative": d.relative if d else None,
+                    "verdict": d.verdict if d else "reference",
                 }
 
 
@@ -592,6 +654,8 @@ TABLE_COLUMNS = [
     "diff_low",
     "diff_high",
     "clear",
+    "diff_relative",
+    "verdict",
 ]
 
 

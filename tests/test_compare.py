@@ -60,3 +60,16 @@ def test_the_comparison_survives_its_json(exercise):
     back = Comparison.from_json(result.to_json())
     assert back.to_json() == result.to_json()
     assert back.ranking == result.ranking
+
+
+def test_better_and_worse_are_said_and_tiny_differences_do_not_count(exercise):
+    _, result = exercise
+    from bordersim.results import BETTER, NO_PRACTICAL, WORSE
+
+    d = result.row(RANK_BY).differences
+    assert d["surge_staffing"].verdict == BETTER and d["surge_staffing"].relative < -0.2
+    assert d["phased_by_tier"].verdict == WORSE and d["phased_by_tier"].relative > 0.3
+    # Sharing car booths changes total delay by well under 1%: clear or not, it does not
+    # matter, and is never briefed as better or worse.
+    assert d["share_car_booths"].verdict == NO_PRACTICAL
+    assert abs(d["share_car_booths"].relative) < 0.01

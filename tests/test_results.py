@@ -135,3 +135,26 @@ def test_every_measure_is_documented():
     assert all(f"`{name}`" in doc for name in MEASURES), [
         n for n in MEASURES if f"`{n}`" not in doc
     ]
+
+
+@pytest.mark.parametrize(
+    ("ref", "plan", "better", "verdict"),
+    [
+        ([100.0, 110.0, 90.0], [80.0, 88.0, 73.0], "lower", "better"),
+        ([100.0, 110.0, 90.0], [80.0, 88.0, 73.0], "higher", "worse"),
+        ([100.0, 110.0, 90.0], [101.0, 111.0, 91.0], "lower", "no practical difference"),
+        ([100.0, 110.0, 90.0], [60.0, 170.0, 130.0], "lower", "not clear"),
+        ([100.0, 110.0, 90.0], [120.0, 131.0, 109.0], None, "higher"),
+        ([0.0, 0.0], [0.0, 0.0], "lower", "no practical difference"),
+    ],
+)
+def test_a_difference_is_said_in_words(ref, plan, better, verdict):
+    d = Difference.of(ref, plan, better)
+    assert d.verdict == verdict
+    assert Difference.from_json(d.to_json()) == d
+
+
+def test_the_practical_threshold_is_settable():
+    ref, plan = [100.0, 110.0, 90.0], [96.0, 105.0, 87.0]  # about 3.7% lower, clearly
+    assert Difference.of(ref, plan, "lower").verdict == "no practical difference"
+    assert Difference.of(ref, plan, "lower", practical=0.02).verdict == "better"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..results import (
     BACKLOG,
+    BETTER,
     DELAY_COST,
     DIVERTED,
     DIVERTED_IN,
@@ -21,11 +23,13 @@ from ..results import (
     TIME_TO_RECOVER,
     TRANSIT,
     TRANSIT_MEAN,
+    WORSE,
     Comparison,
     Difference,
     FigureKey,
     Results,
 )
+from .formatting import difference
 from .formatting import figure as _v
 from .formatting import hours as _h
 from .formatting import when as _when
@@ -135,7 +139,8 @@ def print_comparison(result: Comparison, console: Console) -> None:
     t = Table(
         title=f"{result.context.scenario}: plans ranked by excess delay "
         f"({result.replications} replications, mean ±95% CI; "
-        f"Δ paired against '{ref}', * clear)",
+        f"Δ paired against '{ref}'; better or worse only when clear and over "
+        f"{result.practical:.0%})",
         title_justify="left",
     )
     cols = ["rank", "plan", "excess delay (veh-h)", f"Δ vs {ref}", "gave up"]
@@ -165,10 +170,10 @@ def print_comparison(result: Comparison, console: Console) -> None:
     console.print(t)
 
 
-def _diff(d: Difference | None) -> str:
-    if d is None or d.estimate.mean is None:
-        return "-"
-    text = f"{d.estimate.mean:+,.0f}"
-    if d.estimate.half_width is not None:
-        text += f" ±{d.estimate.half_width:,.0f}"
-    return text + (" *" if d.clear else "")
+# Better and worse in words and colour; what does not matter, or is not clear, is dim.
+STYLES = {BETTER: "bold green", WORSE: "bold red"}
+
+
+def _diff(d: Difference | None) -> Text:
+    text, verdict = difference(d)
+    return Text(text, style=STYLES.get(verdict, "dim"))

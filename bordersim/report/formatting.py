@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ..results import Context, Estimate, Figure
+from ..results import NOT_CLEAR, Context, Difference, Estimate, Figure
 from ..units import format_duration
 
 
@@ -45,3 +45,17 @@ def when(context: Context, h: float) -> str:
         t = datetime.fromisoformat(context.start) + timedelta(hours=h)
         return t.strftime("%a %d %b %H:%M")
     return format_duration(h * 3600.0)
+
+
+def difference(d: Difference | None, spec: str = ",.0f") -> tuple[str, str]:
+    """A paired difference as people read it, and its verdict: ``+1,234 ±56 (+4.1%)
+    worse``. The verdict says better or worse only when the difference is both clear and
+    large enough to matter (see bordersim.results.Difference)."""
+    if d is None or d.estimate.mean is None:
+        return "-", NOT_CLEAR
+    text = format(d.estimate.mean, "+" + spec)
+    if d.estimate.half_width is not None:
+        text += f" ±{format(d.estimate.half_width, spec)}"
+    if d.relative is not None:
+        text += f" ({d.relative:+.1%})"
+    return f"{text} {d.verdict}", d.verdict

@@ -24,6 +24,7 @@ from ..explain import explain
 from ..results import (
     ARRIVED,
     BACKLOG,
+    BETTER,
     DELAY_COST,
     DIVERTED,
     DIVERTED_IN,
@@ -37,6 +38,7 @@ from ..results import (
     TIME_TO_RECOVER,
     TRANSIT,
     TRANSIT_MEAN,
+    WORSE,
     Comparison,
     Difference,
     FigureKey,
@@ -44,7 +46,9 @@ from ..results import (
     ResultsError,
 )
 from ..scenario import Scenario, ScenarioError, parse_scenario
-from .formatting import figure, hours, when
+from .formatting import difference, figure, hours, when
+
+VERDICT_CLASS = {BETTER: "better", WORSE: "worse"}
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
@@ -54,7 +58,8 @@ h1{margin-bottom:.1em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin
 table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}
 th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right}
 th{background:#f4f6f8}td:first-child,th:first-child,td.l{text-align:left}
-tr.total td{font-weight:bold;background:#fafafa}.clear{color:#0a6b2a;font-weight:bold}
+tr.total td{font-weight:bold;background:#fafafa}
+.better{color:#0a6b2a;font-weight:bold}.worse{color:#b00020;font-weight:bold}.same{color:#777}
 .missing{background:#fff4e5;border-left:4px solid #e08a00;padding:.5em .8em}
 pre{background:#f7f7f7;padding:.8em;white-space:pre-wrap;font-size:.85em}
 """
@@ -400,8 +405,10 @@ def _compare_tables(t: Comparison) -> list[dict[str, Any]]:
             head=["rank", "plan", "excess delay (veh-h)", f"difference to {ref}", "gave up (veh)"],
             notes=[
                 f"Differences are paired replication by replication (common random numbers) "
-                f"against '{ref}'; bold green ones are clear: their 95% interval excludes "
-                "zero."
+                f"against '{ref}'. Green is better and red worse: the 95% interval excludes "
+                f"zero and the difference is over {t.practical:.0%} of '{ref}''s value. Grey: "
+                "no practical difference (smaller than that), or not clear (the interval "
+                "includes no change)."
             ],
         )
     ]
@@ -420,10 +427,6 @@ def _compare_tables(t: Comparison) -> list[dict[str, Any]]:
 
 
 def _diff(d: Difference | None) -> tuple[str, str | None]:
-    """A paired difference: signed mean, unsigned half-width; 'clear' when it is."""
-    if d is None or d.estimate.mean is None:
-        return "-", None
-    text = f"{d.estimate.mean:+,.1f}"
-    if d.estimate.half_width is not None:
-        text += f" ±{d.estimate.half_width:,.1f}"
-    return text, ("clear" if d.clear else None)
+    """A paired difference in words, with the class that colours it by its verdict."""
+    text, verdict = difference(d, ",.1f")
+    return text, VERDICT_CLASS.get(verdict, "same")

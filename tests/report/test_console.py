@@ -29,4 +29,5 @@ def test_a_comparison_ranks_plans_and_marks_clear_differences(small_study):
     assert [r[1].strip() for r in rows] == result.ranking
     better = result.row(result.ranked_by).differences["more_booths"]
     assert better.clear and better.estimate.mean < 0  # more booths: less delay, clearly
-    assert rows[0][1].strip() == "more_booths" and rows[0][3].strip().endswith("*")
+    assert rows[0][1].strip() == "more_booths" and rows[0][3].strip().endswith("better")
+    assert "%)" in rows[0][3]  # the difference also as a percentage of the reference
