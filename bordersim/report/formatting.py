@@ -53,9 +53,15 @@ def difference(d: Difference | None, spec: str = ",.0f") -> tuple[str, str]:
     large enough to matter (see bordersim.results.Difference)."""
     if d is None or d.estimate.mean is None:
         return "-", NOT_CLEAR
-    text = format(d.estimate.mean, "+" + spec)
+    text = _signed(d.estimate.mean, spec)
     if d.estimate.half_width is not None:
         text += f" ±{format(d.estimate.half_width, spec)}"
     if d.relative is not None:
-        text += f" ({d.relative:+.1%})"
+        text += f" ({_signed(d.relative * 100, '.1f')}%)"
     return f"{text} {d.verdict}", d.verdict
+
+
+def _signed(x: float, spec: str) -> str:
+    """With its sign, but a value that rounds to zero is 0, never -0.0."""
+    text = format(x, "+" + spec)
+    return format(0.0, spec) if float(text.replace(",", "")) == 0 else text

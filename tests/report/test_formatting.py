@@ -35,3 +35,14 @@ def test_durations_and_clock_times():
     ctx = Context("t", "", 0, 24.0, 0.0, "2025-03-04T06:00:00", [], [], [])
     assert when(ctx, 4.0) == "Tue 04 Mar 10:00"
     assert when(Context("t", "", 0, 24.0, 0.0, None, [], [], []), 4.0) == "4h 00min"
+
+
+def test_a_difference_says_its_verdict_with_its_percentage_and_no_negative_zero():
+    from bordersim.report.formatting import difference
+    from bordersim.results import Difference
+
+    text, verdict = difference(Difference.of([100.0, 110.0, 90.0], [80.0, 88.0, 73.0], "lower"))
+    assert verdict == "better"
+    assert text.startswith("-20 ±") and "(-19.7%)" in text and text.endswith("better")
+    tiny, _ = difference(Difference.of([100.0, 100.0], [99.99, 99.98], "lower"), ",.1f")
+    assert tiny.startswith("0.0 ±") and "(0.0%)" in tiny and "-0.0" not in tiny
