@@ -49,6 +49,12 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write(interrupts.STOPPED + "\n")
         code = interrupts.EXIT_CODE
+    except BaseException:
+        if not interrupts.while_starting:
+            raise
+        # Ctrl-C while a library was being loaded, turned by it into its own error (pydantic
+        # wraps it in a SchemaError while building a validator): the interruption was said.
+        code = interrupts.EXIT_CODE
     for stream in (sys.stdout, sys.stderr):  # closed (>&-) or full: nothing more to say
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()

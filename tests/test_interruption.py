@@ -340,3 +340,28 @@ def test_an_interruption_while_results_are_put_in_place_says_they_are_complete(
     assert r.exit_code == 130, r.output
     assert "results were complete" in r.stderr
     assert (out / "summary.json").exists() and not list(tmp_path.glob(".bordersim/partial-*/*"))
+
+
+def test_ctrl_c_that_a_library_turns_into_its_own_error_while_loading_still_exits_130(
+    monkeypatch,
+):
+    """pydantic, building a validator while Ctrl-C arrives, wraps the exit in a SchemaError:
+    the command must still end as interrupted (130), not with a traceback."""
+    import bordersim.__main__ as entry
+    from bordersim import interrupts
+
+    class Loading:
+        def __getattr__(self, name):
+            interrupts.while_starting = True  # as the early handler does
+            raise RuntimeError("SchemaError: ... SystemExit: 130")
+
+    def leave(code):
+        raise SystemExit(code)
+
+    monkeypatch.setitem(sys.modules, "bordersim.cli", Loading())
+    monkeypatch.setattr(entry.signal, "signal", lambda *a: None)
+    monkeypatch.setattr(entry.os, "_exit", leave)
+    monkeypatch.setattr(interrupts, "while_starting", False)
+    with pytest.raises(SystemExit) as stop:
+        entry.main()
+    assert stop.value.code == 130
