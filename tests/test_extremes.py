@@ -49,7 +49,7 @@ events:
 """)
     r = CliRunner().invoke(main, ["run", str(f), "--out", str(tmp_path / "o"), "--reps", "1"])
     assert r.exit_code == 0, r.output
-    assert "not within horizon" in r.output  # never a made-up recovery time
+    assert "not recovered within" in r.output  # never a made-up recovery time
     import json
 
     s = json.loads((tmp_path / "o" / "summary.json").read_text())

@@ -234,7 +234,7 @@ def key_figures(result: Comparison, keys: list[FigureKey], path: Path) -> None:
             )
             if f.missing:  # a mean over fewer replications: say so on the figure
                 ax.annotate(
-                    f"{f.missing} of {e.n + f.missing}\nnot within horizon",
+                    f"{f.missing} of {e.n + f.missing}:\n{f.why_missing}",
                     (i, f.mean),
                     textcoords="offset points",
                     xytext=(0, 8),

@@ -13,30 +13,48 @@ from ..units import format_duration
 
 
 def figure(f: Figure | Estimate | None, spec: str = ",.1f") -> str:
-    """A value, or a mean with the half-width of its 95% CI, and how many replications
-    could not give it."""
+    """A value, or a mean with the half-width of its 95% CI; when replications could not
+    give it, how many and why (never a bare "-" for what could not be computed)."""
     e = f.estimate if isinstance(f, Figure) else f
-    if e is None or e.mean is None:
-        return "-"
+    if e is None:
+        return "-"  # no such figure here (not a figure that could not be computed)
+    if e.mean is None:
+        return _unavailable(f, e)
     text = format(e.mean, spec)
     if e.half_width is not None:
         text += f" ±{format(e.half_width, spec)}"
-    if e.missing:
-        text += f" ({e.missing} n/a)"
-    return text
+    return text + _some_missing(f, e)
 
 
 def hours(f: Figure | None, missing: str) -> str:
-    """A duration figure (in hours) as 2h 05min, with its CI; ``missing`` when unknown."""
+    """A duration figure (in hours) as 2h 05min, with its CI; ``missing`` when there is
+    no such figure; how many replications could not give it, and why."""
     e = f.estimate if f is not None else None
-    if e is None or e.mean is None:
+    if e is None:
         return missing
+    if e.mean is None:
+        return _unavailable(f, e)
     text = format_duration(e.mean * 3600.0)
     if e.half_width is not None:
         text += f" ±{format_duration(e.half_width * 3600.0)}"
-    if e.missing:
-        text += f" ({e.missing} not within horizon)"
-    return text
+    return text + _some_missing(f, e)
+
+
+def _why(f: Figure | Estimate | None) -> str:
+    return f.measure.missing_means if isinstance(f, Figure) else "not available"
+
+
+def _unavailable(f: Figure | Estimate | None, e: Estimate) -> str:
+    """No replication gives the figure: why, and in how many (of how many)."""
+    total = e.n + e.missing
+    return _why(f) if total <= 1 else f"{_why(f)} ({e.missing} of {total})"
+
+
+def _some_missing(f: Figure | Estimate | None, e: Estimate) -> str:
+    """Some replications do not give the figure: the mean is over the others; say so."""
+    if not e.missing:
+        return ""
+    return f" (over {e.n} of {e.n + e.missing}; {e.missing} {_why(f)})"
 
 
 def when(context: Context, h: float) -> str:

@@ -21,13 +21,16 @@ def test_one_replication_is_a_plain_number_and_several_a_mean_with_its_interval(
     assert figure(_f([12.345])) == "12.3"
     text = figure(_f([10.0, 12.0, 14.0]))
     assert text.startswith("12.0 ±") and "n/a" not in text
-    assert figure(_f([10.0, None, 14.0])).endswith("(1 n/a)")
+    assert figure(_f([10.0, None, 14.0])).endswith("(over 2 of 3; 1 no vehicles after the warm-up)")
 
 
 def test_what_cannot_be_computed_is_never_a_number():
-    assert figure(None) == "-" and figure(_f([None])) == "-"
-    assert hours(_f([None, None], TIME_TO_RECOVER), "not within horizon") == "not within horizon"
-    assert hours(_f([1.5, None], TIME_TO_RECOVER), "x").endswith("(1 not within horizon)")
+    assert figure(None) == "-"  # no such figure at all
+    assert figure(_f([None])) == "no vehicles after the warm-up"
+    never = hours(_f([None, None], TIME_TO_RECOVER), "-")
+    assert never == "not recovered within the horizon (2 of 2)"
+    some = hours(_f([1.5, None], TIME_TO_RECOVER), "-")
+    assert some == "1h 30min (over 1 of 2; 1 not recovered within the horizon)"
 
 
 def test_durations_and_clock_times():
