@@ -99,6 +99,18 @@ MAX_RESULTS_BYTES = 200 * 1024**2  # summary.json of a very large region is tens
 MAX_FIGURE_BYTES = 50 * 1024**2
 
 
+# What results that were edited, damaged or nested absurdly raise when read or shown.
+MALFORMED = (
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    OverflowError,
+    IndexError,
+    RecursionError,
+)
+
+
 class ReportError(Exception):
     """A results folder whose report cannot be built: one line, exit 2."""
 
@@ -146,15 +158,7 @@ def _read_results(folder: Path) -> Results | Comparison:
         return Comparison.from_json(data) if compare else Results.from_json(data)
     except ResultsError as e:
         raise ReportError(f"{path}: {e}; run the scenario again to rebuild them") from None
-    except (
-        KeyError,
-        TypeError,
-        ValueError,
-        AttributeError,
-        OverflowError,
-        IndexError,
-        RecursionError,
-    ) as e:
+    except MALFORMED as e:
         raise ReportError(
             f"{path}: not bordersim results (a part is missing or of the wrong "
             f"kind: {type(e).__name__}); run the scenario again to rebuild "
@@ -194,15 +198,7 @@ def build(folder: Path, scenario: Scenario | None = None) -> str:
             sections.append(_section(title, image=image))
     try:
         sections += _compare_tables(data) if compare else _run_tables(data)
-    except (
-        KeyError,
-        TypeError,
-        ValueError,
-        AttributeError,
-        OverflowError,
-        IndexError,
-        RecursionError,
-    ) as e:
+    except MALFORMED as e:
         raise ReportError(
             f"{folder}: the results do not have the expected shape ({e!r}); "
             "run the scenario again to rebuild them"
