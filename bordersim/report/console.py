@@ -7,11 +7,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import (
-    BACKLOG,
     BETTER,
     DELAY_COST,
     DIVERTED,
-    DIVERTED_IN,
     EXCESS_DELAY,
     GAVE_UP,
     MAX_QUEUE_KM,
@@ -19,9 +17,7 @@ from ..results import (
     REGION,
     REGION_ACCOUNTING,
     RELEASED,
-    TIME_TO_CLEAR,
     TIME_TO_RECOVER,
-    TRANSIT,
     TRANSIT_MEAN,
     WORSE,
     Comparison,
@@ -32,7 +28,7 @@ from ..results import (
 from .formatting import difference
 from .formatting import figure as _v
 from .formatting import hours as _h
-from .formatting import when as _when
+from .tables import TRANSIT_HEAD, crossing_rows, recovery_rows, transit_rows
 
 
 def print_summary(results: Results, console: Console) -> None:
@@ -43,19 +39,11 @@ def print_summary(results: Results, console: Console) -> None:
         title=f"{results.context.scenario}{plan}: transit time (minutes, after warm-up{ci})",
         title_justify="left",
     )
-    for col in ("plaza", "class", "vehicles", "mean", "p50", "p90", "p95", "max", "baseline mean"):
+    for col in TRANSIT_HEAD:
         t.add_column(col, justify="left" if col in ("plaza", "class") else "right")
-    for info in results.context.plazas:
-        at = info.place
-        name = at.label
-        for cls in (None, *results.classes_at(at)):
-            cells = [
-                _v(results.get(m, at, cls), ",.0f" if stat == "count" else ",.1f")
-                for stat, m in TRANSIT.items()
-            ]
-            base = _v(results.get(TRANSIT_MEAN, at, cls, baseline=True))
-            t.add_row(name, cls or "all", *cells, base, style="bold" if cls is None else None)
-            name = ""
+    for rows in transit_rows(results):
+        for k, row in enumerate(rows):  # the plaza named once, its all-traffic row bold
+            t.add_row("" if k else row[0], *row[1:], style=None if k else "bold")
         t.add_section()
     console.print(t)
 
@@ -71,24 +59,8 @@ def print_summary(results: Results, console: Console) -> None:
     ):
         r.add_column(col, justify="left" if col in ("plaza", "disruption") else "right")
     ctx = results.context
-    for info in ctx.plazas:
-        at = info.place
-        q = _v(results.get(MAX_QUEUE_KM, at))
-        excess = _v(results.get(EXCESS_DELAY, at), ",.0f")
-        if info.disruption is None:
-            r.add_row(at.label, "none", "-", "-", "-", q, excess)
-            continue
-        start, end = info.disruption
-        window = f"{_when(ctx, start)} to {_when(ctx, end)}"
-        r.add_row(
-            at.label,
-            window,
-            _v(results.get(BACKLOG, at), ",.0f"),
-            _h(results.get(TIME_TO_CLEAR, at), "not within horizon"),
-            _h(results.get(TIME_TO_RECOVER, at), "not within horizon"),
-            q,
-            excess,
-        )
+    for row in recovery_rows(results, "none"):
+        r.add_row(*row)
     console.print(r)
     if len(ctx.crossings) > 1:
         _print_crossings(results, console)
@@ -116,9 +88,8 @@ def _print_crossings(results: Results, console: Console) -> None:
         "cost of delay",
     ):
         t.add_column(col, justify="left" if col == "crossing" else "right")
-    for at in results.context.crossings:
-        measures = (RELEASED, DIVERTED, DIVERTED_IN, EXCESS_DELAY, DELAY_COST)
-        t.add_row(at.label, *(_v(results.get(m, at), ",.0f") for m in measures))
+    for row in crossing_rows(results):
+        t.add_row(*row)
     t.add_section()
     t.add_row(
         "region",

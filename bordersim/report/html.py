@@ -23,21 +23,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..explain import explain
 from ..results import (
     ARRIVED,
-    BACKLOG,
     BETTER,
     DELAY_COST,
     DIVERTED,
-    DIVERTED_IN,
     EXCESS_DELAY,
     GAVE_UP,
-    MAX_QUEUE_KM,
     ON_DETOUR,
     PLAZA_ACCOUNTING,
     RELEASED,
-    TIME_TO_CLEAR,
-    TIME_TO_RECOVER,
-    TRANSIT,
-    TRANSIT_MEAN,
     WORSE,
     Comparison,
     Difference,
@@ -46,7 +39,8 @@ from ..results import (
     ResultsError,
 )
 from ..scenario import Scenario, ScenarioError, parse_scenario
-from .formatting import difference, figure, hours, when
+from .formatting import difference, figure
+from .tables import TRANSIT_HEAD, crossing_rows, recovery_rows, transit_rows
 
 VERDICT_CLASS = {BETTER: "better", WORSE: "worse"}
 
@@ -260,44 +254,9 @@ def _lines(*parts: tuple[str, str | None]) -> dict[str, Any]:
 def _run_tables(s: Results) -> list[dict[str, Any]]:
     out = []
     ctx = s.context
-    rows = []
-    for info in ctx.plazas:
-        at = info.place
-        for cls in (None, *s.classes_at(at)):
-            cells = [
-                figure(s.get(m, at, cls), ",.0f" if stat == "count" else ",.1f")
-                for stat, m in TRANSIT.items()
-            ]
-            rows.append(
-                [
-                    at.label,
-                    cls or "all",
-                    *cells,
-                    figure(s.get(TRANSIT_MEAN, at, cls, baseline=True)),
-                ]
-            )
-    head = ["plaza", "class", "vehicles", "mean", "p50", "p90", "p95", "max", "baseline mean"]
-    out.append(_section("Transit time (minutes, after the warm-up)", rows=rows, head=head))
-    rows = []
-    for info in ctx.plazas:
-        at = info.place
-        q = figure(s.get(MAX_QUEUE_KM, at))
-        delay = figure(s.get(EXCESS_DELAY, at), ",.0f")
-        if info.disruption is None:
-            rows.append([at.label, "no disruption", "-", "-", "-", q, delay])
-            continue
-        window = f"{when(ctx, info.disruption[0])} to {when(ctx, info.disruption[1])}"
-        rows.append(
-            [
-                at.label,
-                window,
-                figure(s.get(BACKLOG, at), ",.0f"),
-                hours(s.get(TIME_TO_CLEAR, at), "not within horizon"),
-                hours(s.get(TIME_TO_RECOVER, at), "not within horizon"),
-                q,
-                delay,
-            ]
-        )
+    rows = [row for group in transit_rows(s) for row in group]
+    out.append(_section("Transit time (minutes, after the warm-up)", rows=rows, head=TRANSIT_HEAD))
+    rows = recovery_rows(s, "no disruption")
     out.append(
         _section(
             "Recovery",
@@ -314,9 +273,8 @@ def _run_tables(s: Results) -> list[dict[str, Any]]:
         )
     )
     crossings = ctx.crossings
-    by_crossing = (RELEASED, DIVERTED, DIVERTED_IN, EXCESS_DELAY, DELAY_COST)
     if len(crossings) > 1:
-        rows = [[c.label, *(figure(s.get(m, c), ",.0f") for m in by_crossing)] for c in crossings]
+        rows = crossing_rows(s)
         rows.append(
             [
                 "region",
