@@ -142,13 +142,6 @@ class Place:
         """``crossing direction``, ``crossing`` or ``region``, for tables."""
         return self.key.replace(".", " ")
 
-    @classmethod
-    def of(cls, key: str) -> Place:
-        if key == "region":
-            return REGION
-        crossing, _, direction = key.partition(".")
-        return cls(crossing, direction or None)
-
 
 REGION = Place()
 

@@ -8,7 +8,6 @@ the model touches a vehicle a dozen times on its way through a plaza.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 
@@ -67,7 +66,3 @@ class Vehicle:
         self.waiting_in: Any = None  # a lane group or a staging area; None otherwise
         self.gave_up = False
         self.diverted_from: str | None = None  # the plaza it left for this one
-
-    @property
-    def has_patience(self) -> bool:
-        return self.patience < math.inf

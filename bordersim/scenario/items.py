@@ -40,7 +40,6 @@ To add a type, see docs/architecture.md.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
@@ -137,11 +136,6 @@ class Item(StrictModel):
     def covers(self, crossing: str, direction: str, lane_group: str | None = None) -> bool:
         place = self.place
         return place is None or places.covers(place, crossing, direction, lane_group)
-
-    def in_force(self, t: float) -> bool:
-        start = getattr(self, "start", 0.0)
-        end = getattr(self, "end", None)
-        return start <= t < (math.inf if end is None else end)
 
     # -- effects on the model: a type overrides those that apply (see the module doc)
     def on_lane_group(self, state: GroupControls) -> None:

@@ -42,6 +42,12 @@ class PhasedReopening(TimedAction):
         classes = s.vehicle_classes()
         end = s.horizon if self.end is None else self.end
         bounds = [self.start + st.after for st in self.steps] + [end]
+
+        def closure(start: float, end: float, classes: list[str] | None) -> Closure:
+            return Closure.model_construct(
+                type="closure", where=self.where, start=start, end=end, classes=classes, note=""
+            )
+
         for st, t0, t1 in zip(self.steps, bounds, bounds[1:], strict=False):
             if t1 <= t0:
                 continue
@@ -60,27 +66,9 @@ class PhasedReopening(TimedAction):
                 )
             waiting = [c for c, vc in classes.items() if vc.tier > st.tiers]
             if waiting:
-                out.append(
-                    Closure.model_construct(
-                        type="closure",
-                        where=self.where,
-                        start=t0,
-                        end=t1,
-                        classes=waiting,
-                        note="",
-                    )
-                )
+                out.append(closure(t0, t1, waiting))
         if self.start > 0 and self.steps[0].after > 0:  # closed until the first step
-            out.append(
-                Closure.model_construct(
-                    type="closure",
-                    where=self.where,
-                    start=self.start,
-                    end=self.start + self.steps[0].after,
-                    classes=None,
-                    note="",
-                )
-            )
+            out.append(closure(self.start, self.start + self.steps[0].after, None))
         return out
 
     def check(self, s, path: Path_, classes) -> Iterator[Problem]:
