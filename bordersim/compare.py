@@ -21,20 +21,22 @@ from .results import (
     EXCESS_DELAY,
     GAVE_UP,
     MAX_QUEUE_KM,
+    PEAK_QUEUE_AT,
     PRACTICAL_SHARE,
     REGION,
     RELEASED,
     TIME_TO_CLEAR,
     TIME_TO_RECOVER,
+    TRANSIT_MAX,
     TRANSIT_MEAN,
     TRANSIT_P95,
     Compared,
     Comparison,
     Difference,
-    Estimate,
     Figure,
     FigureKey,
     Results,
+    estimate,
 )
 from .runner import Study
 
@@ -48,7 +50,8 @@ def compared_keys(results: Results) -> list[FigureKey]:
         at = info.place
         keys += [FigureKey(TRANSIT_MEAN, at), FigureKey(TRANSIT_P95, at)]
         keys += [FigureKey(TRANSIT_MEAN, at, cls) for cls in results.classes_at(at)]
-        keys += [FigureKey(MAX_QUEUE_KM, at), FigureKey(EXCESS_DELAY, at)]
+        keys += [FigureKey(TRANSIT_MAX, at), FigureKey(MAX_QUEUE_KM, at)]
+        keys += [FigureKey(PEAK_QUEUE_AT, at), FigureKey(EXCESS_DELAY, at)]
         if info.disruption is not None:
             keys += [FigureKey(m, at) for m in (BACKLOG, TIME_TO_CLEAR, TIME_TO_RECOVER)]
     keys.append(RANK_BY)
@@ -62,22 +65,36 @@ def compare(study: Study, practical: float = PRACTICAL_SHARE) -> Comparison:
     """Each compared figure under every plan, with the paired difference to the first.
 
     A difference under ``practical`` (a share) of the reference's value is said to make
-    no practical difference, even when it is statistically clear.
+    no practical difference, even when it is statistically clear. The best plan is also
+    compared with the runner-up, so the briefing can say whether the choice is clear.
     """
     labels = study.labels
     first = labels[0]
+    ctx = context(study.scenario)
     samples = {label: study.samples(label) for label in labels}
-    reference = Results.of(context(study.scenario), first, samples[first])
+    reference = Results.of(ctx, first, samples[first])
     rows = []
     for key in compared_keys(reference):
         ref = [s.get(key) for s in samples[first]]
         row = Compared(key, {})
         for label in labels:
             values = [s.get(key) for s in samples[label]]
-            row.by_plan[label] = Figure(key, Estimate.of(values), tuple(values))
-            if label != first:
-                row.differences[label] = Difference.of(ref, values, key.measure.better, practical)
+            row.by_plan[label] = Figure(key, estimate(key, ctx, values), tuple(values))
+        beyond = row.by_plan[first].estimate.beyond
+        for label in labels[1:]:
+            values = list(row.by_plan[label].values or ())
+            row.differences[label] = Difference.of(
+                ref, values, key.measure.better, practical, beyond
+            )
         rows.append(row)
-    return Comparison(
-        context(study.scenario), labels, len(study.replications), RANK_BY, rows, practical
-    )
+    result = Comparison(ctx, labels, len(study.replications), RANK_BY, rows, practical)
+    ranking = result.ranking
+    if len(ranking) > 1:
+        best, second = (samples[p] for p in ranking[:2])
+        result.runner_up = Difference.of(
+            [s.get(RANK_BY) for s in second],
+            [s.get(RANK_BY) for s in best],
+            RANK_BY.measure.better,
+            practical,
+        )
+    return result

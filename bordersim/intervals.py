@@ -2,8 +2,15 @@
 
 Intervals use Student's t with n - 1 degrees of freedom: replications are independent
 and each figure is a mean or a total over a long run, so near-normal. A figure that
-some replications cannot give (a plaza that never recovered within the horizon) is
-averaged over the replications that do, and the others are counted as ``missing``.
+some replications cannot give for want of vehicles is averaged over the replications
+that do, and the others are counted as ``missing``.
+
+A duration that may run past the end of the run (time to recover, time to clear) is
+**censored**: a replication that has not recovered by the horizon says only that the
+time exceeds a bound. Averaging the replications that did recover would flatter a plan
+(the lucky ones), so these get the **median** with not-recovered counted as beyond the
+bound, a distribution-free interval from order statistics, and paired differences that
+are bounds (``at least``, ``at most``) when one side did not recover.
 """
 
 from __future__ import annotations
@@ -39,6 +46,84 @@ def paired_difference(a: list[float | None], b: list[float | None]) -> dict[str,
     out["missing"] = len(a) - len(d)
     ci = out["ci95"]
     out["clear"] = bool(ci is not None and (ci[0] > 0 or ci[1] < 0))
+    return out
+
+
+def median_censored(values: list[float | None], bound: float) -> dict[str, Any]:
+    """The median of durations where None means "beyond ``bound``" (not within the horizon).
+
+    ``{"median", "ci95", "range", "n", "missing"}``: ``median`` is None when it falls
+    beyond the bound (half or more of the replications not within the horizon; with an
+    even count, when either middle value does). ``ci95`` is the distribution-free
+    interval of order statistics with at least 95% coverage, or None with fewer than six
+    replications (no such interval exists); its upper end is None when beyond the bound.
+    ``range`` is the lowest and highest replication (None for beyond).
+    """
+    known = sorted(float(v) for v in values if v is not None)
+    n_all = len(values)
+    missing = n_all - len(known)
+    x = known + [math.inf] * missing
+    out: dict[str, Any] = {"n": len(known), "missing": missing, "bound": bound}
+    if not x:
+        return {**out, "median": None, "ci95": None, "range": None}
+    mid = n_all // 2
+    median = x[mid] if n_all % 2 else (x[mid - 1] + x[mid]) / 2
+    k = _order_statistic_rank(n_all)
+    ci = None if k == 0 else [_finite(x[k - 1]), _finite(x[n_all - k])]
+    return {**out, "median": _finite(median), "ci95": ci, "range": [_finite(x[0]), _finite(x[-1])]}
+
+
+def _order_statistic_rank(n: int) -> int:
+    """The largest k with [x(k), x(n-k+1)] covering the median at least 95% (0: none)."""
+    k, below = 0, 0.0  # below: P(Binomial(n, 1/2) <= k - 1)
+    while k < n // 2:
+        nxt = below + math.comb(n, k) / 2**n
+        if 2 * nxt > 1 - LEVEL:
+            break
+        below, k = nxt, k + 1
+    return k
+
+
+def _finite(x: float) -> float | None:
+    return None if math.isinf(x) else x
+
+
+AT_LEAST, AT_MOST = "at least", "at most"
+
+
+def paired_difference_censored(
+    a: list[float | None], b: list[float | None], bound: float
+) -> dict[str, Any]:
+    """Paired difference b - a of censored durations (None: beyond ``bound``).
+
+    Where only b is beyond the bound, b - a is at least bound - a; where only a is, at
+    most b - bound. So the mean of the differences with every censored value set to the
+    bound is a lower bound of the true mean (``"bound": "at least"``) or an upper one
+    (``"at most"``), and a one-sided conclusion from it is sound: ``clear`` only when its
+    interval lies wholly on the side the bound allows. Where both are beyond the bound in
+    some replication, or the bounds point both ways, nothing can be said:
+    ``"comparable": False``.
+    """
+    lower = upper = both = False
+    d = []
+    for x, y in zip(a, b, strict=True):
+        lower |= y is None and x is not None
+        upper |= x is None and y is not None
+        both |= x is None and y is None
+        d.append((bound if y is None else y) - (bound if x is None else x))
+    out = mean_ci(d)
+    out["missing"] = 0
+    out["bound"] = AT_LEAST if lower and not upper else AT_MOST if upper and not lower else None
+    out["comparable"] = not both and not (lower and upper)
+    ci = out["ci95"]
+    if not out["comparable"] or ci is None:
+        out["clear"] = False
+    elif out["bound"] == AT_LEAST:
+        out["clear"] = ci[0] > 0
+    elif out["bound"] == AT_MOST:
+        out["clear"] = ci[1] < 0
+    else:
+        out["clear"] = bool(ci[0] > 0 or ci[1] < 0)
     return out
 
 

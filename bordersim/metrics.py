@@ -24,9 +24,11 @@ from .results import (
     DIVERTED,
     DIVERTED_IN,
     EXCESS_DELAY,
+    GAVE_UP_WAIT,
     MAX_QUEUE_KM,
     MAX_QUEUE_VEHICLES,
     ON_DETOUR,
+    PEAK_QUEUE_AT,
     PLAZA_ACCOUNTING,
     RECOVERED,
     REGION,
@@ -124,6 +126,7 @@ def context(scenario: Scenario) -> Context:
                 Place(crossing, direction),
                 None if storage is None else storage / 1000.0,
                 None if window is None else (window[0] / 3600.0, window[1] / 3600.0),
+                _in_words([e.type for e in scenario.events if e.covers(crossing, direction)]),
             )
         )
     start = scenario.start_datetime
@@ -137,7 +140,15 @@ def context(scenario: Scenario) -> Context:
         events=[e.model_dump(mode="json", by_alias=True) for e in scenario.events],
         plazas=plazas,
         classes=list(scenario.vehicle_classes()),
+        currency=scenario.currency,
+        names={k: c.name for k, c in scenario.crossings.items() if c.name},
     )
+
+
+def _in_words(types: list[str]) -> str:
+    """``closure``, ``closure and surge``, ``closure, surge and outage``."""
+    names = [t.replace("_", " ") for t in dict.fromkeys(types)]
+    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _value(x: Any) -> float | None:
@@ -180,6 +191,8 @@ def plaza_figures(
     q, bq = p.series["queue_km"], b.series["queue_km"]
     put(MAX_QUEUE_VEHICLES, np.max(p.series["queued"], initial=0.0))
     put(MAX_QUEUE_KM, np.max(q, initial=0.0))
+    if len(q) and np.max(q) > 0:  # the middle of the first bin at the peak, hours from the start
+        put(PEAK_QUEUE_AT, (int(np.argmax(q)) + 0.5) * bin_s / 3600.0)
     put(MAX_QUEUE_KM, np.max(bq, initial=0.0), baseline=True)
     if p.storage_m is not None:
         put(BEYOND_STORAGE, np.sum(q > p.storage_m / 1000.0) * bin_s / 60.0)
@@ -196,6 +209,8 @@ def plaza_figures(
     for m in PLAZA_ACCOUNTING:
         put(m, sum(row[m.name] for row in p.accounting.values()))
     put(DIVERTED_IN, sum(p.diverted_in.values()))
+    gave_up = sum(row["gave_up"] for row in p.accounting.values())
+    put(GAVE_UP_WAIT, sum(p.gave_up_seconds) / 60.0 / gave_up if gave_up else None)
 
     window = disruption_window(scenario, p.crossing, p.direction)
     if window is not None:

@@ -3,8 +3,9 @@
 A **figure** is one measure (what it is, its unit, which way is better, what it means
 when it cannot be computed) at one place (a plaza, a crossing or the region), for one
 vehicle class or all, of the run or of its baseline. Over replications it has an
-estimate (mean, 95% interval, n) and a count of the replications that could not give
-it (a plaza not recovered within the horizon, no vehicles), with the reason.
+estimate (a mean, or for a duration that may run past the horizon a median; its 95%
+interval; n) and a count of the replications that could not give it (a plaza not
+recovered within the horizon, no vehicles), with the reason.
 
 :class:`Results` holds one plan's figures; :class:`Comparison` holds plans side by side
 with paired differences. ``summary.json``, ``table.json``, the terminal tables, the HTML
@@ -18,9 +19,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .intervals import mean_ci, paired_difference
+from .intervals import (
+    AT_LEAST,
+    AT_MOST,
+    mean_ci,
+    median_censored,
+    paired_difference,
+    paired_difference_censored,
+)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 Better = Literal["lower", "higher"] | None
 
 
@@ -38,6 +46,10 @@ class Measure:
     unit: str  # "min", "h", "km", "veh", "veh-h", "share", "money"
     better: Better = None  # which way is better; None for counts that are not ranked
     missing_means: str = "could not be computed"  # why a replication gives no value
+    # A duration that may run past the horizon: a missing value is "beyond the time left
+    # after the disruption", less this margin (hours) that the definition needs at the end.
+    censored: bool = False
+    censor_margin_h: float = 0.0
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Unpickled (from a worker process) as the one instance of its name.
@@ -82,11 +94,20 @@ BACKLOG = _measure(
     "backlog", "backlog", "veh", "lower", "the disruption lasts to the end of the run"
 )
 TIME_TO_CLEAR = _measure(
-    "time_to_clear", "time to clear", "h", "lower", "not cleared within the horizon"
+    "time_to_clear", "time to clear", "h", "lower", "not cleared within the horizon", True
 )
+# Recovery needs an hour near the baseline (metrics.HOLD) that must end within the run.
 TIME_TO_RECOVER = _measure(
-    "time_to_recover", "time to recover", "h", "lower", "not recovered within the horizon"
+    "time_to_recover",
+    "time to recover",
+    "h",
+    "lower",
+    "not recovered within the horizon",
+    True,
+    1.0,
 )
+PEAK_QUEUE_AT = _measure("peak_queue_at", "longest queue at", "h")  # hours from the start
+GAVE_UP_WAIT = _measure("gave_up_wait", "waited before giving up", "min", "lower", "nobody gave up")
 RECOVERED = _measure("recovered", "recovered within the horizon", "share", "higher")
 
 # Where vehicles are at the end (the accounting identity), and diversions.
@@ -139,11 +160,15 @@ class Place:
 
     @property
     def label(self) -> str:
-        """``crossing direction``, ``crossing`` or ``region``, for tables."""
-        return self.key.replace(".", " ")
+        """``crossing into the US``, ``crossing`` or ``region``, with the file's keys (for
+        names as the file gives them, see Context.name)."""
+        if self.direction is None:
+            return self.key
+        return f"{self.crossing} {DIRECTION_WORDS.get(self.direction, self.direction)}"
 
 
 REGION = Place()
+DIRECTION_WORDS = {"into_us": "into the US", "into_canada": "into Canada"}
 
 
 @dataclass(frozen=True)
@@ -196,20 +221,42 @@ def sample_from_json(data: Any) -> Sample:
 
 
 # ---------------------------------------------------------------------------- figures
+MEAN, MEDIAN = "mean", "median"
+
+
 @dataclass(frozen=True)
 class Estimate:
-    """A figure over replications: the mean of those that give it, its 95% interval (with
-    two or more), how many give it and how many do not."""
+    """A figure over replications.
 
-    mean: float | None
+    For most measures the **mean** of the replications that give it, its 95% Student-t
+    interval (with two or more) and how many give it (``n``) and do not (``missing``).
+    For a censored measure (a duration that may run past the horizon) the **median**,
+    with a replication that did not make it within the horizon counted as beyond
+    ``beyond`` hours: ``value`` is None when the median itself is beyond; ``low``,
+    ``high`` are the order-statistic 95% interval (from six replications; ``high`` None
+    when beyond the horizon) and ``lowest``, ``highest`` the range of the replications.
+    """
+
+    value: float | None
     low: float | None = None
     high: float | None = None
     n: int = 0
     missing: int = 0
+    statistic: str = MEAN
+    beyond: float | None = None  # censored: the bound that missing values exceed (hours)
+    lowest: float | None = None  # censored: the range over replications (None: beyond)
+    highest: float | None = None
 
     @property
     def half_width(self) -> float | None:
-        return None if self.low is None or self.high is None else (self.high - self.low) / 2
+        if self.statistic != MEAN or self.low is None or self.high is None:
+            return None
+        return (self.high - self.low) / 2
+
+    @property
+    def total(self) -> int:
+        """Replications in all."""
+        return self.n + self.missing
 
     @classmethod
     def of(cls, values: list[float | None]) -> Estimate:
@@ -217,24 +264,67 @@ class Estimate:
         ci = m["ci95"]
         return cls(m["mean"], ci[0] if ci else None, ci[1] if ci else None, m["n"], m["missing"])
 
+    @classmethod
+    def censored(cls, values: list[float | None], beyond: float) -> Estimate:
+        """The median of durations where None is beyond ``beyond`` (the horizon's bound)."""
+        m = median_censored(values, beyond)
+        ci, rng = m["ci95"], m["range"]
+        return cls(
+            m["median"],
+            ci[0] if ci else None,
+            ci[1] if ci else None,
+            m["n"],
+            m["missing"],
+            MEDIAN,
+            beyond,
+            rng[0] if rng else None,
+            rng[1] if rng else None,
+        )
+
     def to_json(self) -> dict[str, Any]:
-        return {
-            "mean": self.mean,
+        out: dict[str, Any] = {
+            "statistic": self.statistic,
+            "value": self.value,
             "ci95": None if self.low is None else [self.low, self.high],
             "n": self.n,
             "missing": self.missing,
         }
+        if self.statistic == MEDIAN:
+            out["beyond"] = self.beyond
+            out["range"] = [self.lowest, self.highest]
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Estimate:
         ci = d.get("ci95")
+        statistic = d.get("statistic", MEAN)
+        if statistic not in (MEAN, MEDIAN):
+            raise ResultsError(f"unknown statistic {statistic!r}")
+        rng = d.get("range") if statistic == MEDIAN else None
+        if rng is None:
+            rng = [None, None]
         return cls(
-            _number(d.get("mean")),
+            _number(d.get("value")),
             _number(ci[0]) if ci else None,
             _number(ci[1]) if ci else None,
             int(d["n"]),
             int(d["missing"]),
+            statistic,
+            _number(d.get("beyond")),
+            _number(rng[0]),
+            _number(rng[1]),
         )
+
+
+def estimate(key: FigureKey, context: Context, values: list[float | None]) -> Estimate:
+    """A figure's estimate from its replications' values: the median for a censored
+    measure at a disrupted plaza (its bound from the horizon), else the mean."""
+    m = key.measure
+    info = context.plaza(key.place) if m.censored else None
+    if info is None or info.disruption is None:
+        return Estimate.of(values)
+    left = context.horizon_h - info.disruption[1] - m.censor_margin_h
+    return Estimate.censored(values, max(0.0, left))
 
 
 @dataclass(frozen=True)
@@ -250,8 +340,9 @@ class Figure:
         return self.key.measure
 
     @property
-    def mean(self) -> float | None:
-        return self.estimate.mean
+    def value(self) -> float | None:
+        """The mean (or, for a censored measure, the median); None when not computable."""
+        return self.estimate.value
 
     @property
     def missing(self) -> int:
@@ -267,7 +358,7 @@ class Figure:
         """The sum over the replications that give it."""
         if self.values is not None:
             return sum(v for v in self.values if v is not None)
-        return (self.estimate.mean or 0.0) * self.estimate.n
+        return (self.estimate.value or 0.0) * self.estimate.n
 
     def to_json(self) -> dict[str, Any]:
         return {**self.key.to_json(), **self.estimate.to_json(), "why_missing": self.why_missing}
@@ -281,6 +372,7 @@ class PlazaInfo:
     place: Place
     storage_km: float | None
     disruption: tuple[float, float] | None  # hours from the start: first start, last end
+    what: str = ""  # the events that touch it, in words ("closure", "surge and outage")
 
 
 @dataclass(frozen=True)
@@ -296,10 +388,24 @@ class Context:
     events: list[dict[str, Any]]
     plazas: list[PlazaInfo]
     classes: list[str]
+    currency: str | None = None  # of the cost of delay (ISO 4217), when classes cost it
+    names: dict[str, str] = field(default_factory=dict)  # crossing -> its name in the file
+
+    def name(self, place: Place) -> str:
+        """A place in the planner's words: ``Ambassador Bridge into the US``."""
+        if place.crossing is None:
+            return "the region"
+        crossing = self.names.get(place.crossing) or place.crossing
+        if place.direction is None:
+            return crossing
+        return f"{crossing} {DIRECTION_WORDS.get(place.direction, place.direction)}"
 
     @property
     def crossings(self) -> list[Place]:
         return [Place(c) for c in dict.fromkeys(p.place.crossing for p in self.plazas)]
+
+    def plaza(self, place: Place) -> PlazaInfo | None:
+        return next((p for p in self.plazas if p.place == place), None)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -311,12 +417,15 @@ class Context:
             "start": self.start,
             "events": self.events,
             "classes": self.classes,
+            "currency": self.currency,
+            "names": self.names,
             "plazas": [
                 {
                     "crossing": p.place.crossing,
                     "direction": p.place.direction,
                     "storage_km": p.storage_km,
                     "disruption_h": list(p.disruption) if p.disruption else None,
+                    "what": p.what,
                 }
                 for p in self.plazas
             ],
@@ -329,6 +438,7 @@ class Context:
                 Place(str(p["crossing"]), str(p["direction"])),
                 _number(p.get("storage_km")),
                 tuple(map(float, p["disruption_h"])) if p.get("disruption_h") else None,
+                str(p.get("what") or ""),
             )
             for p in d["plazas"]
         ]
@@ -342,6 +452,8 @@ class Context:
             list(d.get("events", [])),
             plazas,
             [str(c) for c in d["classes"]],
+            None if d.get("currency") is None else str(d["currency"]),
+            {str(k): str(v) for k, v in (d.get("names") or {}).items()},
         )
 
 
@@ -371,7 +483,7 @@ class Results:
         figures = {}
         for k in keys:
             values = [s.get(k) for s in samples]
-            figures[k] = Figure(k, Estimate.of(values), tuple(values))
+            figures[k] = Figure(k, estimate(k, context, values), tuple(values))
         return cls(context, plan, len(samples), figures, replication)
 
     def get(
@@ -432,6 +544,7 @@ PRACTICAL_SHARE = 0.05  # a difference under 5% of the reference's value does no
 BETTER, WORSE = "better", "worse"
 NO_PRACTICAL = "no practical difference"
 NOT_CLEAR = "not clear"  # the 95% interval includes no change
+UNKNOWN = "cannot tell within the horizon"  # both not recovered, or bounds both ways
 HIGHER, LOWER = "higher", "lower"  # for a measure that is neither better nor worse
 
 
@@ -439,17 +552,23 @@ HIGHER, LOWER = "higher", "lower"  # for a measure that is neither better nor wo
 class Difference:
     """A plan minus the reference, paired replication by replication, and what it means.
 
-    ``relative`` is the difference as a share of the reference's mean. The ``verdict``
+    ``relative`` is the difference as a share of the reference's value. The ``verdict``
     is said in words: a difference smaller than the practical share of the reference's
     value is "no practical difference", even when it is statistically clear; a larger
     one is "better" or "worse" (by the measure's better direction) when its 95% interval
     excludes zero, else "not clear".
+
+    For a censored measure, where a replication of one plan did not recover within the
+    horizon the difference is a bound (``bound``: "at least" or "at most" the value
+    shown), and better or worse is said only when the bound allows it; where both did
+    not, or bounds point both ways, it is "cannot tell within the horizon".
     """
 
     estimate: Estimate
-    clear: bool  # its 95% interval excludes zero
-    relative: float | None = None  # mean difference / reference mean
+    clear: bool  # its 95% interval excludes zero (on the side a bound allows)
+    relative: float | None = None  # difference / reference value
     verdict: str = NOT_CLEAR
+    bound: str | None = None  # "at least", "at most" or None (an exact difference)
 
     @classmethod
     def of(
@@ -458,20 +577,34 @@ class Difference:
         values: Iterable[float | None],
         better: Better = None,
         practical: float = PRACTICAL_SHARE,
+        beyond: float | None = None,
     ) -> Difference:
+        """``beyond``: for a censored measure, the bound that missing values exceed."""
         reference = list(reference)
-        d = paired_difference(reference, list(values))
+        if beyond is None:
+            d = paired_difference(reference, list(values))
+            base = Estimate.of(reference).value
+        else:
+            d = paired_difference_censored(reference, list(values), beyond)
+            base = Estimate.censored(reference, beyond).value
+            if base is None:  # the reference's median is beyond: its bound is a floor
+                base = beyond
+            if not d["comparable"]:
+                d = {**d, "mean": None, "ci95": None}
         ci = d["ci95"]
         est = Estimate(
             d["mean"], ci[0] if ci else None, ci[1] if ci else None, d["n"], d["missing"]
         )
-        base = Estimate.of(reference).mean
         relative = None
-        if est.mean is not None and base:
-            relative = est.mean / abs(base)
-        return cls(
-            est, d["clear"], relative, _verdict(est.mean, base, d["clear"], better, practical)
-        )
+        if est.value is not None and base:
+            relative = est.value / abs(base)
+        if beyond is not None and not d["comparable"]:
+            verdict = UNKNOWN
+        else:
+            verdict = _verdict(est.value, base, d["clear"], better, practical)
+            if d.get("bound") and verdict == NO_PRACTICAL:
+                verdict = NOT_CLEAR  # a small bound says nothing of how large it really is
+        return cls(est, d["clear"], relative, verdict, d.get("bound"))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -479,15 +612,20 @@ class Difference:
             "clear": self.clear,
             "relative": self.relative,
             "verdict": self.verdict,
+            "bound": self.bound,
         }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Difference:
+        bound = d.get("bound")
+        if bound not in (None, AT_LEAST, AT_MOST):
+            raise ResultsError(f"unknown bound {bound!r}")
         return cls(
             Estimate.from_json(d),
             bool(d["clear"]),
             _number(d.get("relative")),
             str(d.get("verdict", NOT_CLEAR)),
+            bound,
         )
 
 
@@ -523,9 +661,8 @@ class Comparison:
     replications: int
     ranked_by: FigureKey
     rows: list[Compared]
-    practical: float = (
-        PRACTICAL_SHARE  # differences under this share of the reference do not matter
-    )
+    practical: float = PRACTICAL_SHARE  # differences under this share do not matter
+    runner_up: Difference | None = None  # the best plan minus the second, on ranked_by
 
     @property
     def reference(self) -> str:
@@ -544,14 +681,14 @@ class Comparison:
         r = self.row(self.ranked_by)
         assert r is not None
         sign = -1.0 if self.ranked_by.measure.better == "higher" else 1.0
-        return sorted(self.plans, key=lambda p: sign * (r.by_plan[p].mean or 0.0))
+        return sorted(self.plans, key=lambda p: sign * (r.by_plan[p].value or 0.0))
 
     def worst_plaza(self) -> Place | None:
         """The plaza with the most excess delay under the reference plan."""
         rows = [r for r in self.rows if r.key.measure == EXCESS_DELAY and r.key.place.is_plaza]
         if not rows:
             return None
-        return max(rows, key=lambda r: r.by_plan[self.reference].mean or 0).key.place
+        return max(rows, key=lambda r: r.by_plan[self.reference].value or 0).key.place
 
     def to_json(self) -> dict[str, Any]:
         rows = []
@@ -572,6 +709,7 @@ class Comparison:
             "ranked_by": self.ranked_by.to_json(),
             "ranking": self.ranking,
             "practical_share": self.practical,
+            "best_minus_runner_up": None if self.runner_up is None else self.runner_up.to_json(),
             "measures": _measures_json(r.key.measure for r in self.rows),
             "rows": rows,
         }
@@ -596,58 +734,103 @@ class Comparison:
             FigureKey.from_json(d["ranked_by"]),
             rows,
             _number(d.get("practical_share")) or 0.0,
+            Difference.from_json(d["best_minus_runner_up"])
+            if d.get("best_minus_runner_up")
+            else None,
         )
 
     def table_rows(self) -> Iterator[dict[str, Any]]:
-        """One flat row per figure and plan (table.csv)."""
+        """One tidy row per figure and plan (table.csv, the workbook): see TABLE_COLUMNS."""
         for r in self.rows:
             for plan, f in r.by_plan.items():
-                d = r.differences.get(plan)
-                e = d.estimate if d else None
-                yield {
-                    "figure": r.key.label,
-                    "measure": r.key.measure.name,
-                    "crossing": r.key.place.crossing or "",
-                    "direction": r.key.place.direction or "",
-                    "class": r.key.cls or "",
-                    "unit": r.key.measure.unit,
-                    "better": r.key.measure.better or "",
-                    "plan": plan,
-                    "mean": f.mean,
-                    "ci_low": f.estimate.low,
-                    "ci_high": f.estimate.high,
-                    "n": f.estimate.n,
-                    "missing": f.missing,
-                    "why_missing": f.why_missing or "",
-                    "diff_mean": e.mean if e else None,
-                    "diff_low": e.low if e else None,
-                    "diff_high": e.high if e else None,
-                    "clear": d.clear if d else None,
-                    "diff_relative": d.relative if d else None,
-                    "verdict": d.verdict if d else "reference",
-                }
+                yield {**_figure_row(f), "plan": plan, **_difference_row(r.differences.get(plan))}
 
 
-TABLE_COLUMNS = [
-    "figure",
-    "measure",
+def _figure_row(f: Figure) -> dict[str, Any]:
+    k, e = f.key, f.estimate
+    return {
+        "crossing": k.place.crossing or "",
+        "direction": k.place.direction or "",
+        "class": k.cls or "",
+        "measure": k.measure.name,
+        "label": k.measure.label,
+        "unit": k.measure.unit,
+        "better": k.measure.better or "",
+        "baseline": k.baseline,
+        "statistic": e.statistic,
+        "value": e.value,
+        "low": e.low,
+        "high": e.high,
+        "n": e.n,
+        "not_available": e.missing,
+        "why_not_available": f.why_missing or "",
+        "beyond": e.beyond,
+    }
+
+
+def _difference_row(d: Difference | None) -> dict[str, Any]:
+    e = d.estimate if d else None
+    return {
+        "difference": e.value if e else None,
+        "difference_low": e.low if e else None,
+        "difference_high": e.high if e else None,
+        "difference_percent": None if d is None or d.relative is None else 100 * d.relative,
+        "difference_bound": (d.bound or "") if d else "",
+        "verdict": d.verdict if d else "reference",
+    }
+
+
+def figure_rows(results: Results) -> Iterator[list[Any]]:
+    """One tidy row per figure of a run (figures.csv, the workbook): FIGURE_COLUMNS."""
+    for f in results.figures.values():
+        row = _figure_row(f)
+        yield [row[c] for c in FIGURE_COLUMNS]
+
+
+# figures.csv's columns: one row per figure of a run.
+FIGURE_COLUMNS = [
     "crossing",
     "direction",
     "class",
+    "measure",
+    "label",
     "unit",
     "better",
-    "plan",
-    "mean",
-    "ci_low",
-    "ci_high",
+    "baseline",
+    "statistic",
+    "value",
+    "low",
+    "high",
     "n",
-    "missing",
-    "why_missing",
-    "diff_mean",
-    "diff_low",
-    "diff_high",
-    "clear",
-    "diff_relative",
+    "not_available",
+    "why_not_available",
+    "beyond",
+]
+
+# table.csv's columns (docs/results.md): one row per figure and plan, nothing packed.
+TABLE_COLUMNS = [
+    "crossing",
+    "direction",
+    "class",
+    "measure",
+    "label",
+    "unit",
+    "better",
+    "baseline",
+    "plan",
+    "statistic",
+    "value",
+    "low",
+    "high",
+    "n",
+    "not_available",
+    "why_not_available",
+    "beyond",
+    "difference",
+    "difference_low",
+    "difference_high",
+    "difference_percent",
+    "difference_bound",
     "verdict",
 ]
 

@@ -92,17 +92,22 @@ def _sum_terms(original: str, s: str, units: dict[str, float], help_text: str) -
 
 
 def format_duration(seconds: float) -> str:
-    """Short human form: ``1d 06:00``, ``2h 05min``, ``45min``, ``30s``."""
-    if seconds != seconds:  # NaN
-        return "n/a"
+    """Short human form, in days, hours and minutes: ``2d 6h 00min``, ``2h 05min``,
+    ``45min``, ``4min 20s``, ``30s`` (seconds only under ten minutes, where they matter)."""
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        raise ValueError(f"not a duration: {seconds}")
     sign = "-" if seconds < 0 else ""
     s = abs(seconds)
-    if s < 60:
+    if round(s) < 60:
         return f"{sign}{s:.0f}s"
-    if s < 3600:
-        return f"{sign}{s / 60:.0f}min"
-    days, rest = divmod(round(s / 60), 1440)
+    if round(s) < 600:
+        minutes, secs = divmod(round(s), 60)
+        return f"{sign}{minutes}min {secs:02d}s" if secs else f"{sign}{minutes}min"
+    total = round(s / 60)
+    if total < 60:
+        return f"{sign}{total}min"
+    days, rest = divmod(total, 1440)
     hours, minutes = divmod(rest, 60)
     if days:
-        return f"{sign}{days}d {hours:02d}:{minutes:02d}"
+        return f"{sign}{days}d {hours}h {minutes:02d}min"
     return f"{sign}{hours}h {minutes:02d}min"

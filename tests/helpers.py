@@ -107,7 +107,7 @@ class Outcome:
         at = place if place is not None else self.results.context.plazas[0].place
         f = self.results.get(measure, at, cls, baseline)
         assert f is not None, f"no figure {measure.name} at {at.key} for {cls}"
-        return f.mean
+        return f.value
 
 
 def run_once(

@@ -42,7 +42,7 @@ def test_triage_shortens_tier_one_transit(exercise):
     _, result = exercise
     key = FigureKey(TRANSIT_MEAN, Place("ambassador", "into_us"), "priority")
     d = result.row(key).differences["triage_by_tier"]
-    assert d.clear and d.estimate.mean < 0
+    assert d.clear and d.estimate.value < 0
 
 
 def test_every_plan_and_figure_has_a_row(exercise):

@@ -53,11 +53,11 @@ events:
     import json
 
     s = json.loads((tmp_path / "o" / "summary.json").read_text())
-    assert json_figure(s, "recovered", "x", "into_us")["mean"] == 0
+    assert json_figure(s, "recovered", "x", "into_us")["value"] == 0
     ttr = json_figure(s, "time_to_recover", "x", "into_us")
-    assert ttr["mean"] is None and ttr["missing"] == 1
+    assert ttr["value"] is None and ttr["missing"] == 1
     assert ttr["why_missing"] == "not recovered within the horizon"
-    assert json_figure(s, "queued", "x", "into_us", "car")["mean"] > 30_000  # still growing
+    assert json_figure(s, "queued", "x", "into_us", "car")["value"] > 30_000  # still growing
 
 
 def _peak(s) -> tuple[int, int]:

@@ -33,20 +33,26 @@ CONTEXT = Context("t", "", 1, 24.0, 1.0, None, [], [PlazaInfo(PLAZA, 2.0, (10.0,
 
 def test_an_estimate_is_the_mean_of_what_could_be_computed_and_counts_the_rest():
     e = Estimate.of([2.0, None, 4.0, None])
-    assert (e.mean, e.n, e.missing) == (3.0, 2, 2)
+    assert (e.value, e.n, e.missing) == (3.0, 2, 2)
     assert e.low < 3.0 < e.high and e.half_width == pytest.approx((e.high - e.low) / 2)
     one = Estimate.of([5.0])
-    assert (one.mean, one.low, one.half_width, one.missing) == (5.0, None, None, 0)
+    assert (one.value, one.low, one.half_width, one.missing) == (5.0, None, None, 0)
     nothing = Estimate.of([None, None])
-    assert nothing.mean is None and nothing.missing == 2
+    assert nothing.value is None and nothing.missing == 2
 
 
 def test_a_figure_says_why_some_replications_cannot_give_it():
-    samples = [{FigureKey(TIME_TO_RECOVER, PLAZA): 2.5}, {FigureKey(TIME_TO_RECOVER, PLAZA): None}]
+    values = [2.5, None, 1.5]
+    samples = [{FigureKey(TIME_TO_RECOVER, PLAZA): v} for v in values]
     r = Results.of(CONTEXT, "scenario", samples)
     f = r.get(TIME_TO_RECOVER, PLAZA)
-    assert f.mean == 2.5 and f.missing == 1
+    # Not the mean of the two that recovered (2.0): the median, counting the third as
+    # beyond the horizon (24 h - the end at 16 h - the hour recovery needs = 7 h).
+    assert f.estimate.statistic == "median" and f.value == 2.5 and f.missing == 1
+    assert f.estimate.beyond == 7.0 and (f.estimate.lowest, f.estimate.highest) == (1.5, None)
     assert f.why_missing == "not recovered within the horizon"
+    two = Results.of(CONTEXT, "scenario", samples[:2]).get(TIME_TO_RECOVER, PLAZA)
+    assert two.value is None  # half did not recover: the median is beyond the horizon
     assert r.get(TIME_TO_RECOVER) is None  # no such figure for the region
     assert f.measure.better == "lower" and f.measure.unit == "h"
 
@@ -79,7 +85,7 @@ def test_results_survive_their_json():
     ]
     r = Results.of(CONTEXT, "plan", samples)
     data = r.to_json()
-    assert data["schema_version"] == 2 and data["measures"]["transit_mean"]["better"] == "lower"
+    assert data["schema_version"] == 3 and data["measures"]["transit_mean"]["better"] == "lower"
     back = Results.from_json(data)
     assert back.to_json() == data
     assert back.get(TRANSIT_MEAN, PLAZA, "car").why_missing == "no vehicles after the warm-up"
@@ -92,7 +98,7 @@ def test_results_survive_their_json():
         lambda d: d.__setitem__("schema_version", 1),
         lambda d: d.__setitem__("kind", "compare"),
         lambda d: d["figures"][0].__setitem__("measure", "nonsense"),
-        lambda d: d["figures"][0].__setitem__("mean", "12"),
+        lambda d: d["figures"][0].__setitem__("value", "12"),
     ],
 )
 def test_results_json_of_another_kind_or_version_is_refused(edit):
@@ -121,11 +127,11 @@ def test_a_comparison_ranks_by_the_better_direction_and_names_the_worst_plaza():
     assert c.ranking == ["b", "a"] and c.reference == "a"
     assert c.worst_plaza() == PLAZA
     d = c.row(key).differences["b"]
-    assert d.estimate.mean == pytest.approx(-6.5) and d.estimate.n == 2
+    assert d.estimate.value == pytest.approx(-6.5) and d.estimate.n == 2
     back = Comparison.from_json(c.to_json())
     assert back.to_json() == c.to_json()
     assert [r["plan"] for r in c.table_rows()] == ["a", "b", "a", "b"]
-    assert REGION.label == "region" and PLAZA.label == "amb into_us"
+    assert REGION.label == "region" and PLAZA.label == "amb into the US"
 
 
 def test_every_measure_is_documented():

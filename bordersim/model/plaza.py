@@ -253,6 +253,7 @@ class Plaza:
         self.arrived = [0] * n  # including vehicles that diverted here
         self.released = [0] * n
         self.gave_up = [0] * n
+        self.gave_up_seconds = [0.0] * n  # their waits, in all
         self.diverted = [0] * n  # diverted away on arrival
         self.diverted_in = [0] * n
         self.router: Any = None  # set when a plan diverts traffic (model.network.Router)
@@ -408,6 +409,7 @@ class Plaza:
         v.gave_up = True
         v.waiting_in = None
         self.gave_up[c] += 1
+        self.gave_up_seconds[c] += now - v.plaza_arrival
         self.bin_gave_up[c][int(v.plaza_arrival * self.inv_bin)] += 1
         self.n_system -= 1
         self.vehicle_seconds[c] += now - v.arrival

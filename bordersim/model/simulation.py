@@ -47,6 +47,7 @@ class PlazaResult:
     transit_sum: np.ndarray  # [class, arrival bin], seconds, released vehicles
     transit_n: np.ndarray  # [class, arrival bin]
     gave_up: np.ndarray  # [class, arrival bin]: drivers who left without crossing
+    gave_up_seconds: list[float]  # by class: how long those drivers had waited, in all
     released: np.ndarray  # [bin]
     diverted: np.ndarray  # [bin]: vehicles that diverted away on arrival
     diverted_in: dict[str, int]  # by class: arrivals that diverted here (part of 'arrived')
@@ -275,6 +276,7 @@ def _collect(p: Plaza, n_bins: int) -> PlazaResult:
         transit_sum=np.asarray(p.bin_transit_sum)[:, :n_bins],
         transit_n=np.asarray(p.bin_transit_n)[:, :n_bins],
         gave_up=np.asarray(p.bin_gave_up)[:, :n_bins],
+        gave_up_seconds=p.gave_up_seconds,
         released=np.asarray(p.bin_released)[:n_bins],
         diverted=np.asarray(p.bin_diverted)[:n_bins],
         diverted_in=diverted_in,

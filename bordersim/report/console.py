@@ -1,4 +1,10 @@
-"""The tables printed in the terminal after a run or a comparison."""
+"""What the terminal shows after a run or a comparison: the headline first, in sentences,
+then one short table. Every figure is in report.html and the results files.
+
+Nothing a planner needs is ever cut: on a narrow terminal (under STACK_BELOW columns) a
+table is printed as one block of lines per row, each value named, so a plan name or a
+number is whole at 80 columns; wider, columns fold rather than end in an ellipsis.
+"""
 
 from __future__ import annotations
 
@@ -7,144 +13,115 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import (
+    ARRIVED,
+    AT_PRIMARY,
+    AT_SECONDARY,
     BETTER,
-    DELAY_COST,
     DIVERTED,
-    EXCESS_DELAY,
     GAVE_UP,
-    MAX_QUEUE_KM,
     ON_DETOUR,
-    REGION,
-    REGION_ACCOUNTING,
+    QUEUED,
     RELEASED,
-    TIME_TO_RECOVER,
-    TRANSIT_MEAN,
+    STAGED,
     WORSE,
     Comparison,
-    Difference,
-    FigureKey,
     Results,
 )
-from .formatting import difference
-from .formatting import figure as _v
-from .formatting import hours as _h
-from .tables import TRANSIT_HEAD, crossing_rows, recovery_rows, transit_rows
+from .briefing import Paragraph, compare_briefing, run_briefing
+from .tables import OVERVIEW_HEAD, overview_rows, ranking_head, ranking_rows
+
+MAX_ROWS = 10  # plazas in the terminal's table; every one is in the report
+STACK_BELOW = 110  # columns: narrower terminals get a block of lines per row
+STYLES = {BETTER: "bold green", WORSE: "bold red"}  # the words say it too
 
 
 def print_summary(results: Results, console: Console) -> None:
-    reps = results.replications
-    ci = f", mean ±95% CI over {reps} replications" if reps > 1 else ""
-    plan = f" [{results.plan}]" if results.plan != "scenario" else ""
-    t = Table(
-        title=f"{results.context.scenario}{plan}: transit time (minutes, after warm-up{ci})",
-        title_justify="left",
-    )
-    for col in TRANSIT_HEAD:
-        t.add_column(col, justify="left" if col in ("plaza", "class") else "right")
-    for rows in transit_rows(results):
-        for k, row in enumerate(rows):  # the plaza named once, its all-traffic row bold
-            t.add_row("" if k else row[0], *row[1:], style=None if k else "bold")
-        t.add_section()
-    console.print(t)
-
-    r = Table(title="recovery against baseline", title_justify="left")
-    for col in (
-        "plaza",
-        "disruption",
-        "backlog (veh)",
-        "time to clear",
-        "time to recover",
-        "max queue km",
-        "excess delay (veh-h)",
-    ):
-        r.add_column(col, justify="left" if col in ("plaza", "disruption") else "right")
+    """The headline of a run, its most delayed plazas, and where every vehicle is."""
     ctx = results.context
-    for row in recovery_rows(results, "none"):
-        r.add_row(*row)
-    console.print(r)
-    if len(ctx.crossings) > 1:
-        _print_crossings(results, console)
-    acc = {m: results.get(m).mean or 0.0 for m in REGION_ACCOUNTING}
-    ARRIVED_, RELEASED_, QUEUED, STAGED, AT_PRIMARY, AT_SECONDARY = REGION_ACCOUNTING[:6]
-    per = " (mean per replication)" if reps > 1 else ""
-    console.print(
-        f"accounting{per}: {acc[ARRIVED_]:,.0f} arrived = {acc[RELEASED_]:,.0f} released + "
-        f"{acc[QUEUED]:,.0f} queued + {acc[STAGED]:,.0f} staged + "
-        f"{acc[AT_PRIMARY] + acc[AT_SECONDARY]:,.0f} in inspection + "
-        f"{acc[ON_DETOUR]:,.0f} on a detour + {acc[GAVE_UP]:,.0f} gave up"
-        + (f"  ({acc[DIVERTED]:,.0f} diverted to another crossing)" if acc[DIVERTED] else "")
+    plan = f" with plan '{results.plan}'" if results.plan != "scenario" else ""
+    _title(console, f"{ctx.scenario}{plan}", ctx.description)
+    _paragraphs(console, run_briefing(results))
+    rows = overview_rows(results)
+    _rows(console, "By plaza, most delayed first", OVERVIEW_HEAD, rows[:MAX_ROWS])
+    if len(rows) > MAX_ROWS:
+        console.print(f"... and {len(rows) - MAX_ROWS} more plazas in report.html")
+    acc = {m: results.get(m).value or 0.0 for m in (ARRIVED, RELEASED, QUEUED, STAGED)}
+    inspected = sum(results.get(m).value or 0.0 for m in (AT_PRIMARY, AT_SECONDARY))
+    gave_up = results.get(GAVE_UP).value or 0.0
+    road = results.get(ON_DETOUR).value or 0.0
+    per = " (mean per replication)" if results.replications > 1 else ""
+    text = (
+        f"Every vehicle{per}: {acc[ARRIVED]:,.0f} arrived = {acc[RELEASED]:,.0f} crossed "
+        f"+ {acc[QUEUED]:,.0f} still queued + {acc[STAGED]:,.0f} staged + "
+        f"{inspected:,.0f} in inspection + {road:,.0f} on a detour + {gave_up:,.0f} gave up"
     )
-
-
-def _print_crossings(results: Results, console: Console) -> None:
-    """Per crossing and for the region: released, diverted, excess delay and its cost."""
-    t = Table(title="by crossing", title_justify="left")
-    for col in (
-        "crossing",
-        "released",
-        "diverted away",
-        "diverted in",
-        "excess delay (veh-h)",
-        "cost of delay",
-    ):
-        t.add_column(col, justify="left" if col == "crossing" else "right")
-    for row in crossing_rows(results):
-        t.add_row(*row)
-    t.add_section()
-    t.add_row(
-        "region",
-        _v(results.get(RELEASED), ",.0f"),
-        _v(results.get(DIVERTED), ",.0f"),
-        f"{_v(results.get(ON_DETOUR), ',.0f')} on the road",
-        _v(results.get(EXCESS_DELAY), ",.0f"),
-        _v(results.get(DELAY_COST), ",.0f"),
-        style="bold",
-    )
-    console.print(t)
+    diverted = results.get(DIVERTED).value or 0.0
+    if diverted:
+        text += f" ({diverted:,.0f} diverted to another crossing)"
+    console.print(Text(text, style="dim"))
 
 
 def print_comparison(result: Comparison, console: Console) -> None:
-    """Plans ranked by total excess delay, with paired differences to the reference."""
-    ref = result.reference
-    worst = result.worst_plaza()
-    t = Table(
-        title=f"{result.context.scenario}: plans ranked by excess delay "
-        f"({result.replications} replications, mean ±95% CI; "
-        f"Δ paired against '{ref}'; better or worse only when clear and over "
-        f"{result.practical:.0%})",
-        title_justify="left",
+    """The recommendation, then the plans ranked by total excess delay."""
+    ctx = result.context
+    _title(console, ctx.scenario, ctx.description)
+    _paragraphs(console, compare_briefing(result))
+    _rows(
+        console,
+        f"Plans ranked by total excess delay ({result.replications} replications, "
+        f"mean ±95% interval; against '{result.reference}' paired replication by "
+        f"replication; better or worse only when clear and over {result.practical:.0%})",
+        ranking_head(result),
+        ranking_rows(result),
     )
-    cols = ["rank", "plan", "excess delay (veh-h)", f"Δ vs {ref}", "gave up"]
-    if worst:
-        cols += [f"{worst.label}: mean transit (min)", "max queue km", "time to recover"]
-    for c in cols:
-        t.add_column(c, justify="left" if c in ("plan",) else "right")
-    ranked_by = result.row(result.ranked_by)
-    assert ranked_by is not None
-    for rank, plan in enumerate(result.ranking, 1):
-        diff = "-" if plan == ref else _diff(ranked_by.differences.get(plan))
-        line = [
-            str(rank),
-            plan,
-            _v(ranked_by.by_plan[plan], ",.0f"),
-            diff,
-            _v(result.get(FigureKey(GAVE_UP, REGION), plan), ",.0f"),
-        ]
-        if worst:
-            rec = result.get(FigureKey(TIME_TO_RECOVER, worst), plan)
-            line += [
-                _v(result.get(FigureKey(TRANSIT_MEAN, worst), plan), ",.1f"),
-                _v(result.get(FigureKey(MAX_QUEUE_KM, worst), plan), ",.1f"),
-                "-" if rec is None else _h(rec, "not within horizon"),
-            ]
-        t.add_row(*line)
-    console.print(t)
 
 
-# Better and worse in words and colour; what does not matter, or is not clear, is dim.
-STYLES = {BETTER: "bold green", WORSE: "bold red"}
+def _title(console: Console, name: str, description: str) -> None:
+    console.print(Text(name, style="bold"))
+    if description:
+        console.print(Text(description, style="italic"))
+    console.print()
 
 
-def _diff(d: Difference | None) -> Text:
-    text, verdict = difference(d)
-    return Text(text, style=STYLES.get(verdict, "dim"))
+def _paragraphs(console: Console, paragraphs: list[Paragraph]) -> None:
+    for p in paragraphs:
+        text = Text()
+        text.append(p.heading + ". ", style="bold")
+        for i, s in enumerate(p.sentences):
+            text.append(("" if i == 0 else " ") + s.text, style=STYLES.get(s.tone or ""))
+        console.print(text)
+        console.print()
+
+
+def _rows(console: Console, title: str, head: list[str], rows: list[list]) -> None:
+    """A table, or on a narrow terminal one block per row: its first two cells as a
+    heading, then each other value after its column's name."""
+    if console.width >= STACK_BELOW:
+        t = _table(title, head)
+        for row in rows:
+            t.add_row(*(_cell(c) for c in row))
+        console.print(t)
+        return
+    console.print(Text(title, style="bold"))
+    for row in rows:
+        console.print(Text(f"{row[0]}  {row[1]}", style="bold"))
+        for name, c in zip(head[2:], row[2:], strict=True):
+            line = Text(f"    {name}: ")
+            line.append_text(_cell(c) if isinstance(c, tuple) else Text(str(c)))
+            console.print(line)
+    console.print()
+
+
+def _table(title: str, head: list[str]) -> Table:
+    t = Table(title=title, title_justify="left", show_lines=False)
+    for i, col in enumerate(head):
+        # fold: a word longer than its column goes on the next line, never "…"
+        t.add_column(col, justify="left" if i < 2 else "right", overflow="fold", no_wrap=i < 2)
+    return t
+
+
+def _cell(c: str | tuple[str, str]) -> Text:
+    if isinstance(c, tuple):
+        text, verdict = c
+        return Text(text, style=STYLES.get(verdict, "dim"))
+    return Text(c)

@@ -1,11 +1,23 @@
-"""Figures for a briefing: recovery curves and transit-time distributions.
+"""Figures for a briefing: the timeline, recovery curves, waits, key figures by plan and,
+for a region, an overview of every crossing.
 
-With several replications a curve is the median across them, with the band between
-the 10th and 90th percentiles shaded; the baseline is drawn as its median.
+Conventions, the same in every figure:
+
+* plans are lines in a colour-blind-safe palette (Okabe and Ito) with a line style each,
+  so two plans with the same results stay visible (and are labelled "same as ...");
+  events are never a plan's colour: they are grey bands with their name written on them;
+* times are calendar times with the year when the scenario has a start, else hours
+  from the start; waits are in minutes, or hours when they run long;
+* places are named as the planner knows them ("Ambassador Bridge into the US").
+
+With several replications a curve is the median across them, with the band between the
+10th and 90th percentiles shaded; the baseline is drawn as its median.
 """
 
 from __future__ import annotations
 
+import re
+import textwrap
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,39 +29,111 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ..metrics import band  # noqa: E402
-from ..results import Comparison, FigureKey  # noqa: E402
+from ..results import DIRECTION_WORDS, MEDIAN, Comparison, FigureKey  # noqa: E402
 from ..runner import Curves  # noqa: E402
 from ..scenario import Scenario  # noqa: E402
 from ..stats import TransitStats, bin_edges  # noqa: E402
+from ..units import format_duration  # noqa: E402
 
-# Plans are lines and bars in these; events are shaded in their own colours (none of these).
-PLAN_COLOURS = ["#1f77b4", "#2ca02c", "#17becf", "#e377c2", "#7f7f7f", "#bcbd22", "#393b79"]
+# Okabe and Ito's palette (colour-blind safe), without its yellow (unreadable on white).
+PLAN_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+PLAN_STYLES = ["-", "--", "-.", ":", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1))]
+PLAN_DASHES = [None, [8, 4], [8, 3, 2, 3], [2, 3], [12, 4], [6, 2, 2, 2, 2, 2], [2, 2]]  # the web's
+BASELINE = {"color": "#999999", "lw": 1.2, "ls": (0, (2, 2)), "label": "baseline (no disruption)"}
+EVENT_SHADE = "#d0d0d0"
+WARMUP_SHADE = "#f0f0f0"
+HOURS_AFTER_MIN = 180  # waits beyond three hours are read in hours
+
+MAX_PLAZAS_DRAWN = 6  # a figure a planner can read; every plaza is in the CSV files
+MAX_TIMELINE_ROWS = 24
+MAX_CROSSINGS_DRAWN = 16
+
+
+def plan_style(i: int) -> dict:
+    return {"color": PLAN_COLOURS[i % len(PLAN_COLOURS)], "ls": PLAN_STYLES[i % len(PLAN_STYLES)]}
+
+
+def place_name(scenario: Scenario, key: str) -> str:
+    """``ambassador.into_us`` as ``Ambassador Bridge into the US``."""
+    crossing, _, direction = key.partition(".")
+    c = scenario.crossings.get(crossing)
+    name = (c.name if c is not None and c.name else None) or crossing
+    return f"{name} {DIRECTION_WORDS.get(direction, direction)}" if direction else name
+
+
+def in_words(scenario: Scenario, text: str) -> str:
+    """A scenario's ``where`` keys as words, for labels: ``ambassador.into_us.cars`` as
+    ``Ambassador Bridge into the US, cars``."""
+
+    def place(m: re.Match) -> str:
+        crossing, direction, group = m.group(1), m.group(2), m.group(3)
+        c = scenario.crossings.get(crossing)
+        words = (c.name if c is not None and c.name else None) or crossing
+        if direction:
+            words += f" {DIRECTION_WORDS[direction]}"
+        return words + (f", {group}" if group else "")
+
+    names = "|".join(re.escape(k) for k in sorted(scenario.crossings, key=len, reverse=True))
+    if names:
+        pattern = rf"\b({names})(?:\.(into_us|into_canada)(?:\.([A-Za-z][\w\-]*))?)?\b"
+        text = re.sub(pattern, place, text)
+    return text
 
 
 def _x(scenario: Scenario, seconds):
     start = scenario.start_datetime
     if start is None:
-        return np.asarray(seconds) / 3600.0
+        return np.asarray(seconds, dtype=float) / 3600.0
     return [start + timedelta(seconds=float(t)) for t in np.atleast_1d(seconds)]
 
 
-def _shade(ax, scenario: Scenario, crossing: str, direction: str) -> None:
-    seen: set[str] = set()
+def _time_axis(ax, scenario: Scenario, most: int = 8) -> None:
+    """Calendar ticks (day, then hours; the month and year once, at the end), or hours
+    from the start; at most ``most`` labels so that they never run into each other."""
+    if scenario.start_datetime is not None:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=most)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(
+            mdates.ConciseDateFormatter(
+                locator,
+                formats=["%Y", "%b", "%a %d", "%H:%M", "%H:%M", "%S"],
+                zero_formats=["", "%Y", "%b", "%a %d", "%H:%M", "%H:%M"],
+                offset_formats=["", "%Y", "%b %Y", "%b %Y", "%a %d %b %Y", "%a %d %b %Y"],
+            )
+        )
+    else:
+        ax.set_xlabel("hours from the start")
+
+
+def _shade(ax, scenario: Scenario, crossing: str | None, direction: str | None) -> None:
+    """Warm-up and events as grey bands, each event's name written at the top."""
     if scenario.warmup > 0:
         x0, x1 = _x(scenario, [0.0, scenario.warmup])
-        ax.axvspan(x0, x1, color="0.9", zorder=0, label="warm-up")
+        ax.axvspan(x0, x1, color=WARMUP_SHADE, zorder=0)
+    labelled: dict[float, int] = {}  # labels at the same start go one under the other
     for e in scenario.events:
-        if not e.covers(crossing, direction):
+        if crossing is not None and not (
+            e.covers(crossing, direction) if direction else _covers_crossing(e, crossing)
+        ):
             continue
         x0, x1 = _x(scenario, [e.start, min(e.end, scenario.horizon)])
-        ax.axvspan(
-            x0, x1, color=e.colour, alpha=0.15, zorder=0, label=None if e.type in seen else e.type
+        ax.axvspan(x0, x1, color=EVENT_SHADE, alpha=0.55, zorder=0, lw=0)
+        k = labelled[e.start] = labelled.get(e.start, -1) + 1
+        ax.text(
+            x0,
+            0.98 - 0.09 * k,
+            f" {e.type}",
+            transform=ax.get_xaxis_transform(),
+            va="top",
+            ha="left",
+            fontsize=7,
+            color="#444444",
+            clip_on=True,
         )
-        seen.add(e.type)
 
 
-MAX_PLAZAS_DRAWN = 6  # a figure a planner can read; every plaza is in the CSV files
-MAX_TIMELINE_ROWS = 24
+def _covers_crossing(e, crossing: str) -> bool:
+    return e.covers(crossing, "into_us") or e.covers(crossing, "into_canada")
 
 
 def _drawn(keys: list[str] | None, baselines: list[Curves]) -> tuple[list[str], str]:
@@ -59,7 +143,23 @@ def _drawn(keys: list[str] | None, baselines: list[Curves]) -> tuple[list[str], 
     shown = keys[:MAX_PLAZAS_DRAWN]
     if len(shown) == len(everyone):
         return shown, ""
-    return shown, f" ({len(shown)} most delayed plazas of {len(everyone)})"
+    return shown, f" ({len(shown)} most delayed plazas of {len(everyone)}; all in the report)"
+
+
+def _same_as(curves: dict[str, list[np.ndarray]]) -> dict[str, str]:
+    """Plans whose drawn curves are identical to an earlier plan's: plan -> that plan."""
+    out: dict[str, str] = {}
+    seen: list[tuple[str, list[np.ndarray]]] = []
+    for plan, arrays in curves.items():
+        for other, theirs in seen:
+            if all(
+                np.array_equal(a, b, equal_nan=True) for a, b in zip(arrays, theirs, strict=True)
+            ):
+                out[plan] = other
+                break
+        else:
+            seen.append((plan, arrays))
+    return out
 
 
 def recovery(
@@ -78,7 +178,7 @@ def recovery(
     whatever the size of the region.
     """
     keys, only = _drawn(keys, baselines)
-    fig, axes = plt.subplots(len(keys), 2, figsize=(13, 3.4 * len(keys)), squeeze=False)
+    fig, axes = plt.subplots(len(keys), 2, figsize=(13, 3.3 * len(keys) + 0.6), squeeze=False)
     n_bins = len(next(iter(baselines[0].values()))["queued"])
     x = _x(scenario, (np.arange(n_bins) + 0.5) * bin_s)
     n_reps = len(baselines)
@@ -86,60 +186,71 @@ def recovery(
         crossing, direction = key.split(".")
         for ax in row:
             _shade(ax, scenario, crossing, direction)
-        base = [b[key] for b in baselines]
-        row[0].plot(
-            x,
-            band([b["mean_transit_min"] for b in base], [b["censored"] for b in base]),
-            color="0.45",
-            lw=1.1,
-            ls="--",
-            label="baseline",
-        )
-        row[1].plot(
-            x, band([b["queue_km"] for b in base]), color="0.45", lw=1.1, ls="--", label="baseline"
-        )
-        for colour, (label, reps) in zip(PLAN_COLOURS * 3, runs.items(), strict=False):
+        medians = {}
+        for label, reps in runs.items():
             cs = [r[key] for r in reps]
             cens = [c["censored"] for c in cs]
-            for ax, name, censored in (
-                (row[0], "mean_transit_min", cens),
-                (row[1], "queue_km", None),
+            medians[label] = [
+                band([c["mean_transit_min"] for c in cs], cens),
+                band([c["queue_km"] for c in cs]),
+            ]
+        same = _same_as(medians)
+        base = [b[key] for b in baselines]
+        base_transit = band([b["mean_transit_min"] for b in base], [b["censored"] for b in base])
+        top = np.nanmax([np.nanmax(m[0], initial=0) for m in medians.values()], initial=0)
+        hours = top > HOURS_AFTER_MIN
+        scale = 60.0 if hours else 1.0
+        row[0].plot(x, base_transit / scale, **BASELINE)
+        row[1].plot(x, band([b["queue_km"] for b in base]), **BASELINE)
+        for i, (label, reps) in enumerate(runs.items()):
+            style = plan_style(i)
+            name = label + (f" (same as {same[label]})" if label in same else "")
+            cs = [r[key] for r in reps]
+            cens = [c["censored"] for c in cs]
+            for ax, curve, series, censored, k in (
+                (row[0], medians[label][0], "mean_transit_min", cens, scale),
+                (row[1], medians[label][1], "queue_km", None, 1.0),
             ):
-                values = [c[name] for c in cs]
-                ax.plot(x, band(values, censored), color=colour, lw=1.5, label=label)
-                if n_reps > 1:
+                # Bins with no vehicle crossed (a closure, the night) are bridged: a line,
+                # not scattered dots, through the vehicles that did cross.
+                known = np.isfinite(curve)
+                ax.plot(np.asarray(x)[known], curve[known] / k, lw=1.6, label=name, **style)
+                if n_reps > 1 and label not in same:
+                    values = [c[series] for c in cs]
                     ax.fill_between(
                         x,
-                        band(values, censored, 0.1),
-                        band(values, censored, 0.9),
-                        color=colour,
-                        alpha=0.18,
+                        band(values, censored, 0.1) / k,
+                        band(values, censored, 0.9) / k,
+                        color=style["color"],
+                        alpha=0.15,
                         lw=0,
                     )
         storage = _storage(scenario, crossing, direction)
         if storage:
-            row[1].axhline(storage / 1000.0, color="k", ls=":", lw=1, label="approach storage")
-        row[0].set_ylabel("transit time (min)\nby arrival time")
+            row[1].axhline(storage / 1000.0, color="k", ls=":", lw=1, label="approach length")
+        row[0].set_ylabel(f"transit time ({'hours' if hours else 'minutes'})\nby arrival time")
         row[1].set_ylabel("queue (km)")
         for ax in row:
-            ax.set_title(f"{crossing} {direction.replace('_', ' ')}", loc="left", fontsize=10)
-            ax.set_xlabel("hours from start" if scenario.start_datetime is None else "")
+            ax.set_title(place_name(scenario, key), loc="left", fontsize=10)
             ax.set_ylim(bottom=0)
             ax.grid(alpha=0.3)
-            if scenario.start_datetime is not None:
-                ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%H:%M"))
+            _time_axis(ax, scenario)
         row[1].legend(fontsize=8, loc="upper right")
-    what = "plans" if len(runs) > 1 else "scenario"
-    reps = f", median and 10-90% band over {n_reps} replications" if n_reps > 1 else ""
-    fig.suptitle(
-        f"{scenario.name}: recovery of the {what} against baseline{reps}{only}", fontsize=12
-    )
-    _layout(fig)
+    what = "each plan" if len(runs) > 1 else "the scenario"
+    reps = f"; median and 10-90% band over {n_reps} replications" if n_reps > 1 else ""
+    _title(fig, f"{scenario.name}: recovery of {what} against the baseline{reps}{only}")
+    _layout(fig, top=0.75)
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
-def _layout(fig, left: float = 1.0) -> None:
+def _title(fig, text: str) -> None:
+    """The figure's title at its top left, a fixed distance from the edge."""
+    height = fig.get_size_inches()[1]
+    fig.suptitle(text, fontsize=11, x=0.01, y=1 - 0.12 / height, ha="left", va="top")
+
+
+def _layout(fig, left: float = 1.0, top: float = 0.6) -> None:
     """Margins in inches, the same whatever the figure's size: room for the title at the
     top and the labels at the left and bottom. (Fixed margins cost nothing, where
     matplotlib's tight layout measures every text and took most of the time of writing.)
@@ -149,8 +260,8 @@ def _layout(fig, left: float = 1.0) -> None:
     fig.subplots_adjust(
         left=left / width,
         right=1 - 0.25 / width,
-        top=1 - 0.9 / height,
-        bottom=0.65 / height,
+        top=1 - top / height,
+        bottom=0.6 / height,
         hspace=0.55 if rows > 1 else 0.2,
         wspace=0.25,
     )
@@ -168,128 +279,243 @@ def transit_distributions(
     path: Path,
     keys: list[str] | None = None,
 ) -> None:
-    """Share of vehicles by transit time, per class, one panel per plaza (at most
-    MAX_PLAZAS_DRAWN: the first of ``keys``)."""
+    """Cumulative share of vehicles by transit time, per class: read off "90% of trucks
+    waited less than 2 hours". One panel per plaza (at most MAX_PLAZAS_DRAWN)."""
     everyone = len(transit)
     keys = (keys or list(transit))[:MAX_PLAZAS_DRAWN]
     transit = {k: transit[k] for k in keys if k in transit}
     only = f" ({len(transit)} most delayed plazas of {everyone})" if len(transit) < everyone else ""
-    fig, axes = plt.subplots(len(transit), 1, figsize=(9, 3.2 * len(transit)), squeeze=False)
-    edges_min = bin_edges() / 60.0
+    fig, axes = plt.subplots(len(transit), 1, figsize=(9, 3.0 * len(transit) + 0.5), squeeze=False)
+    edges_min = bin_edges()[1:] / 60.0  # the upper edge of each histogram bin
     for ax, (key, per_class) in zip(axes[:, 0], transit.items(), strict=True):
-        drawn = False
+        drawn = []
         for name, stats in zip(class_names, per_class, strict=True):
             stats.flush()
-            if stats.count == 0:
-                continue
-            # Coarsen 0.5% bins to ~10% bins for a readable curve.
-            k = 20
-            usable = len(stats.hist) // k * k
-            counts = stats.hist[:usable].reshape(-1, k).sum(axis=1)
-            lo, hi = edges_min[:usable:k], edges_min[k : usable + 1 : k]
-            centre = np.sqrt(np.maximum(lo, 1e-3) * hi)
-            keep = counts > 0
-            first, last = np.argmax(keep), len(keep) - np.argmax(keep[::-1])
-            ax.plot(
-                centre[first:last],
-                counts[first:last] / stats.count * 100,
-                lw=1.5,
-                label=f"{name} (p95 {stats.quantile(0.95) / 60:.0f} min)",
-            )
-            drawn = True
-        crossing, direction = key.split(".")
-        ax.set_xscale("log")
-        ax.set_xlabel("transit time (minutes, log scale)")
-        ax.set_ylabel("% of vehicles")
-        ax.set_title(f"{crossing} {direction.replace('_', ' ')}", loc="left", fontsize=10)
-        ax.grid(alpha=0.3, which="both")
+            if stats.count:
+                drawn.append((name, stats))
+        top = max((s.quantile(0.995) / 60.0 for _, s in drawn), default=1.0)
+        hours = top > HOURS_AFTER_MIN
+        scale = 60.0 if hours else 1.0
+        for i, (name, stats) in enumerate(drawn):
+            share = np.cumsum(stats.hist[: len(edges_min)]) / stats.count * 100
+            last = int(np.searchsorted(share, 99.99)) + 1
+            xs = np.concatenate([[0.0], edges_min[:last] / scale])
+            ys = np.concatenate([[0.0], share[:last]])
+            p90 = format_duration(stats.quantile(0.9))
+            ax.plot(xs, ys, lw=1.6, label=f"{name} (90% within {p90})", **plan_style(i))
+        ax.set_xlim(0, top * 1.02 / scale)
+        ax.set_ylim(0, 101)
+        ax.set_xlabel(f"transit time ({'hours' if hours else 'minutes'})")
+        ax.set_ylabel("% of vehicles\nwithin this time")
+        ax.set_title(place_name(scenario, key), loc="left", fontsize=10)
+        ax.grid(alpha=0.3)
         if drawn:
-            ax.legend(fontsize=8)
+            ax.legend(fontsize=8, loc="lower right")
         else:
             ax.text(0.5, 0.5, "no vehicles after the warm-up", ha="center", transform=ax.transAxes)
-    fig.suptitle(f"{scenario.name}: transit time by class (after warm-up){only}", fontsize=12)
-    _layout(fig)
+    _title(fig, f"{scenario.name}: share of vehicles by transit time, after the warm-up{only}")
+    _layout(fig, top=0.7)
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
 def key_figures(result: Comparison, keys: list[FigureKey], path: Path) -> None:
-    """Each plan's mean and 95% CI for a few key figures, one panel per figure."""
-    plans = result.plans
-    fig, axes = plt.subplots(1, len(keys), figsize=(4.2 * len(keys), 3.6), squeeze=False)
-    for ax, key in zip(axes[0], keys, strict=True):
-        for i, plan in enumerate(plans):
+    """Each plan's value and 95% interval for a few key figures, one panel per figure,
+    plans best first. A plan that did not recover within the horizon is drawn at the
+    horizon's bound with an arrow and says so, never left out."""
+    plans = result.ranking
+    colour = {p: plan_style(result.plans.index(p))["color"] for p in plans}
+    width = max(len(p) for p in plans) * 0.085 + 0.4  # inches for the plans' names
+    ncols = min(2, len(keys))
+    nrows = -(-len(keys) // ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(5.6 * ncols + width, (0.42 * len(plans) + 1.5) * nrows + 0.5),
+        squeeze=False,
+    )
+    for ax in list(axes.flat)[len(keys) :]:
+        ax.set_visible(False)
+    for j, (ax, key) in enumerate(zip(axes.flat, keys, strict=False)):
+        scale = 1.0
+        unit = key.measure.unit
+        if unit == "min":
+            unit_words = "minutes"
+        elif unit == "h":
+            unit_words = "hours"
+        else:
+            unit_words = {"veh-h": "vehicle-hours", "km": "km"}.get(unit, unit)
+        for y, plan in enumerate(plans):
             f = result.get(key, plan)
-            if f is None or f.mean is None:
+            if f is None:
                 continue
             e = f.estimate
-            err = None if e.low is None else [[f.mean - e.low], [e.high - f.mean]]
-            ax.errorbar(
-                [i],
-                [f.mean],
-                yerr=err,
-                fmt="o",
-                capsize=5,
-                color=PLAN_COLOURS[i % len(PLAN_COLOURS)],
-            )
-            if f.missing:  # a mean over fewer replications: say so on the figure
+            c = colour[plan]
+            if e.value is None and e.statistic == MEDIAN and e.beyond is not None:
+                ax.plot([e.beyond * scale], [y], marker=">", ms=9, color=c)
                 ax.annotate(
-                    f"{f.missing} of {e.n + f.missing}:\n{f.why_missing}",
-                    (i, f.mean),
+                    f"not within the horizon ({e.missing} of {e.total})",
+                    (e.beyond * scale, y),
                     textcoords="offset points",
-                    xytext=(0, 8),
+                    xytext=(-6, 7),
+                    ha="right",
+                    fontsize=8,
+                )
+                continue
+            if e.value is None:
+                ax.text(0, y, f"  {f.why_missing}", va="center", fontsize=7)
+                continue
+            if e.statistic == MEDIAN and e.low is None:  # under six: the range of the runs
+                lo, hi = e.lowest, e.highest
+            else:
+                lo, hi = e.low, e.high
+            lo = e.value if lo is None else lo
+            if hi is None and e.statistic == MEDIAN and e.missing:
+                hi = e.beyond  # some runs beyond the horizon: the interval runs to it
+                ax.plot([hi * scale], [y], marker=">", ms=7, color=c)
+            hi = e.value if hi is None else hi
+            ax.plot([lo * scale, hi * scale], [y, y], color=c, lw=2)
+            ax.plot([e.value * scale], [y], "o", color=c, ms=7)
+            if e.missing:
+                ax.annotate(
+                    f"{e.missing} of {e.total} not within the horizon",
+                    (e.value * scale, y),
+                    textcoords="offset points",
+                    xytext=(0, 7),
                     ha="center",
                     fontsize=7,
                 )
-        ax.set_xticks(range(len(plans)), plans, rotation=30, ha="right", fontsize=8)
-        ax.set_title(key.label, fontsize=9)
-        ax.grid(alpha=0.3, axis="y")
-        ax.set_ylim(bottom=0)
-    fig.suptitle("key figures by plan: mean and 95% confidence interval", fontsize=11)
-    _layout(fig)
+        first = j % ncols == 0
+        ax.set_yticks(range(len(plans)), plans if first else [""] * len(plans), fontsize=9)
+        ax.set_ylim(len(plans) - 0.5, -0.7)
+        ax.set_xlim(left=0)
+        where = result.context.name(key.place) if key.place.crossing else "all plazas"
+        stat = "median" if key.measure.censored else "mean"
+        ax.set_title(
+            f"{key.measure.label} ({stat}), {where}",
+            fontsize=10,
+            loc="left",
+        )
+        ax.set_xlabel(unit_words, fontsize=9)
+        ax.grid(alpha=0.3, axis="x")
+    _title(
+        fig,
+        "Key figures by plan, best first: value and 95% interval (times: median, and the "
+        "range of the replications under six)",
+    )
+    _layout(fig, left=width, top=0.75)
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
+def in_force(scenario: Scenario, item) -> tuple[float, float]:
+    """When an item restricts or acts: a phased reopening only until its last restricting
+    step (what it expands to), anything else from its start to its end."""
+    end = scenario.horizon if getattr(item, "end", None) is None else item.end
+    if item.has_effect("expand"):
+        parts = item.expand(scenario)
+        if parts:
+            return min(p.start for p in parts), min(max(p.end for p in parts), scenario.horizon)
+    return item.start, min(end, scenario.horizon)
+
+
 def timeline(scenario: Scenario, plans: list[str | None], path: Path) -> None:
-    """The disruption's events and each plan's timed actions, as bars over the run."""
+    """The disruption's events and each plan's timed actions, as bars over the run, each
+    labelled at the left in the planner's words."""
     rows: list[tuple[str, float, float, str]] = []
     for e in scenario.events:
-        rows.append((f"{e.type}: {e.where}", e.start, min(e.end, scenario.horizon), e.colour))
+        label = f"{e.type}: {in_words(scenario, e.where or 'everywhere')}"
+        rows.append((label, e.start, min(e.end, scenario.horizon), e.colour))
     for i, plan in enumerate(p for p in plans if p):
         for a in scenario.plans.get(plan, []):
             if not a.timed:
                 continue  # patience and information hold for the whole run
-            start = a.start
-            end = scenario.horizon if a.end is None else min(a.end, scenario.horizon)
-            rows.append(
-                (f"{plan}: {a.type} {a.where}", start, end, PLAN_COLOURS[i % len(PLAN_COLOURS)])
-            )
+            start, end = in_force(scenario, a)
+            label = f"{plan}: {in_words(scenario, a.describe(scenario))}"
+            rows.append((label, start, end, plan_style(i)["color"]))
     if len(rows) > MAX_TIMELINE_ROWS:  # a readable figure; every item is in the report text
         more = len(rows) - MAX_TIMELINE_ROWS + 1
         rows = rows[: MAX_TIMELINE_ROWS - 1]
-        rows.append((f"... and {more} more (see the scenario)", 0.0, 0.0, "0.6"))
-    height = max(2.6, 1.2 + 0.32 * len(rows))
+        rows.append((f"... and {more} more (see the scenario in the report)", 0.0, 0.0, "0.6"))
+    labels = ["\n".join(textwrap.wrap(r[0], 46, max_lines=2, placeholder=" ...")) for r in rows]
+    height = max(2.4, 0.9 + 0.36 * len(rows) + 0.1 * sum(lbl.count("\n") for lbl in labels))
     fig, ax = plt.subplots(figsize=(13, height))
     if scenario.warmup > 0:
         x0, x1 = _x(scenario, [0.0, scenario.warmup])
-        ax.axvspan(x0, x1, color="0.9", zorder=0)
-    for y, (label, start, end, colour) in enumerate(reversed(rows)):
+        ax.axvspan(x0, x1, color=WARMUP_SHADE, zorder=0)
+        ax.text(x0, 1.0, " warm-up", transform=ax.get_xaxis_transform(), fontsize=7, va="bottom")
+    for y, (_, start, end, colour) in enumerate(rows):
         x0, x1 = _x(scenario, [start, end])
         ax.plot([x0, x1], [y, y], lw=9, color=colour, solid_capstyle="butt")
-        ax.text(x1, y, f"  {label}", va="center", fontsize=8)
     x0, x1 = _x(scenario, [0.0, scenario.horizon])
     ax.set_xlim(x0, x1)
-    ax.set_ylim(-1, max(len(rows), 1))
-    ax.set_yticks([])
+    ax.set_ylim(len(rows) - 0.4, -0.6)
+    ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.grid(alpha=0.3, axis="x")
-    if scenario.start_datetime is not None:
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%H:%M"))
-    else:
-        ax.set_xlabel("hours from start")
+    _time_axis(ax, scenario)
     if not rows:
         ax.text(0.5, 0.5, "no disruption (a baseline run)", ha="center", transform=ax.transAxes)
-    fig.suptitle(f"{scenario.name}: timeline of the disruption and the plans' actions", fontsize=11)
-    _layout(fig)
+    _title(fig, f"{scenario.name}: the disruption and the plans' actions (while they act)")
+    _layout(fig, left=3.6, top=0.55)
     fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def overview(
+    scenario: Scenario,
+    runs: dict[str, list[Curves]],
+    bin_s: float,
+    path: Path,
+    crossings: list[str],
+) -> None:
+    """A region at a glance: one small panel per crossing (most delayed first, at most
+    MAX_CROSSINGS_DRAWN), on a shared time axis. For a run, the queue (km) of each
+    direction; for a comparison, the vehicles queued at the crossing (both directions)
+    under each plan."""
+    shown = crossings[:MAX_CROSSINGS_DRAWN]
+    cols = min(4, len(shown))
+    rows = -(-len(shown) // cols)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(3.4 * cols + 0.8, 2.3 * rows + 0.9), squeeze=False, sharex=True
+    )
+    n_bins = len(next(iter(next(iter(runs.values()))[0].values()))["queued"])
+    x = _x(scenario, (np.arange(n_bins) + 0.5) * bin_s)
+    compare = len(runs) > 1
+    for ax, crossing in zip(axes.flat, shown, strict=False):
+        _shade(ax, scenario, crossing, None)
+        keys = [k for k in next(iter(runs.values()))[0] if k.split(".")[0] == crossing]
+        if compare:
+            for i, (label, reps) in enumerate(runs.items()):
+                total = sum(band([r[k]["queued"] for r in reps]) for k in keys)
+                ax.plot(x, total, lw=1.3, label=label, **plan_style(i))
+        else:
+            reps = next(iter(runs.values()))
+            for k, ls in zip(keys, ("-", "--"), strict=False):
+                words = DIRECTION_WORDS.get(k.split(".")[1], k)
+                ax.plot(
+                    x,
+                    band([r[k]["queue_km"] for r in reps]),
+                    lw=1.3,
+                    ls=ls,
+                    color="#0072B2",
+                    label=words,
+                )
+        ax.set_title(place_name(scenario, crossing), loc="left", fontsize=9)
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=7)
+        _time_axis(ax, scenario, most=4)
+    for ax in list(axes.flat)[len(shown) :]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper right", fontsize=8, ncol=min(len(labels), 4))
+    what = "vehicles queued (both directions)" if compare else "queue (km) by direction"
+    more = (
+        f"; {len(shown)} most delayed of {len(crossings)} crossings"
+        if len(shown) < len(crossings)
+        else ""
+    )
+    _title(fig, f"{scenario.name}: every crossing at a glance, {what}{more}")
+    _layout(fig, left=0.6, top=0.8)
+    fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -13,23 +13,27 @@ from pathlib import Path
 from typing import Any
 
 from ..results import (
+    FIGURE_COLUMNS,
     MAX_QUEUE_KM,
     TABLE_COLUMNS,
     TIME_TO_RECOVER,
     TRANSIT_MEAN,
     Comparison,
     FigureKey,
+    figure_rows,
 )
 from ..runner import Study
 from . import figures
-from .html import write_report
-from .series import timeseries
+from .html import CHART_FILE, write_report
+from .series import chart_data, timeseries, vehicle_columns, vehicle_rows
+from .workbook import write_workbook
 
 
 def write_results(
     folder: Path, study: Study, vehicles: bool = False, source: str | None = None
 ) -> None:
-    """Write summary.json, timeseries.csv, figures, report.html (and vehicles.csv).
+    """Write summary.json, figures.csv, timeseries.csv, figures, results.xlsx, the chart's
+    data, report.html (and vehicles.csv).
 
     ``folder`` is the new, empty folder being written (see bordersim.folders), put in
     place only once complete. ``source`` is the scenario file's text as it was read for
@@ -42,6 +46,7 @@ def write_results(
     results = study.results(label)
     _common(folder, study, source)
     _write_json(folder / "summary.json", results.to_json())
+    _write_csv(folder / "figures.csv", FIGURE_COLUMNS, figure_rows(results))
     if len(study.replications) > 1:
         (folder / "replications").mkdir()
         for r in study.replications:
@@ -50,25 +55,35 @@ def write_results(
     columns, rows = timeseries(scenario, study.curves(label), study.baselines(), study.bin_seconds)
     _write_csv(folder / "timeseries.csv", columns, rows)
     if vehicles:
+        start = scenario.start_datetime
         _write_csv(
             folder / "vehicles.csv",
-            list(study.vehicle_columns),
-            study.replications[0].vehicles or [],
+            vehicle_columns(study.vehicle_columns, start is not None),
+            vehicle_rows(study.replications[0].vehicles or [], study.vehicle_columns, start),
         )
     drawn = [p.key for p in results.plazas_by_delay()]
-    figures.recovery(
-        scenario,
-        {label: study.curves(label)},
-        study.baselines(),
-        study.bin_seconds,
-        folder / "recovery.png",
-        drawn,
-    )
+    runs = {label: study.curves(label)}
+    _figures(folder, study, runs, drawn, results.context)
     classes = list(scenario.vehicle_classes())
     figures.transit_distributions(
         scenario, study.transit(label), classes, folder / "transit.png", drawn
     )
+    write_workbook(folder / "results.xlsx", results)
     write_report(folder, study.scenario)
+
+
+def _figures(folder: Path, study: Study, runs, drawn: list[str], ctx) -> None:
+    """recovery.png, overview.png (regions) and the chart's data, shared by run and compare."""
+    scenario = study.scenario
+    figures.recovery(
+        scenario, runs, study.baselines(), study.bin_seconds, folder / "recovery.png", drawn
+    )
+    if len(ctx.crossings) > 1:
+        order = list(dict.fromkeys(k.split(".")[0] for k in drawn))
+        figures.overview(scenario, runs, study.bin_seconds, folder / "overview.png", order)
+    names = {info.place.key: ctx.name(info.place) for info in ctx.plazas}
+    chart = chart_data(scenario, runs, study.baselines(), study.bin_seconds, drawn, names)
+    _write_json(folder / CHART_FILE, chart, indent=None)
 
 
 def key_figure_keys(result: Comparison) -> list[FigureKey]:
@@ -76,14 +91,14 @@ def key_figure_keys(result: Comparison) -> list[FigureKey]:
     worst = result.worst_plaza()
     keys = [result.ranked_by]
     if worst:
-        keys += [FigureKey(m, worst) for m in (TRANSIT_MEAN, MAX_QUEUE_KM, TIME_TO_RECOVER)]
+        keys += [FigureKey(m, worst) for m in (TIME_TO_RECOVER, MAX_QUEUE_KM, TRANSIT_MEAN)]
     return [k for k in keys if result.row(k) is not None]
 
 
 def write_comparison(
     folder: Path, study: Study, result: Comparison, source: str | None = None
 ) -> None:
-    """Write table.csv/json, recovery.png, key_figures.png and report.html into ``folder``."""
+    """Write table.csv/json, results.xlsx, the figures, the chart's data and report.html."""
     folder = Path(folder)
     _common(folder, study, source)
     _write_json(folder / "table.json", result.to_json())
@@ -91,10 +106,9 @@ def write_comparison(
     _write_csv(folder / "table.csv", TABLE_COLUMNS, rows)
     runs = {label: study.curves(label) for label in result.plans}  # colours by plan
     drawn = [p.key for p in study.results(result.reference).plazas_by_delay()]
-    figures.recovery(
-        study.scenario, runs, study.baselines(), study.bin_seconds, folder / "recovery.png", drawn
-    )
+    _figures(folder, study, runs, drawn, result.context)
     figures.key_figures(result, key_figure_keys(result), folder / "key_figures.png")
+    write_workbook(folder / "results.xlsx", result)
     write_report(folder, study.scenario)
 
 
@@ -105,8 +119,8 @@ def _common(folder: Path, study: Study, source: str | None) -> None:
     figures.timeline(study.scenario, study.plans, folder / "timeline.png")
 
 
-def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2) + "\n")
+def _write_json(path: Path, data: Any, indent: int | None = 2) -> None:
+    path.write_text(json.dumps(data, indent=indent, allow_nan=False) + "\n")
 
 
 def _write_csv(path: Path, columns: list[str], rows) -> None:

@@ -1,11 +1,16 @@
 """report.html: one self-contained page for a briefing, built from a results folder.
 
-Everything the page needs is in the folder (summary.json or table.json, the figures
-and scenario.yaml), so ``bordersim report DIR`` rebuilds it without running anything.
-Figures are embedded as data URIs: the file opens anywhere, with no network access.
-The page is rendered by a Jinja2 template with escaping on for every value, so nothing
-read from a file can put markup or script into the page. A part missing from the
-folder is named on the page, and the rest is still shown.
+The page opens with what happened (or, for a comparison, the plan to brief), in
+sentences with clock times; then the ranking or the plazas' table, an hour-by-hour chart
+to read values off, the figures, the detail tables (collapsed) and a glossary.
+
+Everything the page needs is in the folder (summary.json or table.json, the figures,
+recovery_chart.json and scenario.yaml), so ``bordersim report DIR`` rebuilds it without
+running anything. Figures are embedded as data URIs and the chart library (uPlot, MIT)
+is shipped with bordersim and inlined: the file opens anywhere, with no network access.
+The page is rendered by a Jinja2 template with escaping on for every value (the chart's
+data goes through ``tojson``), so nothing read from a file can put markup or script into
+the page. A part missing from the folder is named on the page, and the rest is shown.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import os
 import tempfile
 from datetime import datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -24,43 +30,62 @@ from ..explain import explain
 from ..results import (
     ARRIVED,
     BETTER,
-    DELAY_COST,
-    DIVERTED,
-    EXCESS_DELAY,
     GAVE_UP,
     ON_DETOUR,
     PLAZA_ACCOUNTING,
-    RELEASED,
     WORSE,
     Comparison,
-    Difference,
-    FigureKey,
     Results,
     ResultsError,
 )
 from ..scenario import Scenario, ScenarioError, parse_scenario
-from .formatting import difference, figure
-from .tables import TRANSIT_HEAD, crossing_rows, recovery_rows, transit_rows
+from ..units import format_duration
+from .briefing import GLOSSARY, compare_briefing, run_briefing
+from .formatting import figure
+from .tables import (
+    CROSSING_HEAD,
+    OVERVIEW_HEAD,
+    RECOVERY_HEAD,
+    TRANSIT_HEAD,
+    crossing_rows,
+    every_figure_rows,
+    overview_rows,
+    ranking_head,
+    ranking_rows,
+    recovery_rows,
+    transit_rows,
+)
 
 VERDICT_CLASS = {BETTER: "better", WORSE: "worse"}
 
 CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
-max-width:1200px;padding:0 1em;color:#222;line-height:1.4}
-h1{margin-bottom:.1em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
-.sub{color:#666;margin-top:0}img{max-width:100%;border:1px solid #eee}
-table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}
-th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right}
-th{background:#f4f6f8}td:first-child,th:first-child,td.l{text-align:left}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5em auto;
+max-width:1200px;padding:0 1em;color:#222;line-height:1.45}
+h1{margin-bottom:.1em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.4em}
+.sub{color:#444;margin:.2em 0;font-size:1.05em}.meta{color:#666;font-size:.9em;margin-top:.2em}
+.headline{background:#f5f8fb;border-left:5px solid #0072B2;padding:.3em 1.2em .6em}
+.headline h2{border:none;margin-top:.4em}.headline p{margin:.5em 0}
+figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}
+figcaption,.note{color:#555;font-size:.88em}
+table{border-collapse:collapse;margin:.6em 0 1em;font-size:.9em}
+.scroll{overflow-x:auto}
+th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right;vertical-align:top}
+th{background:#f4f6f8}td:first-child,th:first-child,td.l,th.l{text-align:left}
 tr.total td{font-weight:bold;background:#fafafa}
-.better{color:#0a6b2a;font-weight:bold}.worse{color:#b00020;font-weight:bold}.same{color:#777}
+.better{color:#0a6b2a;font-weight:bold}.worse{color:#b00020;font-weight:bold}.same{color:#666}
 .missing{background:#fff4e5;border-left:4px solid #e08a00;padding:.5em .8em}
+details{margin:.4em 0}summary{cursor:pointer;font-weight:600;padding:.3em 0}
 pre{background:#f7f7f7;padding:.8em;white-space:pre-wrap;font-size:.85em}
+dt{font-weight:600;margin-top:.5em}dd{margin-left:1.5em}
+.chart-controls{margin:.4em 0}.chart-controls label{margin-right:1.5em}#chart{min-height:380px}
 """
 
-# The page checks itself: once loaded it records how many figures rendered and how many
-# tables there are, so a test in a headless browser can read them from the DOM.
+# The page checks itself once loaded: how many figures rendered, how many tables, and any
+# script error, so a test in a headless browser can read them from the DOM.
 SELF_CHECK = """
+window.addEventListener('error', function (e) {
+  document.documentElement.setAttribute('data-script-error', String(e.message));
+});
 window.addEventListener('load', function () {
   var imgs = Array.prototype.slice.call(document.images);
   var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
@@ -70,15 +95,19 @@ window.addEventListener('load', function () {
 """
 
 RUN_FIGURES = [
-    ("timeline.png", "Timeline of the disruption and the plans' actions"),
+    ("overview.png", "Every crossing at a glance"),
     ("recovery.png", "Recovery against the baseline: transit time and queue length"),
-    ("transit.png", "Transit time by class"),
+    ("timeline.png", "Timeline of the disruption"),
+    ("transit.png", "Share of vehicles by transit time"),
 ]
 COMPARE_FIGURES = [
-    ("timeline.png", "Timeline of the disruption and the plans' actions"),
-    ("recovery.png", "Recovery against the baseline: transit time and queue length"),
     ("key_figures.png", "Key figures by plan"),
+    ("overview.png", "Every crossing at a glance"),
+    ("recovery.png", "Recovery of each plan against the baseline"),
+    ("timeline.png", "Timeline of the disruption and the plans' actions"),
 ]
+OPTIONAL_FIGURES = {"overview.png"}  # only for regions of several crossings
+CHART_FILE = "recovery_chart.json"
 
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -91,6 +120,7 @@ _TEMPLATES = Environment(
 
 MAX_RESULTS_BYTES = 200 * 1024**2  # summary.json of a very large region is tens of MB
 MAX_FIGURE_BYTES = 50 * 1024**2
+MAX_CHART_BYTES = 20 * 1024**2
 
 
 # What results that were edited, damaged or nested absurdly raise when read or shown.
@@ -176,36 +206,115 @@ def build(folder: Path, scenario: Scenario | None = None) -> str:
         missing.append("scenario.yaml")
     description = scenario.description if scenario else ctx.description
     reps = data.replications
-    kind = "Comparison of response plans" if compare else "Run"
-    plan = "" if compare or data.plan == "scenario" else f" with plan '{data.plan}'"
+    if compare:
+        kind = f"Comparison of {len(data.plans)} response plans"
+    else:
+        kind = "Run" + ("" if data.plan == "scenario" else f" with plan '{data.plan}'")
     intro = (
-        f"{kind}{plan}, {reps} replication(s). Figures with ± are means with the "
-        f"half-width of their 95% confidence interval. Generated "
-        f"{datetime.now():%Y-%m-%d %H:%M} by bordersim."
+        f"{kind}, {reps} replication{'s' if reps != 1 else ''}, seed {ctx.seed}. "
+        f"Generated {datetime.now():%Y-%m-%d %H:%M} by bordersim."
     )
-    sections: list[dict[str, Any]] = []
+    figures = []
     for file, title in COMPARE_FIGURES if compare else RUN_FIGURES:
         image = _image(folder / file)
-        if image is None:
+        if image is not None:
+            figures.append({"file": file, "title": title, "image": image})
+        elif file not in OPTIONAL_FIGURES or len(ctx.crossings) > 1:
             missing.append(file)
-        else:
-            sections.append(_section(title, image=image))
+    chart = _chart(folder, missing)
     try:
-        sections += _compare_tables(data) if compare else _run_tables(data)
+        if compare:
+            headline = compare_briefing(data)
+            top = [_ranking_table(data)]
+            details = _compare_details(data)
+        else:
+            headline = run_briefing(data)
+            top = [_overview_table(data)]
+            details = _run_details(data)
     except MALFORMED as e:
         raise ReportError(
             f"{folder}: the results do not have the expected shape ({e!r}); "
             "run the scenario again to rebuild them"
         ) from None
+    assets = files("bordersim.report") / "assets"
+
+    def asset(name: str) -> str:
+        return (assets / name).read_text(encoding="utf-8") if chart else ""
+
     return _TEMPLATES.get_template("report.html.j2").render(
         name=ctx.scenario,
         description=description,
         intro=intro,
         missing=missing,
+        headline_title="Recommendation" if compare else "What happened",
+        headline=headline,
+        top_tables=top,
+        chart_data=chart,
+        chart_note=_chart_note(chart),
+        chart_js=asset("uPlot.iife.min.js"),
+        chart_css=asset("uPlot.min.css"),
+        chart_app=asset("chart.js"),
+        figures=figures,
+        detail_tables=details,
         setup="\n".join(explain(scenario)) if scenario is not None else "",
-        sections=sections,
+        glossary=GLOSSARY,
         css=CSS,
         self_check=SELF_CHECK,
+    )
+
+
+def _chart(folder: Path, missing: list[str]) -> dict[str, Any] | None:
+    """The interactive chart's data from the folder, checked for shape (None if absent)."""
+    path = folder / CHART_FILE
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_CHART_BYTES:
+            missing.append(CHART_FILE)
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not _chart_shape(data):
+            raise ValueError("not the chart's shape")
+        return data
+    except (OSError, UnicodeDecodeError, *MALFORMED):
+        missing.append(f"{CHART_FILE} (unreadable)")
+        return None
+
+
+def _chart_shape(data: Any) -> bool:
+    def numbers(c: Any, n: int) -> bool:
+        return (
+            isinstance(c, list)
+            and len(c) == n
+            and all(
+                v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in c
+            )
+        )
+
+    n = len(data["x"])
+    plans = data["plans"]
+    ok = (
+        isinstance(data["calendar"], bool)
+        and numbers(data["x"], n)
+        and all(isinstance(p, str) for p in plans)
+        and len(data["colours"]) == len(plans) == len(data["dashes"])
+        and all(isinstance(c, str) and c.startswith("#") and len(c) == 7 for c in data["colours"])
+        and isinstance(data["plazas"], list)
+    )
+    for p in data["plazas"]:
+        ok = ok and isinstance(p["name"], str)
+        for series in ("queue_km", "transit"):
+            s = p[series]
+            ok = ok and numbers(s["baseline"], n) and all(numbers(s["plans"][q], n) for q in plans)
+            ok = ok and all(isinstance(v, str) for v in s["same_as"].values())
+    return bool(ok)
+
+
+def _chart_note(chart: dict[str, Any] | None) -> str:
+    if not chart:
+        return ""
+    every = format_duration(float(chart.get("every_minutes", 5)) * 60)
+    return (
+        f"Medians over the replications, one value every {every}; drag across to zoom, "
+        "double-click to zoom out. The most delayed plazas come first."
     )
 
 
@@ -222,84 +331,75 @@ def _image(path: Path) -> str | None:
     return base64.b64encode(data).decode("ascii")
 
 
-def _section(
+def _table(
     title: str,
-    image: str | None = None,
-    head: list[str] | None = None,
-    rows: list[list[Any]] | None = None,
+    head: list[str],
+    rows: list[list[Any]],
+    *,
+    id: str = "",
     total_rows: int = 0,
     notes: list[str] | None = None,
+    left: int = 1,
 ) -> dict[str, Any]:
+    """A table for the template; its first ``left`` columns are text, aligned left."""
     return {
         "title": title,
-        "image": image,
-        "head": head or [],
+        "left": left,
+        "id": id,
+        "head": head,
         "total_rows": total_rows,
-        "rows": [[_cell(c) for c in row] for row in rows or []],
+        "rows": [[_cell(c) for c in row] for row in rows],
         "notes": notes or [],
+        "open": False,
     }
 
 
 def _cell(c: Any) -> dict[str, Any]:
-    """A table cell: text (escaped by the template), or lines each with a class."""
+    """A table cell: text (escaped by the template), a (text, verdict) pair coloured by
+    its verdict, or lines each with a class."""
     if isinstance(c, dict):
         return c
-    return {"lines": [{"text": str(c), "cls": None}], "cls": None}
+    if isinstance(c, tuple):
+        text, verdict = c
+        return _lines((text, VERDICT_CLASS.get(verdict, "same")))
+    return _lines((str(c), None))
 
 
 def _lines(*parts: tuple[str, str | None]) -> dict[str, Any]:
     return {"lines": [{"text": t, "cls": cls} for t, cls in parts], "cls": None}
 
 
-def _run_tables(s: Results) -> list[dict[str, Any]]:
-    out = []
+def _overview_table(r: Results) -> dict[str, Any]:
+    return _table("By plaza, most delayed first", OVERVIEW_HEAD, overview_rows(r), id="plazas")
+
+
+def _run_details(s: Results) -> list[dict[str, Any]]:
     ctx = s.context
-    rows = [row for group in transit_rows(s) for row in group]
-    out.append(_section("Transit time (minutes, after the warm-up)", rows=rows, head=TRANSIT_HEAD))
-    rows = recovery_rows(s, "no disruption")
-    out.append(
-        _section(
-            "Recovery",
-            rows=rows,
-            head=[
-                "plaza",
-                "disruption",
-                "backlog (vehicles)",
-                "time to clear",
-                "time to recover",
-                "max queue (km)",
-                "excess delay (veh-h)",
+    out = [
+        _table(
+            "Recovery by plaza",
+            RECOVERY_HEAD,
+            recovery_rows(s, "no disruption"),
+            left=2,
+            notes=[
+                "Backlog, time to clear and time to recover are measured from the end of the "
+                "disruption; with replications, times are medians with their 95% interval "
+                "(or, under six replications, their range)."
             ],
-        )
-    )
-    crossings = ctx.crossings
-    if len(crossings) > 1:
-        rows = crossing_rows(s)
-        rows.append(
-            [
-                "region",
-                figure(s.get(RELEASED), ",.0f"),
-                figure(s.get(DIVERTED), ",.0f"),
-                "-",
-                figure(s.get(EXCESS_DELAY), ",.0f"),
-                figure(s.get(DELAY_COST), ",.0f"),
-            ]
-        )
-        out.append(
-            _section(
-                "By crossing",
-                rows=rows,
-                total_rows=1,
-                head=[
-                    "crossing",
-                    "released",
-                    "diverted away",
-                    "diverted in",
-                    "excess delay (veh-h)",
-                    "cost of delay",
-                ],
-            )
-        )
+        ),
+        _table(
+            "Transit time by plaza and class (after the warm-up)",
+            TRANSIT_HEAD,
+            [row for group in transit_rows(s) for row in group],
+            left=2,
+            notes=[
+                "Times of the vehicles that crossed. Drivers who gave up are not in them: the "
+                "last column says how many, and how long they had waited."
+            ],
+        ),
+    ]
+    if len(ctx.crossings) > 1:
+        out.append(_table("By crossing", CROSSING_HEAD, crossing_rows(s), total_rows=1))
     rows = []
     for info in ctx.plazas:
         at = info.place
@@ -307,7 +407,7 @@ def _run_tables(s: Results) -> list[dict[str, Any]]:
             if s.get(ARRIVED, at, cls) is None:
                 continue
             rows.append(
-                [at.label, cls, *(figure(s.get(m, at, cls), ",.0f") for m in PLAZA_ACCOUNTING)]
+                [ctx.name(at), cls, *(figure(s.get(m, at, cls), ",.0f") for m in PLAZA_ACCOUNTING)]
             )
     region = [figure(s.get(m), ",.0f") for m in PLAZA_ACCOUNTING[:6]]
     rows.append(
@@ -320,11 +420,12 @@ def _run_tables(s: Results) -> list[dict[str, Any]]:
         ]
     )
     out.append(
-        _section(
+        _table(
             "Accounting: where every vehicle is at the end",
-            rows=rows,
+            ["plaza", "class", *(m.label for m in PLAZA_ACCOUNTING)],
+            rows,
             total_rows=1,
-            head=["plaza", "class", *(m.name.replace("_", " ") for m in PLAZA_ACCOUNTING)],
+            left=2,
             notes=[
                 "Per plaza: arrived = released + queued + staged + at primary + at secondary "
                 "+ diverted + gave up. For the region each vehicle counts once, where it first "
@@ -335,52 +436,40 @@ def _run_tables(s: Results) -> list[dict[str, Any]]:
     return out
 
 
-def _compare_tables(t: Comparison) -> list[dict[str, Any]]:
-    ref = t.reference
-    ranked = t.row(t.ranked_by)
-    assert ranked is not None
-    rows = []
-    for rank, plan in enumerate(t.ranking, 1):
-        d = ranked.differences.get(plan)
-        diff = _cell("-") if plan == ref else _lines(_diff(d))
-        rows.append(
-            [
-                str(rank),
-                plan,
-                figure(ranked.by_plan[plan], ",.0f"),
-                diff,
-                figure(t.get(FigureKey(GAVE_UP), plan), ",.0f"),
-            ]
+def _ranking_table(t: Comparison) -> dict[str, Any]:
+    return _table(
+        "Plans ranked by total excess delay",
+        ranking_head(t),
+        ranking_rows(t),
+        id="ranking",
+        left=2,
+        notes=[
+            f"Mean ±95% interval over {t.replications} replications. Differences are paired "
+            f"replication by replication (common random numbers) against '{t.reference}'. "
+            f"Green says better and red worse: the 95% interval excludes zero and the "
+            f"difference is over {t.practical:.0%} of '{t.reference}''s value. Grey: no "
+            "practical difference (smaller than that), or not clear (the interval includes "
+            "no change). Times to recover are medians."
+        ],
+    )
+
+
+def _compare_details(t: Comparison) -> list[dict[str, Any]]:
+    by_place: dict[str, list] = {}
+    for where, what, cells in every_figure_rows(t):
+        row: list[Any] = [what]
+        for main, diff in cells:
+            parts = [(main, None)]
+            if diff is not None:
+                parts.append((diff[0], VERDICT_CLASS.get(diff[1], "same")))
+            row.append(_lines(*parts))
+        by_place.setdefault(where, []).append(row)
+    return [
+        _table(
+            f"{where}: every figure by plan" if where != "the region" else "All plazas",
+            ["figure", *t.plans],
+            rows,
+            notes=[f"Under each plan but '{t.reference}': its difference to '{t.reference}'."],
         )
-    out = [
-        _section(
-            f"Plans ranked by {t.ranked_by.label}",
-            rows=rows,
-            head=["rank", "plan", "excess delay (veh-h)", f"difference to {ref}", "gave up (veh)"],
-            notes=[
-                f"Differences are paired replication by replication (common random numbers) "
-                f"against '{ref}'. Green is better and red worse: the 95% interval excludes "
-                f"zero and the difference is over {t.practical:.0%} of '{ref}''s value. Grey: "
-                "no practical difference (smaller than that), or not clear (the interval "
-                "includes no change)."
-            ],
-        )
+        for where, rows in by_place.items()
     ]
-    rows = []
-    for r in t.rows:
-        cells: list[Any] = [r.key.label]
-        for plan in t.plans:
-            parts = [(figure(r.by_plan[plan]), None)]
-            d = r.differences.get(plan)
-            if d is not None and d.estimate.mean is not None:
-                parts.append(_diff(d))
-            cells.append(_lines(*parts))
-        rows.append(cells)
-    out.append(_section("Every figure, by plan", rows=rows, head=["figure", *t.plans]))
-    return out
-
-
-def _diff(d: Difference | None) -> tuple[str, str | None]:
-    """A paired difference in words, with the class that colours it by its verdict."""
-    text, verdict = difference(d, ",.1f")
-    return text, VERDICT_CLASS.get(verdict, "same")

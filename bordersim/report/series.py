@@ -7,7 +7,7 @@ with the 10th and 90th percentiles for queue km and transit time.
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -130,3 +130,95 @@ def timeseries(
 def _column(x: np.ndarray) -> list[float | str]:
     """A CSV column: rounded to 4 decimals; unknown (NaN) or infinite values left empty."""
     return [round(v, 4) if math.isfinite(v) else "" for v in x.tolist()]
+
+
+MAX_CHART_POINTS = 800  # per curve: the page stays light whatever the horizon
+MAX_CHART_PLAZAS = 12
+
+
+def chart_data(
+    scenario: Scenario,
+    runs: dict[str, list[dict[str, dict[str, np.ndarray]]]],
+    baselines: list[dict[str, dict[str, np.ndarray]]],
+    bin_s: float,
+    keys: list[str],
+    names: dict[str, str],
+) -> dict[str, Any]:
+    """The report's hour-by-hour chart: per plaza (most delayed first, at most
+    MAX_CHART_PLAZAS) the median queue (km) and transit time (minutes, by arrival time) of
+    each plan and the baseline, one value every few bins (at most MAX_CHART_POINTS)."""
+    from .figures import PLAN_DASHES, plan_style
+
+    n = len(next(iter(baselines[0].values()))["queued"])
+    step = max(1, math.ceil(n / MAX_CHART_POINTS))
+    idx = np.arange(0, n, step)
+    start = scenario.start_datetime
+    t = (idx + 0.5) * bin_s
+    if start is None:
+        x = [round(v / 3600.0, 4) for v in t.tolist()]
+    else:  # the scenario's clock as if it were UTC: the page shows it without a shift
+        epoch = (start - datetime(1970, 1, 1)).total_seconds()
+        x = [epoch + v for v in t.tolist()]
+
+    def values(a: np.ndarray) -> list[float | None]:
+        return [round(v, 3) if math.isfinite(v) else None for v in np.asarray(a)[idx].tolist()]
+
+    plazas = []
+    for key in keys[:MAX_CHART_PLAZAS]:
+        base = [b[key] for b in baselines]
+        entry: dict[str, Any] = {"key": key, "name": names.get(key, key)}
+        for series in ("queue_km", "transit"):
+            field = "queue_km" if series == "queue_km" else "mean_transit_min"
+
+            def curve(cs: list[dict[str, np.ndarray]], field: str = field) -> np.ndarray:
+                cens = [c["censored"] for c in cs] if field == "mean_transit_min" else None
+                return band([c[field] for c in cs], cens)
+
+            plans = {label: values(curve([r[key] for r in reps])) for label, reps in runs.items()}
+            same: dict[str, str] = {}
+            for i, a in enumerate(plans):
+                for b in list(plans)[:i]:
+                    if b not in same and plans[a] == plans[b]:
+                        same[a] = b
+                        break
+            entry[series] = {"baseline": values(curve(base)), "plans": plans, "same_as": same}
+        plazas.append(entry)
+    return {
+        "calendar": start is not None,
+        "x": x,
+        "every_minutes": step * bin_s / 60.0,
+        "plans": list(runs),
+        "colours": [plan_style(i)["color"] for i in range(len(runs))],
+        "dashes": [PLAN_DASHES[i % len(PLAN_DASHES)] for i in range(len(runs))],
+        "plazas": plazas,
+    }
+
+
+def vehicle_columns(columns: tuple[str, ...], calendar: bool) -> list[str]:
+    """vehicles.csv's columns: each time in seconds from the start and, when the scenario
+    has a start, as a calendar time beside it (``arrival_s``, ``arrival_clock``)."""
+    out = []
+    for c in columns:
+        out.append(c)
+        if calendar and c.endswith("_s") and c != "transit_s":
+            out.append(c[:-2] + "_clock")
+    return out
+
+
+def vehicle_rows(rows, columns: tuple[str, ...], start: datetime | None):
+    """vehicles.csv's rows, with the calendar times when there is a start."""
+    if start is None:
+        yield from rows
+        return
+    times = [i for i, c in enumerate(columns) if c.endswith("_s") and c != "transit_s"]
+    for row in rows:
+        out = []
+        for i, v in enumerate(row):
+            out.append(v)
+            if i in times:
+                out.append(
+                    ""
+                    if v is None
+                    else (start + timedelta(seconds=v)).isoformat(timespec="seconds")
+                )
+        yield out

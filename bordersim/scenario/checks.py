@@ -34,6 +34,12 @@ def check_references(s: Scenario) -> Iterator[Problem]:
 
 def _check_classes(s: Scenario) -> Iterator[Problem]:
     for name, spec in s.classes.items():
+        if spec.value_of_time is not None and s.currency is None:
+            yield (
+                ("classes", name, "value_of_time"),
+                "a value of time needs the scenario's currency: add e.g. 'currency: USD' "
+                "(or CAD) at the top of the file",
+            )
         if name not in DEFAULT_CLASSES:
             for req in REQUIRED_FOR_NEW:
                 if getattr(spec, req) is None:

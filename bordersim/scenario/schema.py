@@ -203,6 +203,7 @@ class Scenario(StrictModel):
     warmup: Duration = 0.0
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
     replications: Annotated[int, Field(ge=1, le=100_000)] = 1
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None  # ISO 4217, e.g. USD
     classes: dict[Name, ClassSpec] = {}
     crossings: Annotated[dict[Name, Crossing], Field(min_length=1)]
     demand: dict[str, Demand] = {}

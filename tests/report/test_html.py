@@ -244,4 +244,4 @@ def test_results_of_another_schema_version_are_named_as_such(copy_of):
     (folder / "summary.json").write_text(json.dumps(data))
     r = CliRunner().invoke(main, ["report", str(folder)])
     assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1, r.output
-    assert "schema version 1, not 2" in r.stderr
+    assert "schema version 1, not 3" in r.stderr

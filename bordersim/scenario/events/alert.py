@@ -19,7 +19,7 @@ class Alert(Event):
     type: Literal["alert"]
     service_factor: Annotated[float, Field(gt=0, le=100)] = 1.0
     referral_factor: Annotated[float, Field(ge=0, le=100)] = 1.0
-    colour = "#e6b800"
+    colour = "#b0a070"
 
     def on_lane_group(self, state: GroupControls) -> None:
         for c in state.classes(self.classes):

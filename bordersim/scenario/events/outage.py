@@ -18,7 +18,7 @@ class Outage(Event):
 
     type: Literal["outage"]
     service_factor: Annotated[float, Field(gt=0, le=100)]
-    colour = "#8c564b"
+    colour = "#5f5f5f"
 
     def on_lane_group(self, state: GroupControls) -> None:
         for c in state.classes(self.classes):

@@ -22,7 +22,7 @@ class Staffing(Event):
     type: Literal["staffing"]
     open: Annotated[int, Field(ge=0)] | None = None
     fraction: Share | None = None
-    colour = "#9467bd"
+    colour = "#8a8a8a"
 
     @model_validator(mode="after")
     def _one_of(self) -> Staffing:

@@ -16,7 +16,7 @@ class Surge(Event):
 
     type: Literal["surge"]
     factor: Annotated[float, Field(gt=0, le=100)]
-    colour = "#ff7f0e"
+    colour = "#8c6d46"  # brown: events are never a plan's colour (report.figures)
 
     def demand_multiplier(self, cls: str) -> float:
         return self.factor if self.classes is None or cls in self.classes else 1.0
