@@ -439,8 +439,9 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
     default=5.0,
     show_default=True,
     metavar="PERCENT",
-    help="A difference smaller than this share of the reference plan's value is reported "
-    "as 'no practical difference', even when it is statistically clear.",
+    help="Better or worse only for differences over this share of the reference plan's "
+    "value; a difference whose whole 95% interval is within it is reported as 'no "
+    "practical difference', even when it is statistically clear.",
 )
 @_execution_options
 def compare(file: str, plans: str | None, practical: float, as_json: bool, **opts) -> None:
@@ -654,9 +655,9 @@ def schema() -> None:
     Save it (bordersim schema > bordersim.schema.json) and point your editor's YAML
     support at it; the README shows how for VS Code.
     """
-    from .scenario import Scenario
+    from .scenario.schema import json_schema
 
-    _json(Scenario.model_json_schema(by_alias=True))
+    _json(json_schema())
 
 
 @main.command()

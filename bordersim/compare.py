@@ -7,7 +7,8 @@ noise the plans share, and its confidence interval is much narrower than compari
 independent runs would give. A difference is **clear** when its 95% interval excludes
 zero; it is **better** or **worse** (by which way the figure is better) when it is clear
 and larger than a practical share of the reference's value (5% unless told otherwise),
-and makes **no practical difference** when it is smaller than that, clear or not.
+and makes **no practical difference** when its whole interval lies within that share,
+clear or not; anything else is **not clear** (more replications would tell).
 
 Plans are ranked by total excess delay (vehicle-hours above baseline), lowest first.
 """

@@ -12,11 +12,13 @@ def explain(s: Scenario) -> list[str]:
     """Lines of plain text; blank lines separate sections."""
     out = [f"Scenario '{s.name}': {s.description}".rstrip(": ")]
     start = f" from {s.clock(0)}" if s.start_datetime else ""
-    out.append(
-        f"Simulates {format_duration(s.horizon)}{start}; the first "
-        f"{format_duration(s.warmup)} are a warm-up left out of transit statistics. "
-        f"Seed {s.seed}, {s.replications} replication(s)."
+    warmup = (
+        f"; the first {format_duration(s.warmup)} are a warm-up left out of transit statistics"
+        if s.warmup
+        else ""
     )
+    reps = f"{s.replications} replication{'s' if s.replications != 1 else ''}"
+    out.append(f"Simulates {format_duration(s.horizon)}{start}{warmup}. Seed {s.seed}, {reps}.")
     out.append("")
     for name, crossing in s.crossings.items():
         out.append(f"{crossing.name or name} ({name}):")

@@ -11,8 +11,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from . import units as sc
-from .scenario.schema import Scenario, schema_models
+from .scenario.schema import json_schema, schema_models
 
 HEADER = """\
 # Scenario file reference
@@ -22,12 +21,14 @@ checks it is up to date). `bordersim schema` prints the same schema as JSON Sche
 editors. Explanations and examples: [scenario.md](scenario.md).
 
 Durations are text such as `90s`, `45min`, `36h`, `2d` or `1d 06:00` (or `0`); lengths
-are text such as `800m` or `2.5km`. Keys not listed are errors.
+are text such as `800m` or `2.5km`; times (when an event or action starts or ends) are a
+duration from the start, a calendar time (`2025-06-11 10:00`) or a weekday and clock time
+(`Wed 10:00`). Keys not listed are errors.
 """
 
 
 def markdown() -> str:
-    schema = Scenario.model_json_schema(by_alias=True)
+    schema = json_schema()
     defs = schema.get("$defs", {})
     order = ["Scenario", *_reachable(schema, defs)]
     out = [HEADER]
@@ -69,10 +70,11 @@ def _section(name: str, model: dict[str, Any]) -> str:
     if doc:
         lines += [doc, ""]
     required = set(model.get("required", []))
-    lines += ["| key | type | required or default |", "|---|---|---|"]
+    lines += ["| key | type | required or default | meaning |", "|---|---|---|---|"]
     for key, prop in model.get("properties", {}).items():
         need = "required" if key in required else _default(prop)
-        lines.append(f"| `{key}` | {_type(prop)} | {need} |")
+        meaning = prop.get("description", "").replace("|", "\\|")
+        lines.append(f"| `{key}` | {_type(prop)} | {need} | {meaning} |")
     return "\n".join(lines) + "\n"
 
 
@@ -99,12 +101,11 @@ def _type(p: dict[str, Any]) -> str:
         return "one of " + ", ".join(f"`{v}`" for v in p["enum"])
     for key in ("anyOf", "oneOf"):
         if key in p:
-            parts = [_type(x) for x in p[key] if x.get("type") != "null"]
-            if p.get("description") == sc.DURATION_HELP:
-                return "duration"
+            parts = [_type(x) for x in p[key] if x.get("type") != "null" and "const" not in x]
             return " or ".join(dict.fromkeys(parts))
-    if p.get("description") == sc.LENGTH_HELP:
-        return "length"
+    kinds = {"duration": "duration", "length": "length", "time-of-run": "time"}
+    if p.get("format") in kinds:
+        return kinds[p["format"]]
     kind = p.get("type")
     if kind == "array":
         size = ""

@@ -553,10 +553,10 @@ class Difference:
     """A plan minus the reference, paired replication by replication, and what it means.
 
     ``relative`` is the difference as a share of the reference's value. The ``verdict``
-    is said in words: a difference smaller than the practical share of the reference's
-    value is "no practical difference", even when it is statistically clear; a larger
-    one is "better" or "worse" (by the measure's better direction) when its 95% interval
-    excludes zero, else "not clear".
+    is said in words: "better" or "worse" (by the measure's better direction) when its
+    95% interval excludes zero and it is larger than the practical share of the
+    reference's value; "no practical difference" when its whole 95% interval lies within
+    that share, even when statistically clear; else "not clear".
 
     For a censored measure, where a replication of one plan did not recover within the
     horizon the difference is a bound (``bound``: "at least" or "at most" the value
@@ -601,7 +601,7 @@ class Difference:
         if beyond is not None and not d["comparable"]:
             verdict = UNKNOWN
         else:
-            verdict = _verdict(est.value, base, d["clear"], better, practical)
+            verdict = _verdict(est, base, d["clear"], better, practical)
             if d.get("bound") and verdict == NO_PRACTICAL:
                 verdict = NOT_CLEAR  # a small bound says nothing of how large it really is
         return cls(est, d["clear"], relative, verdict, d.get("bound"))
@@ -630,17 +630,22 @@ class Difference:
 
 
 def _verdict(
-    diff: float | None, base: float | None, clear: bool, better: Better, practical: float
+    est: Estimate, base: float | None, clear: bool, better: Better, practical: float
 ) -> str:
+    """Better or worse: clear, and larger than the practical share of the reference's
+    value. No practical difference: the whole 95% interval lies within that share (a
+    small mean with a wide interval is not enough). Otherwise not clear."""
+    diff = est.value
     if diff is None:
         return NOT_CLEAR
-    if abs(diff) <= practical * abs(base or 0.0) or (diff == 0 and not base):
+    limit = practical * abs(base or 0.0)
+    if clear and abs(diff) > limit:
+        if better is None:
+            return HIGHER if diff > 0 else LOWER
+        return BETTER if (diff < 0) == (better == "lower") else WORSE
+    if est.low is not None and est.high is not None and max(abs(est.low), abs(est.high)) <= limit:
         return NO_PRACTICAL
-    if not clear:
-        return NOT_CLEAR
-    if better is None:
-        return HIGHER if diff > 0 else LOWER
-    return BETTER if (diff < 0) == (better == "lower") else WORSE
+    return NOT_CLEAR
 
 
 @dataclass

@@ -13,6 +13,7 @@ Durations are stored in seconds (float), lengths in metres (float).
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta
 
 _DURATION_UNITS = {
     "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
@@ -28,6 +29,10 @@ _TERM = re.compile(rf"\s*({_NUMBER})\s*([a-z]+)\s*")
 _CLOCK = re.compile(r"^(?:(\d+)\s*d(?:ays?)?\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 DURATION_HELP = "a duration such as 90s, 45min, 36h, 1h30min, 2d or 2d 06:00"
+WHEN_HELP = (
+    "a time: from the start (10h, 1d 10:00), a calendar time (2025-06-11 10:00) or a "
+    "weekday and clock time (Wed 10:00)"
+)
 LENGTH_HELP = "a length such as 800m, 2.5km or 3mi"
 
 
@@ -111,3 +116,85 @@ def format_duration(seconds: float) -> str:
     if days:
         return f"{sign}{days}d {hours}h {minutes:02d}min"
     return f"{sign}{hours}h {minutes:02d}min"
+
+
+_WEEKDAYS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("mon", "monday"),
+            ("tue", "tues", "tuesday"),
+            ("wed", "wednesday"),
+            ("thu", "thur", "thurs", "thursday"),
+            ("fri", "friday"),
+            ("sat", "saturday"),
+            ("sun", "sunday"),
+        ]
+    )
+    for name in names
+}
+_WEEKDAY_CLOCK = re.compile(r"^([a-z]+)\.?\s+(\d{1,2}):(\d{2})$")
+
+
+def parse_when(value: object, start: datetime | None) -> float:
+    """Seconds from the scenario's ``start`` to a time written as a duration from the
+    start (``10h``, ``1d 10:00``), a calendar time (``2025-06-11 10:00``, or a date for its
+    midnight) or a weekday and clock time (``Wed 10:00``: the first such time at or after
+    the start). A calendar or weekday time needs the start; one before it is refused.
+    Errors say what was understood."""
+    if isinstance(value, datetime | date) or (
+        isinstance(value, str) and re.match(r"^\s*\d{4}-\d{1,2}-\d{1,2}", value)
+    ):
+        when = _calendar_time(value)
+        if start is None:
+            raise ValueError(
+                f"{_shown(value)} is a calendar time: give the scenario a 'start' (e.g. "
+                f"start: {when:%Y-%m-%d} 00:00), or write the time from the start (e.g. 10h)"
+            )
+        if when < start:
+            raise ValueError(
+                f"{_shown(value)} ({when:%a %d %b %Y %H:%M}) is before the scenario starts "
+                f"({start:%a %d %b %Y %H:%M})"
+            )
+        return (when - start).total_seconds()
+    if isinstance(value, str) and (m := _WEEKDAY_CLOCK.match(value.strip().lower())):
+        day, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3))
+        if day not in _WEEKDAYS:
+            raise ValueError(
+                f"cannot read {value!r}: {day!r} is not a weekday; expected {WHEN_HELP}"
+            )
+        if hours > 23 or minutes > 59:
+            raise ValueError(f"{value!r}: not a clock time (00:00 to 23:59)")
+        if start is None:
+            raise ValueError(
+                f"{value!r} is a weekday and time: give the scenario a 'start' (a date) so "
+                "that the day is known, or write the time from the start (e.g. 1d 10:00)"
+            )
+        days = (_WEEKDAYS[day] - start.weekday()) % 7
+        when = datetime.combine(start.date(), datetime.min.time()) + timedelta(
+            days=days, hours=hours, minutes=minutes
+        )
+        if when < start:
+            when += timedelta(days=7)
+        return (when - start).total_seconds()
+    try:
+        return parse_duration(value)  # type: ignore[arg-type]
+    except ValueError as e:
+        raise ValueError(f"{e}; or {WHEN_HELP}") from None
+
+
+def _calendar_time(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    try:
+        return datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(
+            f"cannot read {value!r} as a calendar time: expected e.g. 2025-06-11 10:00"
+        ) from None
+
+
+def _shown(value: object) -> str:
+    return repr(value) if isinstance(value, str) else f"'{value}'"

@@ -55,3 +55,26 @@ def test_the_project_cites_only_its_own_documents():
     citing = [f.name for f in files if "shared/" in f.read_text(encoding="utf-8")]
     assert not citing, citing
     assert (ROOT / "docs" / "sources.md").is_file()
+
+
+def test_every_key_is_described_for_editors_with_the_reference_text(schema):
+    """Editors explain each key on hover: every property of every model has the same
+    description as its row in docs/reference.md."""
+    assert schema["$schema"].startswith("https://json-schema.org/") and schema["$id"]
+    models = {"Scenario": schema, **schema["$defs"]}
+    reference = (ROOT / "docs" / "reference.md").read_text()
+    count = 0
+    for name, model in models.items():
+        assert model.get("description"), name
+        for key, prop in model.get("properties", {}).items():
+            text = prop.get("description", "")
+            assert text and "\n" not in text, f"{name}.{key}"
+            assert f"| `{key}` |" in reference and text in reference, f"{name}.{key}"
+            count += 1
+    assert count > 130  # every key, not a sample
+
+
+def test_the_schema_accepts_calendar_and_weekday_times(schema):
+    data = yaml.load((SCENARIOS / "ambassador-closure.yaml").read_text(), Loader=_Loader)
+    data["events"][0]["start"], data["events"][0]["end"] = "Tue 10:00", "2025-06-10 16:00"
+    jsonschema.validate(data, schema)

@@ -161,6 +161,13 @@ def test_a_difference_is_said_in_words(ref, plan, better, verdict):
 
 
 def test_the_practical_threshold_is_settable():
-    ref, plan = [100.0, 110.0, 90.0], [96.0, 105.0, 87.0]  # about 3.7% lower, clearly
+    ref, plan = [100.0, 110.0, 90.0], [96.2, 105.9, 86.0]  # about 4% lower, clearly
     assert Difference.of(ref, plan, "lower").verdict == "no practical difference"
     assert Difference.of(ref, plan, "lower", practical=0.02).verdict == "better"
+
+
+def test_a_small_mean_with_a_wide_interval_is_not_called_no_practical_difference():
+    ref, plan = [100.0, 110.0, 90.0], [96.0, 105.0, 87.0]  # 4% lower, interval to 6.5%
+    d = Difference.of(ref, plan, "lower")
+    assert d.estimate.low < -5.0 < d.estimate.value
+    assert d.verdict == "not clear"

@@ -385,7 +385,8 @@ GLOSSARY = [
         "better, worse, no practical difference",
         "a plan against the reference, paired replication by replication: better or worse "
         "when the 95% interval of the difference excludes zero and the difference is over "
-        "the practical threshold (5% unless set); under it, no practical difference.",
+        "the practical threshold (5% of the reference unless set); no practical difference "
+        "when the whole interval is within the threshold; otherwise not clear.",
     ),
     ("gave up", "drivers who left the queue without crossing, after waiting past their patience."),
     ("diverted", "drivers sent, or choosing, to cross elsewhere."),

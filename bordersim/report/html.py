@@ -448,8 +448,8 @@ def _ranking_table(t: Comparison) -> dict[str, Any]:
             f"replication by replication (common random numbers) against '{t.reference}'. "
             f"Green says better and red worse: the 95% interval excludes zero and the "
             f"difference is over {t.practical:.0%} of '{t.reference}''s value. Grey: no "
-            "practical difference (smaller than that), or not clear (the interval includes "
-            "no change). Times to recover are medians."
+            "practical difference (the whole interval within that share), or not clear. "
+            "Times to recover are medians."
         ],
     )
 

@@ -14,25 +14,61 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
 
-from ..units import DURATION_HELP, LENGTH_HELP, parse_duration, parse_length
+from ..units import (
+    DURATION_HELP,
+    LENGTH_HELP,
+    WHEN_HELP,
+    parse_duration,
+    parse_length,
+    parse_when,
+)
 from .errors import UnknownKey
 
 # In the JSON Schema (for editors), durations and lengths are text such as 90s or 2.5km.
+# ``format`` names the kind of text (editors ignore formats they do not know; the reference
+# reads it); a field's own description, from its docstring, says what it is for.
 _DURATION_SCHEMA = WithJsonSchema(
     {
         "anyOf": [
-            {"type": "string", "pattern": r"^\s*(\d+\s*d(ays?)?\s+)?[0-9a-z.: ]+$"},
+            {
+                "type": "string",
+                "format": "duration",
+                "pattern": r"^\s*(\d+\s*d(ays?)?\s+)?[0-9a-z.: ]+$",
+                "description": DURATION_HELP,
+            },
             {"const": 0},
         ],
-        "description": DURATION_HELP,
     }
 )
-_LENGTH_SCHEMA = WithJsonSchema({"type": "string", "description": LENGTH_HELP})
+_LENGTH_SCHEMA = WithJsonSchema({"type": "string", "format": "length", "description": LENGTH_HELP})
 Duration = Annotated[float, BeforeValidator(parse_duration), Field(ge=0), _DURATION_SCHEMA]
+
+
+def _when(value: Any, info: ValidationInfo) -> float:
+    """A time of the run, resolved against the scenario's start (the validation context
+    the loader gives: ``{"start": datetime | None}``)."""
+    return parse_when(value, (info.context or {}).get("start"))
+
+
+# When an event or action starts or ends: from the start, on the calendar or a weekday.
+When = Annotated[
+    float,
+    BeforeValidator(_when),
+    Field(ge=0),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "time-of-run", "description": WHEN_HELP},
+                {"const": 0},
+            ]
+        }
+    ),
+]
 PositiveDuration = Annotated[float, BeforeValidator(parse_duration), Field(gt=0), _DURATION_SCHEMA]
 Length = Annotated[float, BeforeValidator(parse_length), Field(gt=0), _LENGTH_SCHEMA]
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -42,7 +78,15 @@ Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
 class StrictModel(BaseModel):
     """Strict base: unknown keys are errors, with the closest valid key suggested."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    # A docstring under each field is its description: in the JSON Schema editors show
+    # and in docs/reference.md (one text for both).
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        allow_inf_nan=False,
+        use_attribute_docstrings=True,
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -64,9 +108,13 @@ class ServiceTime(StrictModel):
     """
 
     dist: Literal["exponential", "lognormal", "fixed", "empirical"] | None = None
+    """exponential, lognormal, fixed or empirical; lognormal when cv is given, else exponential."""
     mean: PositiveDuration | None = None
+    """Mean time (e.g. 60s)."""
     cv: Annotated[float, Field(gt=0, le=10)] | None = None  # above 10 means nothing here
+    """Coefficient of variation (standard deviation / mean) of a lognormal."""
     values: Annotated[list[Duration], Field(min_length=1)] | None = None
+    """Observed times to draw from uniformly (empirical)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceTime:
@@ -110,12 +158,19 @@ class ClassSpec(StrictModel):
     """A vehicle class as written in the file; unset fields come from the defaults."""
 
     mode: Literal["passenger", "commercial"] | None = None
+    """passenger or commercial."""
     tier: Annotated[int, Field(ge=1, le=3)] | None = None
+    """Resumption tier: 1 national priority, 2 trusted (NEXUS, FAST), 3 everyone else."""
     length: Length | None = None
+    """Queue length one vehicle takes (e.g. 7m for a car, 20m for a truck)."""
     service: ServiceTime | None = None
+    """Primary inspection time, unless a plaza sets its own."""
     referral: Share | None = None
+    """Share sent to secondary inspection, unless a plaza's secondary sets its own."""
     value_of_time: Annotated[float, Field(ge=0)] | None = None
+    """Money per vehicle-hour of delay, in the scenario's currency: costs the excess delay."""
     patience: ServiceTime | None = None
+    """How long a driver waits before giving up (a distribution); never, if unset."""
 
 
 class VehicleClass(BaseModel):

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from ..units import format_duration
 from . import places
 from .errors import Path_, Problem
-from .fields import Duration, ServiceTime, StrictModel
+from .fields import ServiceTime, StrictModel, When
 
 if TYPE_CHECKING:
     from .schema import Scenario
@@ -107,13 +107,29 @@ def clock(s: Scenario, seconds: float) -> str:
     """A time of the run in words: a calendar time if the scenario has a start."""
     start = s.start_datetime
     if start is None:
-        return f"t+{format_duration(seconds)}"
+        return f"{format_duration(seconds)} from the start"
     return (start + timedelta(seconds=seconds)).strftime("%a %d %b %H:%M")
 
 
 def span(s: Scenario, start: float, end: float | None) -> str:
     end = s.horizon if end is None else end
     return f"{clock(s, start)} to {clock(s, end)} ({format_duration(end - start)})"
+
+
+def _check_times(
+    s: Scenario, path: Path_, start: float, end: float | None, what: str
+) -> Iterator[Problem]:
+    """End after start, start within the run; each time said as it was understood."""
+    if end is not None and end <= start:
+        yield (
+            (*path, "end"),
+            f"end ({clock(s, end)}) must be after start ({clock(s, start)})",
+        )
+    if start >= s.horizon:
+        yield (
+            (*path, "start"),
+            f"the {what} starts {clock(s, start)}, after the run ends ({clock(s, s.horizon)})",
+        )
 
 
 def traffic(classes: list[str] | None) -> str:
@@ -232,10 +248,17 @@ class Event(Item):
     colour: ClassVar[str] = ""
 
     where: str
-    start: Duration
-    end: Duration
+    """Where it happens: a crossing, crossing.direction or crossing.direction.lane_group."""
+    start: When
+    """When it starts: from the start (10h, 1d 10:00), a calendar time (2025-06-11 10:00) or a
+    weekday and time (Wed 10:00).
+    """
+    end: When
+    """When it ends, written as start."""
     classes: list[str] | None = None
+    """The classes it touches; all traffic if unset."""
     note: str = ""
+    """Words of yours shown with it in the report."""
 
     def check(self, s: Scenario, path: Path_, classes: Any) -> Iterator[Problem]:
         yield from places.check_where(s, self.where, (*path, "where"))
@@ -260,10 +283,7 @@ class Event(Item):
                         "would do nothing to them"
                     ),
                 )
-        if self.end <= self.start:
-            yield (*path, "end"), "end must be after start"
-        if self.start >= s.horizon:
-            yield (*path, "start"), "the event starts after the horizon ends"
+        yield from _check_times(s, path, self.start, self.end, "event")
         if self.has_effect("demand_multiplier") and places.depth(self.where) > 2:
             # Demand arrives at a plaza, not at a lane group.
             yield (*path, "where"), f"a {self.type} changes the demand of a crossing or a direction"
@@ -284,9 +304,15 @@ class TimedAction(Action):
     whole run)."""
 
     where: str
-    start: Duration = 0.0
-    end: Duration | None = None
+    """Where it acts: a crossing, crossing.direction or crossing.direction.lane_group."""
+    start: When = 0.0
+    """When it starts (default: the start of the run): from the start (16h), a calendar time
+    (2025-06-10 16:00) or a weekday and time (Tue 16:00).
+    """
+    end: When | None = None
+    """When it stops, written as start (default: the end of the run)."""
     note: str = ""
+    """Words of yours shown with it in the report."""
 
     # Which field names classes, and how deep ``where`` must be (None: any).
     classes_field: ClassVar[str | None] = None
@@ -300,7 +326,4 @@ class TimedAction(Action):
         yield from places.check_where(s, self.where, (*path, "where"))
         if self.depths is not None and places.depth(self.where) not in self.depths:
             yield (*path, "where"), self.depth_message
-        if self.end is not None and self.end <= self.start:
-            yield (*path, "end"), "end must be after start"
-        if self.start >= s.horizon:
-            yield (*path, "start"), "the action starts after the horizon ends"
+        yield from _check_times(s, path, self.start, self.end, "action")

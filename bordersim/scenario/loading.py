@@ -10,6 +10,7 @@ This is the only module that reads YAML.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from .checks import check_references
 from .errors import Path_, ScenarioError, UnknownKey, suggest
-from .schema import ACTION_TYPES, EVENT_TYPES, Scenario, schema_models
+from .schema import ACTION_TYPES, EVENT_TYPES, Scenario, _calendar, schema_models
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # hand-written scenarios are a few kB
 MAX_VALUES = 200_000  # values a file may expand to (YAML aliases can multiply them)
@@ -143,7 +144,8 @@ def parse_scenario(text: str, file: str = "<scenario>", default_name: str = "sce
         raise ScenarioError(file, "the file is nested too deeply") from None
     data.setdefault("name", default_name)
     try:
-        scenario = Scenario.model_validate(data)
+        # Calendar and weekday times of events and actions are read against the start.
+        scenario = Scenario.model_validate(data, context={"start": _start(data.get("start"))})
     except ValidationError as e:
         raise _first_error(e, file, lines, data) from None
     except RecursionError:
@@ -153,6 +155,19 @@ def parse_scenario(text: str, file: str = "<scenario>", default_name: str = "sce
         path, message = min(problems, key=lambda pm: _line_of(pm[0], lines) or 0)
         raise ScenarioError(file, message, _line_of(path, lines), _dotted(path))
     return scenario
+
+
+def _start(value: Any) -> datetime | None:
+    """The scenario's start, if it reads as one (else its own error is reported)."""
+    try:
+        start = _calendar(value)
+    except ValueError:
+        return None
+    if isinstance(start, datetime):
+        return start.replace(tzinfo=None)
+    if isinstance(start, date):
+        return datetime(start.year, start.month, start.day)
+    return None
 
 
 def _first_error(

@@ -47,8 +47,13 @@ class LaneGroup(StrictModel):
     """
 
     booths: Annotated[int, Field(ge=1, le=1000)]
+    """Primary booths in the lane group (1 to 1,000)."""
     serves: Annotated[list[str], Field(min_length=1)]
+    """The vehicle classes its booths inspect, e.g. [car, car_nexus]."""
     open: Annotated[int, Field(ge=0)] | list[Annotated[int, Field(ge=0)]] | None = None
+    """Booths staffed: one number, or 24 (by hour of day) or 168 (by hour of the week, Monday 00:00
+    first); all booths if unset.
+    """
 
     @field_validator("open")
     @classmethod
@@ -70,25 +75,43 @@ class Secondary(StrictModel):
     """Secondary inspection: officers inspect, bays hold referred vehicles."""
 
     officers: Annotated[int, Field(ge=1, le=10_000)]
+    """Officers doing secondary inspections at once."""
     bays: Annotated[int, Field(ge=1, le=10_000)]
+    """Parking bays for referred vehicles; when all are full, a referred vehicle waits at its
+    primary booth and blocks it.
+    """
     referral: dict[str, Share] = {}
+    """Share of each class sent to secondary here, e.g. {car: 0.02}; else the class's referral."""
     service: ServiceTime = DEFAULT_SECONDARY_SERVICE
+    """Secondary inspection time (a distribution)."""
 
 
 class Approach(StrictModel):
     """The road before the plaza: how many lanes a queue fills and how far it may grow."""
 
     lanes: Annotated[int, Field(ge=1)] = 1
+    """Lanes the queue fills on the approach road; queue km are metres of vehicles divided by
+    lanes.
+    """
     storage: Length | None = None
+    """How far the queue may grow before it reaches past the approach onto the highway (e.g. 2km);
+    the report says how long it did.
+    """
 
 
 class Plaza(StrictModel):
     """The inspection plaza of one direction: lane groups, service times, secondary."""
 
     lane_groups: Annotated[dict[Name, LaneGroup], Field(min_length=1, max_length=1000)]
+    """The primary lane groups by name (cars, nexus, trucks, fast...)."""
     service: dict[str, ServiceTime] = {}
+    """Primary inspection time by class here, e.g. {truck: {mean: 120s, cv: 0.5}}; else the
+    class's.
+    """
     secondary: Secondary | None = None
+    """Secondary inspection; none if unset."""
     approach: Approach = Approach()
+    """The approach road: lanes and storage."""
 
     def service_for(self, name: str, vehicle_class: VehicleClass) -> ServiceTime:
         """Primary inspection time of a class here: the plaza's own, else the class's."""
@@ -99,8 +122,11 @@ class Crossing(StrictModel):
     """A bridge, tunnel or road crossing, with a plaza in each direction it has."""
 
     name: str | None = None
+    """The crossing's name as planners say it (Ambassador Bridge); reports use it."""
     into_us: Plaza | None = None
+    """The plaza of traffic entering the United States (CBP)."""
     into_canada: Plaza | None = None
+    """The plaza of traffic entering Canada (CBSA)."""
 
     @model_validator(mode="after")
     def _has_a_direction(self) -> Crossing:
@@ -128,7 +154,11 @@ class Demand(StrictModel):
 
     # At most a million a day per class: 70 times the busiest crossing in calibration.md.
     daily: dict[str, Annotated[float, Field(ge=0, le=1_000_000)]]
+    """Vehicles on an average day by class, e.g. {car: 4000, truck: 2000}."""
     profile: Profile | dict[str, Profile] = "weekday"
+    """How the day's traffic spreads over the hours: flat, weekday, weekend, week, or 24 or 168
+    weights; or one per class.
+    """
 
     def profile_for(self, cls: str) -> Profile:
         if isinstance(self.profile, dict):
@@ -148,7 +178,9 @@ class Detour(StrictModel):
     """Extra driving time between two crossings, one duration or one per class."""
 
     between: Annotated[list[Name], Field(min_length=2, max_length=2)]
+    """The two crossings the detour links, e.g. [ambassador, bluewater]."""
     time: Duration | dict[str, Duration]
+    """Extra driving time of the detour: one duration, or one per class."""
 
     def for_class(self, cls: str) -> float | None:
         if isinstance(self.time, dict):
@@ -160,13 +192,16 @@ class PostedWaits(StrictModel):
     """How often wait times are posted, when no plan says otherwise."""
 
     update_every: PositiveDuration
+    """How often the posted wait times are updated (e.g. 15min)."""
 
 
 class Network(StrictModel):
     """How crossings of a region connect: detours and the posting of wait times."""
 
     detours: list[Detour] = []
+    """Detours between crossings, for diversion."""
     information: PostedWaits | None = None
+    """How often waits are posted when no plan says otherwise."""
 
     def detour(self, a: str, b: str, cls: str) -> float | None:
         for d in self.detours:
@@ -197,19 +232,39 @@ class Scenario(StrictModel):
 
     # The name becomes a folder name: short enough for every file system.
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=100)]
+    """Names the results folders (results/NAME/...); at most 100 characters."""
     description: str = ""
+    """One or two sentences for the report."""
     start: Annotated[datetime | date | None, BeforeValidator(_calendar)] = None  # 1900-2200
+    """Calendar time of the start, e.g. 2025-06-10 00:00; dates in reports, and calendar or weekday
+    times for events and actions. Without it the run starts on a Monday 00:00.
+    """
     horizon: Annotated[PositiveDuration, Field(le=400 * 86400.0)]  # up to 400 days
+    """How long to simulate (up to 400 days)."""
     warmup: Duration = 0.0
+    """Vehicles arriving before it are left out of transit statistics (still counted in the
+    accounting).
+    """
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
+    """Random seed; --seed overrides it."""
     replications: Annotated[int, Field(ge=1, le=100_000)] = 1
+    """Replications of run and compare when --reps is not given."""
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None  # ISO 4217, e.g. USD
+    """Currency of the classes' value_of_time and the cost of delay (ISO 4217, e.g. CAD or USD);
+    needed when a class sets a value of time.
+    """
     classes: dict[Name, ClassSpec] = {}
+    """Overrides of the default vehicle classes, and new classes."""
     crossings: Annotated[dict[Name, Crossing], Field(min_length=1)]
+    """The crossings, by a name you choose (used in demand, events and plans)."""
     demand: dict[str, Demand] = {}
+    """Traffic arriving at each plaza, by crossing.direction (e.g. ambassador.into_us)."""
     events: list[Event] = []
+    """The disruption: closures, surges, staffing, alerts, outages."""
     plans: dict[Name, list[Action]] = {}
+    """Response plans to compare, by name; the first is the reference."""
     network: Network = Network()
+    """How the crossings of a region connect: detours and posted waits."""
 
     # -- resolved views used by the model
     def vehicle_classes(self) -> dict[str, VehicleClass]:
@@ -253,4 +308,31 @@ def schema_models() -> dict[str, type[BaseModel]]:
         for mod in modules
         for m in vars(mod).values()
         if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == mod.__name__
+    }
+
+
+SCHEMA_ID = "urn:bordersim:scenario"  # no web address is promised; editors match by file
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files, for editors (``bordersim schema``) and the
+    reference: every key with its description, from the docstring under its field."""
+    schema = Scenario.model_json_schema(by_alias=True)
+
+    def unwrap(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    node[key] = " ".join(value.split())
+                else:
+                    unwrap(value)
+        elif isinstance(node, list):
+            for item in node:
+                unwrap(item)
+
+    unwrap(schema)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **schema,
     }

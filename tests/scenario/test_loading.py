@@ -99,7 +99,7 @@ def test_class_override_and_new_class():
             "start: 10:00, end: 09:00",
             14,
             "events[0].end",
-            "end must be after start",
+            "must be after start",
         ),
         # event after the horizon
         (
@@ -107,7 +107,7 @@ def test_class_override_and_new_class():
             "start: 2d, end: 3d",
             14,
             "events[0].start",
-            "after the horizon",
+            "after the run ends",
         ),
         # duplicate keys are not silently merged
         ("warmup: 2h", "warmup: 2h\nwarmup: 3h", 4, "", "duplicate key 'warmup'"),
@@ -250,3 +250,73 @@ def test_region_mistakes_name_file_line_and_field(old, new, line, field, words):
     text = str(info.value)
     assert text.startswith(f"r.yaml:{line}: "), text
     assert field in info.value.field and words in text, text
+
+
+# Events and actions at calendar and weekday times, resolved against the start.
+DATED = GOOD.replace("horizon: 1d", "start: 2025-06-10 00:00\nhorizon: 2d")  # a Tuesday
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        ("2025-06-11 10:00", "2025-06-11 16:00", (34, 40)),  # calendar, without seconds
+        ("2025-06-11 10:00:00", "2025-06-11T16:00:00", (34, 40)),  # YAML's own timestamps
+        ("Wed 10:00", "wednesday 16:00", (34, 40)),  # the first Wednesday after the start
+        ("Tue 10:00", "Tue 12:00", (10, 12)),  # the start's own day
+        ("1d 10:00", "40h", (34, 40)),  # from the start, as before
+    ],
+)
+def test_event_times_on_the_calendar_or_a_weekday(start, end, hours):
+    text = DATED.replace("start: 10:00, end: 12:00", f"start: {start}, end: {end}")
+    e = parse_scenario(text, file="s.yaml").events[0]
+    assert (e.start / 3600, e.end / 3600) == hours
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "words"),
+    [
+        (
+            DATED.replace("end: 12:00", "end: 2025-06-09 12:00"),
+            "events[0].end",
+            "(Mon 09 Jun 2025 12:00) is before the scenario starts (Tue 10 Jun 2025 00:00)",
+        ),
+        (
+            DATED.replace("end: 12:00", "end: Tue 09:00"),
+            "events[0].end",
+            "end (Tue 10 Jun 09:00) must be after start (Tue 10 Jun 10:00)",
+        ),
+        (
+            GOOD.replace("end: 12:00", "end: Wed 12:00"),
+            "events[0].end",
+            "give the scenario a 'start'",
+        ),
+        (
+            GOOD.replace("end: 12:00", "end: 2025-06-11 12:00"),
+            "events[0].end",
+            "is a calendar time: give the scenario a 'start'",
+        ),
+        (
+            DATED.replace("end: 12:00", "end: Blursday 12:00"),
+            "events[0].end",
+            "'blursday' is not a weekday",
+        ),
+        (DATED.replace("end: 12:00", "end: Fri 12:00"), "events[0].start", None),
+    ],
+)
+def test_times_that_cannot_be_say_what_was_understood(text, field, words):
+    if words is None:  # Friday 12:00 is past the two-day run: the end is fine, not the run
+        s = parse_scenario(text, file="s.yaml")
+        assert s.events[0].end / 3600 == 84
+        return
+    e = error_for(text)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "type: closure" in t)
+    assert e.field == field and words in e.message and e.line == line
+
+
+def test_plan_actions_take_the_same_times():
+    text = DATED + (
+        "plans:\n  p:\n    - {type: open_booths, where: amb.into_us.cars, open: 4,"
+        " start: Tue 12:00, end: 2025-06-11 06:00}\n"
+    )
+    a = parse_scenario(text, file="s.yaml").plans["p"][0]
+    assert (a.start / 3600, a.end / 3600) == (12, 30)

@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field
 from .. import places
 from ..defaults import DEFAULT_COMPLIANCE
 from ..errors import Path_, Problem, suggest
-from ..fields import Duration, Share
+from ..fields import Share, When
 from ..items import Action, RegionSetup, traffic
 
 
@@ -27,17 +27,33 @@ class Divert(Action):
     example: ClassVar[str] = "{type: divert, from: a.into_us, to: [b.into_us], start: 2h, end: 5h}"
 
     type: Literal["divert"]
+    """The type of this item: divert."""
     from_: str = Field(alias="from")
+    """The plaza traffic is sent away from (crossing.direction)."""
     to: Annotated[list[str], Field(min_length=1)]
+    """The plazas it may go to instead (crossing.direction), best first by posted wait."""
     classes: list[str] | None = None
+    """The classes diverted; all if unset."""
     mode: Literal["mandatory", "voluntary", "information"] = "voluntary"
+    """mandatory (everyone goes), voluntary (drivers choose on posted waits) or information (only
+    advice).
+    """
     compliance: Share | dict[str, Share] | None = None
-    start: Duration = 0.0
-    end: Duration | None = None
+    """Share of drivers who follow it: one share, or one per class."""
+    start: When = 0.0
+    """When it starts: from the start, a calendar time or a weekday and time."""
+    end: When | None = None
+    """When it stops (default: the end of the run)."""
     note: str = ""
+    """Words of yours shown with it in the report."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, populate_by_name=True, allow_inf_nan=False
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        populate_by_name=True,
+        allow_inf_nan=False,
+        use_attribute_docstrings=True,
     )
 
     @property

@@ -15,8 +15,11 @@ class Information(Action):
     example: ClassVar[str] = "{type: information, update_every: 15min}"
 
     type: Literal["information"]
+    """The type of this item: information."""
     update_every: PositiveDuration
+    """How often posted wait times are updated (e.g. 15min)."""
     note: str = ""
+    """Words of yours shown with it in the report."""
     timed: ClassVar[bool] = False  # for the whole run
 
     def in_region(self, region: RegionSetup) -> None:

@@ -18,8 +18,11 @@ class OpenBooths(TimedAction):
     example: ClassVar[str] = "{type: open_booths, where: a.into_us.cars, add: 1, start: 2h}"
 
     type: Literal["open_booths"]
+    """The type of this item: open_booths."""
     open: Annotated[int, Field(ge=0)] | None = None
+    """Booths open in the lane group while it acts."""
     add: Annotated[int, Field(ge=1)] | None = None
+    """Booths opened on top of the schedule."""
     depths = (3,)
     depth_message = "open_booths needs a lane group: crossing.direction.lane_group"
 

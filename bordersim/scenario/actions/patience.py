@@ -20,10 +20,15 @@ class Patience(Action):
     example: ClassVar[str] = "{type: patience, classes: [car], time: {mean: 2h}}"
 
     type: Literal["patience"]
+    """The type of this item: patience."""
     classes: Annotated[list[str], Field(min_length=1)]
+    """The classes whose drivers it sets."""
     time: ServiceTime
+    """How long they wait before giving up (a distribution)."""
     where: str | None = None
+    """Where it holds (a crossing or crossing.direction); everywhere if unset."""
     note: str = ""
+    """Words of yours shown with it in the report."""
     timed: ClassVar[bool] = False  # for the whole run
 
     def at_plaza(self, setup: PlazaSetup) -> None:

@@ -19,8 +19,11 @@ class Step(StrictModel):
     """One step of a phased reopening, ``after`` the reopening starts."""
 
     after: Duration
+    """Time after the reopening starts when this step begins."""
     fraction: Annotated[float, Field(gt=0, le=1)] = 1.0
+    """Share of the booths open in this step."""
     tiers: Annotated[int, Field(ge=1, le=3)] = 3
+    """Tiers admitted: 1 national priority, 2 and trusted travellers, 3 everyone."""
 
 
 class PhasedReopening(TimedAction):
@@ -33,7 +36,9 @@ class PhasedReopening(TimedAction):
     )
 
     type: Literal["phased_reopening"]
+    """The type of this item: phased_reopening."""
     steps: Annotated[list[Step], Field(min_length=1)]
+    """The steps, in order of after."""
 
     def expand(self, s) -> list[Item]:
         """The same staffing fractions and closures (of the tiers not yet admitted) as

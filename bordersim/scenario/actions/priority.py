@@ -13,6 +13,7 @@ class Priority(TimedAction):
     example: ClassVar[str] = "{type: priority, where: a.into_us, start: 2h}"
 
     type: Literal["priority"]
+    """The type of this item: priority."""
 
     def on_lane_group(self, state: GroupControls) -> None:
         state.triage = True

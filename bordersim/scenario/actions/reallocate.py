@@ -17,7 +17,9 @@ class Reallocate(TimedAction):
     )
 
     type: Literal["reallocate"]
+    """The type of this item: reallocate."""
     serves: Annotated[list[str], Field(min_length=1)]
+    """The classes the lane group's booths serve while it acts."""
     classes_field = "serves"
     depths = (3,)
     depth_message = "reallocate needs a lane group: crossing.direction.lane_group"

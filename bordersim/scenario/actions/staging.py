@@ -20,10 +20,15 @@ class Staging(TimedAction):
     )
 
     type: Literal["staging"]
+    """The type of this item: staging."""
     classes: Annotated[list[str], Field(min_length=1)]
+    """The classes held in the staging area (e.g. [truck])."""
     per_hour: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    """Vehicles released an hour (metered)."""
     batch: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    """Vehicles released at a time, every 'every'."""
     every: PositiveDuration | None = None
+    """How often a batch is released."""
     classes_field = "classes"
     depths = (1, 2)
     depth_message = "staging holds traffic for a crossing or a direction"

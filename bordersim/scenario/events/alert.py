@@ -17,8 +17,11 @@ class Alert(Event):
     )
 
     type: Literal["alert"]
+    """The type of this item: alert."""
     service_factor: Annotated[float, Field(gt=0, le=100)] = 1.0
+    """Primary inspection takes this many times as long (e.g. 1.5)."""
     referral_factor: Annotated[float, Field(ge=0, le=100)] = 1.0
+    """This many times as many vehicles are referred to secondary."""
     colour = "#b0a070"
 
     def on_lane_group(self, state: GroupControls) -> None:

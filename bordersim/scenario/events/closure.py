@@ -13,6 +13,7 @@ class Closure(Event):
     example: ClassVar[str] = "{type: closure, where: a, start: 2h, end: 4h}"
 
     type: Literal["closure"]
+    """The type of this item: closure."""
     colour = "#333333"
 
     def on_lane_group(self, state: GroupControls) -> None:

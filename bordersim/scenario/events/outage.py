@@ -17,7 +17,9 @@ class Outage(Event):
     )
 
     type: Literal["outage"]
+    """The type of this item: outage."""
     service_factor: Annotated[float, Field(gt=0, le=100)]
+    """Primary inspection takes this many times as long while systems are down (e.g. 3)."""
     colour = "#5f5f5f"
 
     def on_lane_group(self, state: GroupControls) -> None:

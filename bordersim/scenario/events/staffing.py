@@ -20,8 +20,11 @@ class Staffing(Event):
     example: ClassVar[str] = "{type: staffing, where: a.into_us, fraction: 0.5, start: 2h, end: 4h}"
 
     type: Literal["staffing"]
+    """The type of this item: staffing."""
     open: Annotated[int, Field(ge=0)] | None = None
+    """Booths open at most, in each lane group it covers."""
     fraction: Share | None = None
+    """Share of the scheduled booths that stay open (e.g. 0.5)."""
     colour = "#8a8a8a"
 
     @model_validator(mode="after")

@@ -15,7 +15,9 @@ class Surge(Event):
     example: ClassVar[str] = "{type: surge, where: a.into_us, factor: 1.5, start: 2h, end: 4h}"
 
     type: Literal["surge"]
+    """The type of this item: surge."""
     factor: Annotated[float, Field(gt=0, le=100)]
+    """Arrivals are this many times the usual demand (e.g. 1.5)."""
     colour = "#8c6d46"  # brown: events are never a plan's colour (report.figures)
 
     def demand_multiplier(self, cls: str) -> float:
