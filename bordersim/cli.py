@@ -25,7 +25,6 @@ INTERNAL_ERROR = 1
 INTERRUPTED = interrupts.EXIT_CODE
 MAX_SEED = 2**63 - 1  # as in scenario files
 MAX_REPLICATIONS = 100_000  # as in scenario files
-BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 class _Commands(click.Group):
@@ -102,8 +101,24 @@ def _internal_error(e: Exception) -> None:
     sys.exit(INTERNAL_ERROR)
 
 
+def _scenario_file(file: str) -> str:
+    """FILE as given, or the bundled scenario of that name when no such file exists."""
+    from .scenario.bundled import find
+
+    if Path(file).exists():
+        return file
+    found = find(file)
+    if found is None:
+        return file  # the loader says it is not found
+    click.echo(f"note: using the bundled scenario '{found.stem}' ({found})", err=True)
+    return str(found)
+
+
 def _load(file: str, seed: int | None = None, as_json: bool = False) -> tuple[Scenario, str]:
-    """The scenario and the exact text it came from: read once, so results say what ran."""
+    """The scenario and the exact text it came from: read once, so results say what ran.
+    A bare name that is no file here is a bundled scenario (``bordersim run
+    ambassador-closure``)."""
+    file = _scenario_file(file)
     try:
         scenario, text = read_scenario(file)
     except ScenarioError as e:
@@ -129,12 +144,15 @@ def main() -> None:
     """Simulate land ports of entry on the Canada-US border under emergencies.
 
     A scenario file (YAML) describes crossings, demand and a disruption (closure,
-    surge, reduced staffing, heightened alert, outage). Start with a bundled one:
+    surge, reduced staffing, heightened alert, outage). Start with a bundled one (by
+    name, from any folder), or copy one to edit:
 
     \b
         bordersim list
-        bordersim run scenarios/ambassador-closure.yaml
-        bordersim compare scenarios/ambassador-exercise.yaml --reps 10
+        bordersim run ambassador-closure
+        bordersim compare ambassador-exercise --reps 10
+        bordersim init my-exercise --from ambassador-exercise
+        bordersim compare my-exercise.yaml
 
     Each run or comparison writes a new results folder with report.html, the briefing
     to open in a browser.
@@ -393,6 +411,7 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
     from .report.console import print_summary
     from .report.files import write_results
 
+    file = _scenario_file(file)
     scenario, text = _load(file, opts["seed"], as_json)
     if plan is not None and plan not in scenario.plans:
         _bad_plan(file, plan, scenario, as_json)
@@ -458,6 +477,7 @@ def compare(file: str, plans: str | None, practical: float, as_json: bool, **opt
     from .report.console import print_comparison
     from .report.files import write_comparison
 
+    file = _scenario_file(file)
     scenario, text = _load(file, opts["seed"], as_json)
     if plans is not None:
         names = [p.strip() for p in plans.split(",")]
@@ -592,9 +612,24 @@ def validate(file: str, as_json: bool) -> None:
 
 @main.command()
 @click.argument("name")
-def init(name: str) -> None:
-    """Write NAME.yaml: a commented starter scenario to edit (never overwrites a file)."""
+@click.option(
+    "--from",
+    "source",
+    metavar="SCENARIO",
+    help="Start from this bundled scenario (see `bordersim list`) instead of the starter.",
+)
+def init(name: str, source: str | None) -> None:
+    """Write NAME.yaml to edit: a commented starter scenario, or a copy of a bundled one
+    (--from). Never overwrites a file.
+
+    \b
+        bordersim init my-port
+        bordersim init my-exercise --from ambassador-exercise
+    """
+    import re
     from importlib.resources import files
+
+    from .scenario.bundled import bundled, find
 
     path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
     stem = path.stem
@@ -602,7 +637,21 @@ def init(name: str) -> None:
         _fail(f"{name}: use letters, digits, '-', '_' or '.' for a scenario name")
     if not path.parent.is_dir():
         _fail(f"{path}: no folder {path.parent}; create it first or choose another place")
-    text = files("bordersim").joinpath("data/starter.yaml").read_text(encoding="utf-8")
+    if source is None:
+        text = files("bordersim").joinpath("data/starter.yaml").read_text(encoding="utf-8")
+        text = text.replace("NAME", stem)
+    else:
+        found = find(source)
+        if found is None:
+            import difflib
+
+            names = list(bundled())
+            close = difflib.get_close_matches(source, names, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "bundled: " + ", ".join(names)
+            _fail(f"--from {source}: no bundled scenario of that name ({hint})")
+        text = found.read_text(encoding="utf-8")
+        # the copy is yours: its own name, so its results go to results/<your name>/
+        text = re.sub(r"(?m)^name:\s*\S+", f"name: {stem}", text, count=1)
     try:
         f = path.open("x", encoding="utf-8")  # never replaces a file
     except FileExistsError:
@@ -611,7 +660,7 @@ def init(name: str) -> None:
         _fail(f"{path}: cannot write it ({e.strerror or e})")
     try:
         with f:
-            f.write(text.replace("NAME", stem))
+            f.write(text)
     except OSError as e:
         path.unlink(missing_ok=True)  # ours: made just now, and incomplete
         _fail(f"{path}: cannot write it ({e.strerror or e})")
@@ -623,29 +672,34 @@ def init(name: str) -> None:
 
 @main.command(name="list")
 def list_scenarios() -> None:
-    """List the bundled scenarios with their descriptions and commands."""
-    from rich.table import Table
+    """List the bundled scenarios: what each shows and the command that runs it.
 
-    folders = [p for p in (Path("scenarios"), BUNDLED) if p.is_dir()]
-    seen: set[Path] = set()
-    t = Table(title="bundled scenarios", title_justify="left")
-    for col in ("scenario", "what it is", "command"):
-        t.add_column(col)
-    for folder in folders:
-        for path in sorted(folder.glob("*.yaml")):
-            if path.resolve() in seen:
-                continue
-            seen.add(path.resolve())
-            try:
-                s = load_scenario(path)
-            except ScenarioError as e:
-                t.add_row(path.stem, f"(does not load: {e.message})", "")
-                continue
-            verb = "compare" if s.plans else "run"
-            t.add_row(s.name, s.description, f"bordersim {verb} {path}")
-    if not seen:
-        _fail("no bundled scenarios found (run from a checkout of bordersim)")
-    _terminal().print(t)
+    A bundled scenario runs by its name from any folder (bordersim compare
+    ambassador-exercise); bordersim init my-copy --from NAME copies one to edit.
+    """
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from .scenario.bundled import bundled
+
+    found = bundled()
+    if not found:
+        _fail("no bundled scenarios found: bordersim's installation is incomplete")
+    console = _terminal()
+    console.print(Text("Bundled scenarios", style="bold"))
+    for name, path in found.items():
+        console.print()
+        try:
+            s = load_scenario(path)
+        except ScenarioError as e:
+            console.print(Text(f"{name}: does not load ({e.message})", style="red"))
+            continue
+        verb = "compare" if s.plans else "run"
+        console.print(Text(name, style="bold"))
+        console.print(Padding(Text(s.description), (0, 0, 0, 2)))
+        console.print(Text(f"  bordersim {verb} {name}", style="cyan"), soft_wrap=True)
+    console.print()
+    console.print("Copy one to edit: bordersim init my-copy --from NAME")
 
 
 @main.command()

@@ -223,4 +223,4 @@ def report(scenarios: Path) -> str:
 
 
 if __name__ == "__main__":
-    print(report(Path(__file__).resolve().parent.parent / "scenarios"), end="")
+    print(report(Path(__file__).resolve().parent / "scenarios"), end="")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bordersim.cli import main
-from tests.helpers import PLANS, SCENARIOS, VALID, json_figure
+from tests.helpers import PLANS, ROOT, SCENARIOS, VALID, json_figure
 
 
 def invoke(*args: str):
@@ -395,11 +396,58 @@ def test_init_writes_a_starter_that_runs(tmp_path, monkeypatch):
     assert again.exit_code == 2 and "already exists" in again.stderr
 
 
-def test_list_shows_every_bundled_scenario():
-    r = invoke("list")
-    assert r.exit_code == 0
+def test_list_shows_every_bundled_scenario_and_its_command_whole_at_80_columns():
+    env = {**os.environ, "COLUMNS": "80"}
+    r = subprocess.run(
+        [sys.executable, "-m", "bordersim", "list"], capture_output=True, text=True, env=env
+    )
+    assert r.returncode == 0, r.stderr
+    lines = [line.rstrip() for line in r.stdout.splitlines()]
+    assert all(len(line) <= 80 for line in lines)
     for path in SCENARIOS.glob("*.yaml"):
-        assert path.stem in r.output
+        verb = "compare" if "\nplans:" in path.read_text() else "run"
+        assert f"  bordersim {verb} {path.stem}" in lines, path.stem  # whole, on its line
+
+
+def test_a_bundled_scenario_runs_by_name_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no scenarios/ folder here
+    r = invoke("validate", "ambassador-exercise")
+    assert r.exit_code == 0 and "using the bundled scenario 'ambassador-exercise'" in r.stderr
+    assert invoke("validate", "./ambassador-exercise").exit_code == 2  # a path stays a path
+
+
+def test_init_from_a_bundled_scenario_copies_it_to_edit(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = invoke("init", "drill", "--from", "ambassador-exercise")
+    assert r.exit_code == 0, r.output
+    text = (tmp_path / "drill.yaml").read_text()
+    original = (SCENARIOS / "ambassador-exercise.yaml").read_text()
+    assert text.count("\n") == original.count("\n") and "name: drill" in text
+    assert invoke("validate", "drill.yaml").exit_code == 0
+    again = invoke("init", "drill", "--from", "ambassador-exercise")
+    assert again.exit_code == 2 and (tmp_path / "drill.yaml").read_text() == text  # kept
+    typo = invoke("init", "other", "--from", "ambassador-exercize")
+    assert typo.exit_code == 2 and "did you mean 'ambassador-exercise'" in typo.stderr
+    assert not (tmp_path / "other.yaml").exists()
+
+
+def test_the_package_ships_its_scenarios_templates_and_report_assets():
+    """What `pip install .` (not editable) installs: every bundled file matches the
+    package data declared in pyproject.toml."""
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns = config["tool"]["setuptools"]["package-data"]["bordersim"]
+    package = ROOT / "bordersim"
+    shipped = [
+        p.relative_to(package).as_posix()
+        for folder in ("scenarios", "data", "report/templates", "report/assets")
+        for p in (package / folder).iterdir()
+    ]
+    assert len(shipped) > 15
+    for f in shipped:
+        assert any(fnmatch.fnmatch(f, pattern) for pattern in patterns), f
 
 
 def test_explain_says_what_the_file_sets_up():
@@ -694,7 +742,7 @@ def test_help_shows_examples_a_line_each_every_exit_code_and_the_report():
     text = invoke("--help").output
     lines = [line.strip() for line in text.splitlines()]
     assert "bordersim list" in lines  # each example on its own line, not run together
-    assert "bordersim run scenarios/ambassador-closure.yaml" in lines
+    assert "bordersim run ambassador-closure" in lines
     assert "130" in text and "2 bad input" in text and "report.html" in text
     listing = text.split("Commands:")[1]
     assert listing.count("report.html") >= 2  # run and compare say what they write

@@ -272,26 +272,28 @@ def compare_briefing(c: Comparison) -> list[Paragraph]:
         out.append(bad)
 
     same = [p for p in ranking if (d := ranked.differences.get(p)) and d.verdict == NO_PRACTICAL]
+    if same:
+        small = Paragraph("Too small to matter")
+        names = ", ".join(f"'{p}'" for p in same)
+        small.add(
+            f"{names} {'makes' if len(same) == 1 else 'make'} no practical difference to "
+            f"total excess delay (the whole 95% interval within {c.practical:.0%} of '{ref}')."
+        )
+        out.append(small)
     unclear = [
         p
         for p in ranking
         if (d := ranked.differences.get(p)) and d.verdict not in (BETTER, WORSE, NO_PRACTICAL)
     ]
-    if same or unclear:
-        small = Paragraph("Too small to matter")
-        if same:
-            names = ", ".join(f"'{p}'" for p in same)
-            small.add(
-                f"{names} {'makes' if len(same) == 1 else 'make'} no practical difference to "
-                f"total excess delay (within {c.practical:.0%} of '{ref}')."
+    if unclear:
+        open_ = Paragraph("Not clear yet")
+        for plan in unclear:
+            text, _ = difference(ranked.differences[plan], c.ranked_by.measure)
+            open_.add(
+                f"'{plan}' differs from '{ref}' by {text.rsplit(' not clear', 1)[0]}: "
+                f"{c.replications} replications cannot tell whether it matters; run more."
             )
-        if unclear:
-            names = ", ".join(f"'{p}'" for p in unclear)
-            small.add(
-                f"{names}: not clearly different from '{ref}' over {c.replications} "
-                "replications (run more to tell)."
-            )
-        out.append(small)
+        out.append(open_)
 
     if worst_plaza is not None:
         out.append(_situation(c, worst_plaza))
