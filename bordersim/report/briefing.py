@@ -249,10 +249,16 @@ def compare_briefing(c: Comparison) -> list[Paragraph]:
             if c.runner_up.verdict == BETTER:
                 rec.add(f"It is clearly ahead of the runner-up, '{second}'.")
             else:
-                text, _ = difference(c.runner_up, c.ranked_by.measure)
+                e = c.runner_up.estimate
+                gap = (
+                    f"{abs(e.value or 0):,.0f} vehicle-hours less"
+                    if e.value is not None and e.value < 0
+                    else "about the same"
+                )
                 rec.add(
-                    f"It is not clearly ahead of the runner-up, '{second}' ({text}): "
-                    "either could be briefed."
+                    f"It is not clearly ahead of the runner-up, '{second}' ({gap}, but "
+                    f"within the uncertainty of {c.replications} replications): either could "
+                    "be briefed, or run more replications to tell them apart."
                 )
     out.append(rec)
 

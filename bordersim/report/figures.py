@@ -91,7 +91,11 @@ def _time_axis(ax, scenario: Scenario, most: int = 8) -> None:
     """Calendar ticks (day, then hours; the month and year once, at the end), or hours
     from the start; at most ``most`` labels so that they never run into each other."""
     if scenario.start_datetime is not None:
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=most)
+        # Steps a reader counts in (every 6 hours, every 2 days...), enough of them that
+        # some fits any horizon in few ticks.
+        locator = mdates.AutoDateLocator(minticks=2, maxticks=most)
+        locator.intervald[mdates.HOURLY] = [1, 2, 3, 4, 6, 8, 12, 18]
+        locator.intervald[mdates.DAILY] = [1, 2, 3, 7, 14]
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(
             mdates.ConciseDateFormatter(
@@ -235,11 +239,26 @@ def recovery(
             ax.set_ylim(bottom=0)
             ax.grid(alpha=0.3)
             _time_axis(ax, scenario)
-        row[1].legend(fontsize=8, loc="upper right")
     what = "each plan" if len(runs) > 1 else "the scenario"
     reps = f"; median and 10-90% band over {n_reps} replications" if n_reps > 1 else ""
     _title(fig, f"{scenario.name}: recovery of {what} against the baseline{reps}{only}")
-    _layout(fig, top=0.75)
+    # One legend for every panel, under the title: it never hides a curve.
+    handles: dict[str, object] = {}
+    for ax in axes[0]:
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, h)
+    height = fig.get_size_inches()[1]
+    fig.legend(
+        list(handles.values()),
+        list(handles),
+        loc="upper left",
+        bbox_to_anchor=(0.01, 1 - 0.4 / height),
+        ncol=min(4, len(handles)),
+        fontsize=8,
+        frameon=False,
+    )
+    rows = -(-len(handles) // 4)
+    _layout(fig, top=0.75 + 0.2 * rows)
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
@@ -392,7 +411,7 @@ def key_figures(result: Comparison, keys: list[FigureKey], path: Path) -> None:
         where = result.context.name(key.place) if key.place.crossing else "all plazas"
         stat = "median" if key.measure.censored else "mean"
         ax.set_title(
-            f"{key.measure.label} ({stat}), {where}",
+            "\n".join(textwrap.wrap(f"{key.measure.label} ({stat}), {where}", 52)),
             fontsize=10,
             loc="left",
         )

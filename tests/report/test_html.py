@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,6 @@ from click.testing import CliRunner
 
 from bordersim.cli import main
 from tests.helpers import PLANS
-
-CHROMIUM = next(
-    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
-    None,
-)
 
 
 @pytest.fixture(scope="module")
@@ -142,46 +136,6 @@ def test_nothing_read_from_a_file_can_inject_markup(copy_of):
         page = (folder / "report.html").read_text()
         assert "<script>alert" not in page and "<img src=x" not in page, kind
         assert "&lt;script&gt;" in page
-
-
-@pytest.mark.parametrize("kind", ["run", "compare"])
-def test_report_in_a_real_browser(results, kind, tmp_path):
-    if CHROMIUM is None:
-        pytest.skip(
-            "no Chromium on this machine: install Debian's chromium package "
-            "(.ci/run does) to run the browser test"
-        )
-    page = (results[kind] / "report.html").resolve()
-    flags = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--virtual-time-budget=10000",
-    ]
-    dom = subprocess.run(
-        [*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
-    ).stdout
-    loaded = re.search(r'data-figures-loaded="(\d+)/(\d+)"', dom)
-    assert loaded, "the page's self-check did not run"
-    ok, total = map(int, loaded.groups())
-    assert total == 3 and ok == total, f"{ok} of {total} figures loaded"
-    tables = int(re.search(r'data-tables="(\d+)"', dom).group(1))
-    assert tables >= (3 if kind == "run" else 2)
-    shot = results[kind] / "report-screenshot.png"
-    subprocess.run(
-        [*flags, f"--screenshot={shot}", "--window-size=1280,2400", page.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert shot.stat().st_size > 10_000 and shot.read_bytes()[:4] == b"\x89PNG"
 
 
 def _first(d, measure):
