@@ -113,6 +113,8 @@ def format_duration(seconds: float) -> str:
         return f"{sign}{total}min"
     days, rest = divmod(total, 1440)
     hours, minutes = divmod(rest, 60)
+    if days and not hours and not minutes:
+        return f"{sign}{days}d"
     if days:
         return f"{sign}{days}d {hours}h {minutes:02d}min"
     return f"{sign}{hours}h {minutes:02d}min"

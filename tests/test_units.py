@@ -44,6 +44,6 @@ def test_format_duration_round_trips_readably():
     assert format_duration(7500) == "2h 05min"
     assert format_duration(194400) == "2d 6h 00min"
     assert format_duration(260) == "4min 20s" and format_duration(3599.9) == "1h 00min"
-    assert format_duration(-90) == "-1min 30s"
-    for s in (30, 260, 2700, 7500, 194400):
+    assert format_duration(-90) == "-1min 30s" and format_duration(2 * 86400) == "2d"
+    for s in (30, 260, 2700, 7500, 194400, 172800):
         assert parse_duration(format_duration(s)) == s
