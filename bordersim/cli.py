@@ -110,7 +110,7 @@ def _scenario_file(file: str) -> str:
     found = find(file)
     if found is None:
         return file  # the loader says it is not found
-    click.echo(f"note: using the bundled scenario '{found.stem}' ({found})", err=True)
+    click.echo(f"note: using the bundled scenario '{found.stem}':\n  {found}", err=True)
     return str(found)
 
 
@@ -398,15 +398,17 @@ def _terminal() -> Console:
 )
 @_execution_options
 def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> None:
-    """Run the scenario in FILE and its baseline; write report.html, figures, tables.
+    """Run the scenario in FILE (or a bundled scenario by name) and its baseline; say what
+    happened; write report.html, figures and tables.
 
     The baseline is the same scenario without events, with the same random numbers.
     Results go to a new folder, results/<scenario name>/run-<date>-<time>/:
-    report.html (the briefing), summary.json, timeseries.csv (5-minute bins),
-    recovery.png, transit.png, and vehicles.csv with --vehicles. With --reps N every
-    figure gets a mean and a 95% confidence interval, and the recovery curves a 10-90%
-    band; the results are the same whatever --jobs or executor. The folder appears
-    only when complete, and earlier results are never replaced.
+    report.html (the briefing), summary.json, figures.csv, results.xlsx,
+    timeseries.csv (5-minute bins), recovery.png, transit.png, overview.png (regions),
+    and vehicles.csv with --vehicles. With --reps N every figure gets a mean and a 95%
+    confidence interval (times to recover and clear: medians), and the recovery curves
+    a 10-90% band; the results are the same whatever --jobs or executor. The folder
+    appears only when complete, and earlier results are never replaced.
     """
     from .report.console import print_summary
     from .report.files import write_results
@@ -440,8 +442,9 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
     if not opts["quiet"]:
         print_summary(results, _terminal())
     click.echo(
-        f"results written to {final}/ ({len(study.replications)} replication(s) in "
-        f"{study.seconds:.2f} s, {study.executor}); open {final / 'report.html'}"
+        f"results written ({len(study.replications)} replication(s) in "
+        f"{study.seconds:.2f} s, {study.executor}):\n  {final}/\n"
+        f"open the briefing:\n  {final / 'report.html'}"
     )
 
 
@@ -464,14 +467,16 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
 )
 @_execution_options
 def compare(file: str, plans: str | None, practical: float, as_json: bool, **opts) -> None:
-    """Compare the response plans of the scenario in FILE, side by side.
+    """Compare the response plans of the scenario in FILE (or a bundled scenario by
+    name), side by side, and say which to brief.
 
     Every plan runs on the same replications with common random numbers (the same
     vehicles with the same draws), so each plan's difference to the first plan is
     paired replication by replication and its confidence interval is narrow. Writes
     a new folder, results/<scenario name>/compare-<date>-<time>/: report.html (the
-    briefing), table.csv, table.json, recovery.png (the plans' recovery curves
-    overlaid) and key_figures.png, and prints the plans ranked by total excess delay.
+    briefing), table.csv, table.json, results.xlsx, recovery.png (the plans' recovery
+    curves overlaid), key_figures.png and overview.png (regions), and prints the
+    recommendation and the plans ranked by total excess delay.
     """
     from .compare import compare as compare_plans
     from .report.console import print_comparison
@@ -514,9 +519,9 @@ def compare(file: str, plans: str | None, practical: float, as_json: bool, **opt
     if not opts["quiet"]:
         print_comparison(result, _terminal())
     click.echo(
-        f"comparison written to {final}/ ({len(names)} plans x "
-        f"{len(study.replications)} replications in {study.seconds:.2f} s, "
-        f"{study.executor}); open {final / 'report.html'}"
+        f"comparison written ({len(names)} plans x {len(study.replications)} replications "
+        f"in {study.seconds:.2f} s, {study.executor}):\n  {final}/\n"
+        f"open the briefing:\n  {final / 'report.html'}"
     )
 
 
@@ -677,7 +682,8 @@ def list_scenarios() -> None:
     A bundled scenario runs by its name from any folder (bordersim compare
     ambassador-exercise); bordersim init my-copy --from NAME copies one to edit.
     """
-    from rich.padding import Padding
+    import textwrap
+
     from rich.text import Text
 
     from .scenario.bundled import bundled
@@ -696,7 +702,8 @@ def list_scenarios() -> None:
             continue
         verb = "compare" if s.plans else "run"
         console.print(Text(name, style="bold"))
-        console.print(Padding(Text(s.description), (0, 0, 0, 2)))
+        for line in textwrap.wrap(s.description, max(20, console.width - 2)):
+            console.print(Text(f"  {line}"))
         console.print(Text(f"  bordersim {verb} {name}", style="cyan"), soft_wrap=True)
     console.print()
     console.print("Copy one to edit: bordersim init my-copy --from NAME")

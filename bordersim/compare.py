@@ -89,6 +89,7 @@ def compare(study: Study, practical: float = PRACTICAL_SHARE) -> Comparison:
             )
         rows.append(row)
     result = Comparison(ctx, labels, len(study.replications), RANK_BY, rows, practical)
+    result.same_as, result.unchanged = _identical(rows, labels)
     ranking = result.ranking
     if len(ranking) > 1:
         best, second = (samples[p] for p in ranking[:2])
@@ -99,3 +100,36 @@ def compare(study: Study, practical: float = PRACTICAL_SHARE) -> Comparison:
             practical,
         )
     return result
+
+
+def _identical(
+    rows: list[Compared], plans: list[str]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Plans with exactly another plan's results in every replication: on every compared
+    figure (plan -> the first such plan), and, against the reference, plaza by plaza
+    (plan -> plazas it leaves exactly as the reference). A planner must hear that a plan
+    changed nothing, not read a tie as a verdict."""
+    same_as: dict[str, str] = {}
+    for i, plan in enumerate(plans):
+        for other in plans[:i]:
+            if other not in same_as and all(
+                r.by_plan[plan].values == r.by_plan[other].values for r in rows
+            ):
+                same_as[plan] = other
+                break
+    unchanged: dict[str, list[str]] = {}
+    ref = plans[0]
+    places = list(dict.fromkeys(r.key.place for r in rows if r.key.place.is_plaza))
+    for plan in plans[1:]:
+        if plan in same_as:
+            continue
+        here = [
+            at.key
+            for at in places
+            if all(
+                r.by_plan[plan].values == r.by_plan[ref].values for r in rows if r.key.place == at
+            )
+        ]
+        if here:
+            unchanged[plan] = here
+    return same_as, unchanged

@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
+import re
+
+from .results import DIRECTION_WORDS as DIRECTIONS_PLAIN
 from .scenario import Scenario
 from .units import format_duration
 
 DIRECTION_WORDS = {"into_us": "into the US (CBP)", "into_canada": "into Canada (CBSA)"}
+
+
+def in_words(scenario: Scenario, text: str) -> str:
+    """A scenario's ``where`` keys as words, for labels: ``ambassador.into_us.cars`` as
+    ``Ambassador Bridge into the US, cars``."""
+
+    def place(m: re.Match) -> str:
+        crossing, direction, group = m.group(1), m.group(2), m.group(3)
+        c = scenario.crossings.get(crossing)
+        words = (c.name if c is not None and c.name else None) or crossing
+        if direction:
+            words += f" {DIRECTIONS_PLAIN[direction]}"
+        return words + (f", {group}" if group else "")
+
+    keys = sorted(scenario.crossings, key=len, reverse=True)
+    dotted = "|".join(re.escape(k) for k in keys)
+    if dotted:  # crossing.direction[.lane_group]: unmistakably a place
+        pattern = rf"\b({dotted})\.(into_us|into_canada)(?:\.([A-Za-z][\w\-]*))?\b"
+        text = re.sub(pattern, place, text)
+    # A bare key only when the file names the crossing and the key is no short word.
+    bare = "|".join(re.escape(k) for k in keys if len(k) >= 3 and scenario.crossings[k].name)
+    if bare:
+        text = re.sub(rf"(?<![\w.])({bare})()()(?![\w.])", place, text)
+    return text
 
 
 def explain(s: Scenario) -> list[str]:
@@ -48,11 +75,11 @@ def explain(s: Scenario) -> list[str]:
     out.append("")
     if s.events:
         out.append("What happens:")
-        out.extend(f"  {e.text(s)}" for e in s.events)
+        out.extend(f"  {in_words(s, e.text(s))}" for e in s.events)
     else:
         out.append("No disruption: a normal day (the baseline).")
     for plan, actions in s.plans.items():
         out.append("")
         out.append(f"Plan '{plan}':" if actions else f"Plan '{plan}': no action (the reference).")
-        out.extend(f"  {a.text(s)}" for a in actions)
+        out.extend(f"  {in_words(s, a.text(s))}" for a in actions)
     return out

@@ -189,7 +189,14 @@ def plaza_figures(
         transit(b.transit[c], name, True)
 
     q, bq = p.series["queue_km"], b.series["queue_km"]
-    put(MAX_QUEUE_VEHICLES, np.max(p.series["queued"], initial=0.0))
+    # The largest queue seen: on average over a bin or at a bin's end (the backlog is such a
+    # sample, and a peak smaller than the backlog would read as a contradiction).
+    put(
+        MAX_QUEUE_VEHICLES,
+        max(
+            np.max(p.series["queued"], initial=0.0), np.max(p.series["queued_at_end"], initial=0.0)
+        ),
+    )
     put(MAX_QUEUE_KM, np.max(q, initial=0.0))
     if len(q) and np.max(q) > 0:  # the middle of the first bin at the peak, hours from the start
         put(PEAK_QUEUE_AT, (int(np.argmax(q)) + 0.5) * bin_s / 3600.0)

@@ -668,6 +668,11 @@ class Comparison:
     rows: list[Compared]
     practical: float = PRACTICAL_SHARE  # differences under this share do not matter
     runner_up: Difference | None = None  # the best plan minus the second, on ranked_by
+    # Plans whose results are the very same as another plan's in every replication: at
+    # every compared figure (same_as: plan -> the earlier plan), or at some plazas
+    # (unchanged: plan -> plaza keys where it equals the reference everywhere).
+    same_as: dict[str, str] = field(default_factory=dict)
+    unchanged: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def reference(self) -> str:
@@ -715,6 +720,8 @@ class Comparison:
             "ranking": self.ranking,
             "practical_share": self.practical,
             "best_minus_runner_up": None if self.runner_up is None else self.runner_up.to_json(),
+            "same_as": self.same_as,
+            "unchanged": self.unchanged,
             "measures": _measures_json(r.key.measure for r in self.rows),
             "rows": rows,
         }
@@ -742,6 +749,8 @@ class Comparison:
             Difference.from_json(d["best_minus_runner_up"])
             if d.get("best_minus_runner_up")
             else None,
+            {str(k): str(v) for k, v in (d.get("same_as") or {}).items()},
+            {str(k): [str(x) for x in v] for k, v in (d.get("unchanged") or {}).items()},
         )
 
     def table_rows(self) -> Iterator[dict[str, Any]]:

@@ -341,7 +341,7 @@ BAD_PLANS = [
         "end before start",
         "add: 1, start: 12:00}",
         "add: 1, start: 12:00, end: 11:00}",
-        "end must be after start",
+        "must be after start",
     ),
     (
         "staging without a rate",

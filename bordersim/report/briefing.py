@@ -214,83 +214,55 @@ def _after(ctx: Context, f: Figure, end: float, done: str, not_done: str) -> str
 
 # ---------------------------------------------------------------------------- a comparison
 def compare_briefing(c: Comparison) -> list[Paragraph]:
-    """The plan to brief and by how much, the worst, and what makes no difference."""
+    """The plan to brief and by how much, the worse plans, what changes nothing or too
+    little to matter, and what the disruption does under the reference."""
     ref = c.reference
     ranked = c.row(c.ranked_by)
     assert ranked is not None
     ranking = c.ranking
     best = ranking[0]
-    worst_plaza = c.worst_plaza()
-    out = []
+    verdict = {p: d.verdict for p, d in ranked.differences.items()}
+    better = [p for p in ranking if verdict.get(p) == BETTER]
+    out = [_recommendation(c, ranked, best, better)]
 
-    rec = Paragraph("Recommended")
-    d_best = ranked.differences.get(best)
-    if best == ref or d_best is None or d_best.verdict != BETTER:
-        rec.add(
-            f"No plan does clearly better than '{ref}' on total excess delay "
-            f"({_veh_h(ranked.by_plan[ref].value)} under '{ref}').",
-        )
-        if best != ref and d_best is not None:
-            text, _ = difference(d_best, c.ranked_by.measure)
-            rec.add(f"The lowest, '{best}', differs by {text}.")
-    else:
-        rec.add(
-            f"Brief '{best}': it cuts total excess delay by {_saving(d_best)} against "
-            f"'{ref}', to {_veh_h(ranked.by_plan[best].value)} from "
-            f"{_veh_h(ranked.by_plan[ref].value)}.",
-            BETTER,
-        )
-        if worst_plaza is not None:
-            line = _recovery_against(c, worst_plaza, best)
-            if line:
-                rec.add(line)
-        if len(ranking) > 2 and c.runner_up is not None:
-            second = ranking[1]
-            if c.runner_up.verdict == BETTER:
-                rec.add(f"It is clearly ahead of the runner-up, '{second}'.")
-            else:
-                e = c.runner_up.estimate
-                gap = (
-                    f"{abs(e.value or 0):,.0f} vehicle-hours less"
-                    if e.value is not None and e.value < 0
-                    else "about the same"
-                )
-                rec.add(
-                    f"It is not clearly ahead of the runner-up, '{second}' ({gap}, but "
-                    f"within the uncertainty of {c.replications} replications): either could "
-                    "be briefed, or run more replications to tell them apart."
-                )
-    out.append(rec)
-
-    worse = [p for p in ranking if (d := ranked.differences.get(p)) and d.verdict == WORSE]
+    worse = [p for p in ranking if verdict.get(p) == WORSE]
     if worse:
         bad = Paragraph(f"Worse than '{ref}'")
         for plan in reversed(worse):
             words = f"'{plan}' adds {_saving(ranked.differences[plan])} of excess delay"
-            if worst_plaza is not None:
-                f = c.get(FigureKey(TIME_TO_RECOVER, worst_plaza), plan)
-                if f is not None and f.value is None:
-                    words += (
-                        f"; {c.context.name(worst_plaza)} not back to normal within the "
-                        f"horizon in {f.estimate.missing} of {f.estimate.total} replications"
-                    )
+            stuck = _not_recovered(c, plan)
+            if stuck:
+                words += "; " + stuck
             bad.add(words + ".", WORSE)
         out.append(bad)
 
-    same = [p for p in ranking if (d := ranked.differences.get(p)) and d.verdict == NO_PRACTICAL]
+    nothing = Paragraph("Changes nothing, or too little to matter")
+    for plan, other in c.same_as.items():
+        nothing.add(
+            f"'{plan}' gives exactly the results of '{other}' in every replication: it "
+            "changes nothing in this scenario."
+        )
+    same = [p for p in ranking if verdict.get(p) == NO_PRACTICAL and p not in c.same_as]
     if same:
-        small = Paragraph("Too small to matter")
         names = ", ".join(f"'{p}'" for p in same)
-        small.add(
+        nothing.add(
             f"{names} {'makes' if len(same) == 1 else 'make'} no practical difference to "
             f"total excess delay (the whole 95% interval within {c.practical:.0%} of '{ref}')."
         )
-        out.append(small)
+    for plan, keys in c.unchanged.items():
+        places = [c.context.name(info.place) for info in c.context.plazas if info.place.key in keys]
+        if places and len(places) < len(c.context.plazas):
+            nothing.add(
+                f"'{plan}' leaves {_listed(places)} exactly as under '{ref}' in every "
+                "replication: it changes nothing there."
+            )
+    if nothing.sentences:
+        out.append(nothing)
+
     unclear = [
-        p
-        for p in ranking
-        if (d := ranked.differences.get(p)) and d.verdict not in (BETTER, WORSE, NO_PRACTICAL)
+        p for p in ranking if p in verdict and verdict[p] not in (BETTER, WORSE, NO_PRACTICAL)
     ]
+    unclear = [p for p in unclear if p not in c.same_as]
     if unclear:
         open_ = Paragraph("Not clear yet")
         for plan in unclear:
@@ -301,56 +273,140 @@ def compare_briefing(c: Comparison) -> list[Paragraph]:
             )
         out.append(open_)
 
-    if worst_plaza is not None:
-        out.append(_situation(c, worst_plaza))
+    situation = _situation(c)
+    if situation.sentences:
+        out.append(situation)
     return out
 
 
-def _recovery_against(c: Comparison, at: Place, plan: str) -> str | None:
-    """At the worst-hit plaza: time to recover under the plan and the reference."""
-    row = c.row(FigureKey(TIME_TO_RECOVER, at))
-    if row is None:
-        return None
-    mine, theirs = row.by_plan[plan], row.by_plan[c.reference]
-    d = row.differences.get(plan)
-    name = c.context.name(at)
-    if mine.value is not None and theirs.value is not None and d is not None:
-        gap = theirs.value - mine.value
-        if abs(gap) * 60 < 1:
-            return f"At {name}, waits are back to normal as soon as under '{c.reference}'."
-        sooner = "sooner" if gap > 0 else "later"
-        return (
-            f"At {name}, waits are back to normal {format_duration(abs(gap) * 3600)} "
-            f"{sooner} ({_dur(mine)} after the disruption ends, against {_dur(theirs)})."
+def _recommendation(c: Comparison, ranked, best: str, better: list[str]) -> Paragraph:
+    ref = c.reference
+    rec = Paragraph("Recommended")
+    d_best = ranked.differences.get(best)
+    if best not in better or d_best is None:
+        rec.add(
+            f"No plan does clearly better than '{ref}' on total excess delay "
+            f"({_veh_h(ranked.by_plan[ref].value)} under '{ref}')."
         )
-    if mine.value is not None and theirs.value is None:
-        return (
-            f"At {name}, waits are back to normal {_dur(mine)} after the disruption ends; "
-            f"under '{c.reference}' not within the horizon."
-        )
-    return None
+        if best != ref and d_best is not None:
+            text, _ = difference(d_best, c.ranked_by.measure)
+            rec.add(f"The lowest, '{best}', differs by {text}.")
+        return rec
+    rec.add(
+        f"Brief '{best}': it cuts total excess delay by {_saving(d_best)} against "
+        f"'{ref}', to {_veh_h(ranked.by_plan[best].value)} from "
+        f"{_veh_h(ranked.by_plan[ref].value)}.",
+        BETTER,
+    )
+    for line in _recovery_gains(c, best):
+        rec.add(line)
+    gave_up = c.row(FigureKey(GAVE_UP))
+    if gave_up is not None:
+        mine, theirs = gave_up.by_plan[best].value or 0.0, gave_up.by_plan[ref].value or 0.0
+        if max(mine, theirs) >= 0.5:
+            rec.add(
+                f"{mine:,.0f} drivers give up the trip under it, against {theirs:,.0f} under "
+                f"'{ref}' (lost trips are not in the excess delay).",
+                WORSE if mine > theirs * 1.05 else None,
+            )
+    others = [p for p in better if p != best]
+    if not others:
+        rec.add(f"It is the only plan clearly better than '{ref}'.")
+    elif c.runner_up is not None and c.ranking[1] == others[0]:
+        second = others[0]
+        if c.runner_up.verdict == BETTER:
+            rec.add(f"It is also clearly ahead of the next best, '{second}'.")
+        else:
+            rec.add(
+                f"'{second}', also better than '{ref}', is not clearly behind it over "
+                f"{c.replications} replications: either could be briefed, or run more "
+                "replications to tell them apart."
+            )
+    return rec
 
 
-def _situation(c: Comparison, at: Place) -> Paragraph:
-    """What the disruption does at the worst-hit plaza under the reference plan."""
+def _recovery_gains(c: Comparison, plan: str) -> list[str]:
+    """Where the plan brings waits back to normal sooner (or at all), at most two plazas,
+    the largest gains first; nothing said of plazas where it makes no difference."""
+    gains: list[tuple[float, str]] = []
+    ref = c.reference
+    for info in c.context.plazas:
+        row = c.row(FigureKey(TIME_TO_RECOVER, info.place))
+        if row is None:
+            continue
+        mine, theirs = row.by_plan[plan], row.by_plan[ref]
+        name = c.context.name(info.place)
+        if mine.value is not None and theirs.value is not None:
+            gap = theirs.value - mine.value
+            if gap * 60 >= 15:
+                gains.append(
+                    (
+                        gap,
+                        f"At {name}, waits are back to normal {format_duration(gap * 3600)} "
+                        f"sooner ({_dur(mine)} after the disruption ends, against {_dur(theirs)}).",
+                    )
+                )
+        elif mine.value is not None and theirs.value is None:
+            gains.append(
+                (
+                    float("inf"),
+                    f"At {name}, waits are back to normal {_dur(mine)} after the disruption "
+                    f"ends; under '{ref}' not by the end of the run.",
+                )
+            )
+    return [text for _, text in sorted(gains, key=lambda g: -g[0])[:2]]
+
+
+def _not_recovered(c: Comparison, plan: str) -> str:
+    """Plazas the plan leaves not back to normal by the end of the run, in words."""
+    stuck = []
+    for info in c.context.plazas:
+        f = c.get(FigureKey(TIME_TO_RECOVER, info.place), plan)
+        if f is not None and f.value is None and f.estimate.missing:
+            stuck.append(
+                f"{c.context.name(info.place)} not back to normal by the end of the run in "
+                f"{f.estimate.missing} of {f.estimate.total} replications"
+            )
+    return "; ".join(stuck[:2])
+
+
+def _situation(c: Comparison) -> Paragraph:
+    """What the disruption does under the reference plan, at the (at most three) most
+    delayed disrupted plazas: queues are often alike in both directions, so one plaza
+    alone would be picked on a tie."""
     ctx = c.context
     ref = c.reference
-    p = Paragraph(f"Hardest hit: {ctx.name(at)}")
-    info = ctx.plaza(at)
-    if info is not None and info.disruption is not None:
+    delay = {
+        r.key.place: r.by_plan[ref].value or 0.0
+        for r in c.rows
+        if r.key.measure == EXCESS_DELAY and r.key.place.is_plaza
+    }
+    hit = [
+        info.place
+        for info in sorted(ctx.plazas, key=lambda i: -delay.get(i.place, 0.0))
+        if info.disruption is not None
+    ][:3]
+    p = Paragraph(f"Under '{ref}'")
+    for at in hit:
+        info = ctx.plaza(at)
+        assert info is not None and info.disruption is not None
         start, end = info.disruption
-        p.add(f"{_capital(info.what or 'disruption')} {span(ctx, start, end)}.")
-    km = c.get(FigureKey(MAX_QUEUE_KM, at), ref)
-    peak = c.get(FigureKey(PEAK_QUEUE_AT, at), ref)
-    if km is not None and km.value is not None and km.value >= 0.05:
-        text = f"Under '{ref}' the queue peaks at {km.value:,.1f} km"
-        if peak is not None and peak.value is not None:
-            text += f" around {when(ctx, _five_minutes(peak.value))}"
+        text = f"{ctx.name(at)}: {info.what or 'disruption'} {span(ctx, start, end)}"
+        km = c.get(FigureKey(MAX_QUEUE_KM, at), ref)
+        peak = c.get(FigureKey(PEAK_QUEUE_AT, at), ref)
+        if km is not None and km.value is not None and km.value >= 0.05:
+            text += f"; the queue peaks at {km.value:,.1f} km"
+            if peak is not None and peak.value is not None:
+                text += f" around {when(ctx, _five_minutes(peak.value))}"
         longest = c.get(FigureKey(TRANSIT_MAX, at), ref)
         if longest is not None and longest.value is not None:
-            text += f" and the longest transit is {format_duration(longest.value * 60)}"
+            text += f"; the longest transit is {format_duration(longest.value * 60)}"
         p.add(text + ".")
     return p
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # ---------------------------------------------------------------------------- glossary
@@ -370,7 +426,8 @@ GLOSSARY = [
     (
         "excess delay",
         "vehicle-hours spent at the plaza above the baseline, for all vehicles of the run; "
-        "its cost uses each class's value of time.",
+        "its cost uses each class's value of time. The waits of drivers who gave up count; "
+        "the trips they gave up do not: read the number who gave up beside it.",
     ),
     ("backlog", "vehicles waiting when the disruption ends."),
     (

@@ -8,6 +8,8 @@ number is whole at 80 columns; wider, columns fold rather than end in an ellipsi
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -42,7 +44,7 @@ def print_summary(results: Results, console: Console) -> None:
     _title(console, f"{ctx.scenario}{plan}", ctx.description)
     _paragraphs(console, run_briefing(results))
     rows = overview_rows(results)
-    _rows(console, "By plaza, most delayed first", OVERVIEW_HEAD, rows[:MAX_ROWS])
+    _rows(console, "By plaza, most delayed first", OVERVIEW_HEAD, rows[:MAX_ROWS], heading=1)
     if len(rows) > MAX_ROWS:
         console.print(f"... and {len(rows) - MAX_ROWS} more plazas in report.html")
     acc = {m: results.get(m).value or 0.0 for m in (ARRIVED, RELEASED, QUEUED, STAGED)}
@@ -73,6 +75,7 @@ def print_comparison(result: Comparison, console: Console) -> None:
         f"replication; better or worse only when clear and over {result.practical:.0%})",
         ranking_head(result),
         ranking_rows(result),
+        heading=2,
     )
 
 
@@ -93,9 +96,11 @@ def _paragraphs(console: Console, paragraphs: list[Paragraph]) -> None:
         console.print()
 
 
-def _rows(console: Console, title: str, head: list[str], rows: list[list]) -> None:
-    """A table, or on a narrow terminal one block per row: its first two cells as a
-    heading, then each other value after its column's name."""
+def _rows(
+    console: Console, title: str, head: list[str], rows: list[list], heading: int = 1
+) -> None:
+    """A table, or on a narrow terminal one block per row: its first ``heading`` cells as
+    a heading, then each other value after its column's name, wrapped under itself."""
     if console.width >= STACK_BELOW:
         t = _table(title, head)
         for row in rows:
@@ -104,11 +109,17 @@ def _rows(console: Console, title: str, head: list[str], rows: list[list]) -> No
         return
     console.print(Text(title, style="bold"))
     for row in rows:
-        console.print(Text(f"{row[0]}  {row[1]}", style="bold"))
-        for name, c in zip(head[2:], row[2:], strict=True):
-            line = Text(f"    {name}: ")
-            line.append_text(_cell(c) if isinstance(c, tuple) else Text(str(c)))
-            console.print(line)
+        console.print(Text("  ".join(str(c) for c in row[:heading]), style="bold"))
+        for name, c in zip(head[heading:], row[heading:], strict=True):
+            cell = _cell(c)
+            lines = textwrap.wrap(
+                f"{name}: {cell.plain}",
+                max(30, console.width),
+                initial_indent="    ",
+                subsequent_indent="      ",
+            )
+            for line in lines:  # wrapped here: no padding to the terminal's width
+                console.print(Text(line, style=cell.style), soft_wrap=True)
     console.print()
 
 

@@ -16,7 +16,6 @@ With several replications a curve is the median across them, with the band betwe
 
 from __future__ import annotations
 
-import re
 import textwrap
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +26,9 @@ matplotlib.use("Agg")  # files only; never needs a screen
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from ..explain import in_words  # noqa: E402
 from ..metrics import band  # noqa: E402
 from ..results import DIRECTION_WORDS, MEDIAN, Comparison, FigureKey  # noqa: E402
 from ..runner import Curves  # noqa: E402
@@ -59,25 +60,6 @@ def place_name(scenario: Scenario, key: str) -> str:
     c = scenario.crossings.get(crossing)
     name = (c.name if c is not None and c.name else None) or crossing
     return f"{name} {DIRECTION_WORDS.get(direction, direction)}" if direction else name
-
-
-def in_words(scenario: Scenario, text: str) -> str:
-    """A scenario's ``where`` keys as words, for labels: ``ambassador.into_us.cars`` as
-    ``Ambassador Bridge into the US, cars``."""
-
-    def place(m: re.Match) -> str:
-        crossing, direction, group = m.group(1), m.group(2), m.group(3)
-        c = scenario.crossings.get(crossing)
-        words = (c.name if c is not None and c.name else None) or crossing
-        if direction:
-            words += f" {DIRECTION_WORDS[direction]}"
-        return words + (f", {group}" if group else "")
-
-    names = "|".join(re.escape(k) for k in sorted(scenario.crossings, key=len, reverse=True))
-    if names:
-        pattern = rf"\b({names})(?:\.(into_us|into_canada)(?:\.([A-Za-z][\w\-]*))?)?\b"
-        text = re.sub(pattern, place, text)
-    return text
 
 
 def _x(scenario: Scenario, seconds):
@@ -150,6 +132,25 @@ def _drawn(keys: list[str] | None, baselines: list[Curves]) -> tuple[list[str], 
     return shown, f" ({len(shown)} most delayed plazas of {len(everyone)}; all in the report)"
 
 
+SMOOTH_BINS = 7  # transit curves are drawn as a 35-minute average around each 5-minute bin
+
+
+def window_mean(y: np.ndarray, weight: np.ndarray, k: int = SMOOTH_BINS) -> np.ndarray:
+    """Each known value as the mean of the known values within k bins around it, weighted
+    by arrivals: a bin that one fast vehicle crossed alone no longer reads as the queue
+    gone. Unknown bins (nobody crossed, or censored) stay unknown."""
+    y = np.asarray(y, dtype=float)
+    w = np.nan_to_num(np.asarray(weight, dtype=float), nan=0.0)
+    ok = np.isfinite(y) & (w > 0)
+    kernel = np.ones(k)
+    num = np.convolve(np.where(ok, y * w, 0.0), kernel, "same")
+    den = np.convolve(np.where(ok, w, 0.0), kernel, "same")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(den > 0, num / den, np.nan)
+    out[~np.isfinite(y)] = np.nan
+    return out
+
+
 def _same_as(curves: dict[str, list[np.ndarray]]) -> dict[str, str]:
     """Plans whose drawn curves are identical to an earlier plan's: plan -> that plan."""
     out: dict[str, str] = {}
@@ -191,16 +192,21 @@ def recovery(
         for ax in row:
             _shade(ax, scenario, crossing, direction)
         medians = {}
+        weights = {}
         for label, reps in runs.items():
             cs = [r[key] for r in reps]
             cens = [c["censored"] for c in cs]
+            weights[label] = band([c["arrivals"] for c in cs])
             medians[label] = [
-                band([c["mean_transit_min"] for c in cs], cens),
+                window_mean(band([c["mean_transit_min"] for c in cs], cens), weights[label]),
                 band([c["queue_km"] for c in cs]),
             ]
         same = _same_as(medians)
         base = [b[key] for b in baselines]
-        base_transit = band([b["mean_transit_min"] for b in base], [b["censored"] for b in base])
+        base_transit = window_mean(
+            band([b["mean_transit_min"] for b in base], [b["censored"] for b in base]),
+            band([b["arrivals"] for b in base]),
+        )
         top = np.nanmax([np.nanmax(m[0], initial=0) for m in medians.values()], initial=0)
         hours = top > HOURS_AFTER_MIN
         scale = 60.0 if hours else 1.0
@@ -221,24 +227,22 @@ def recovery(
                 ax.plot(np.asarray(x)[known], curve[known] / k, lw=1.6, label=name, **style)
                 if n_reps > 1 and label not in same:
                     values = [c[series] for c in cs]
-                    ax.fill_between(
-                        x,
-                        band(values, censored, 0.1) / k,
-                        band(values, censored, 0.9) / k,
-                        color=style["color"],
-                        alpha=0.15,
-                        lw=0,
-                    )
+                    lo, hi = band(values, censored, 0.1), band(values, censored, 0.9)
+                    if censored is not None:
+                        lo, hi = window_mean(lo, weights[label]), window_mean(hi, weights[label])
+                    ax.fill_between(x, lo / k, hi / k, color=style["color"], alpha=0.15, lw=0)
         storage = _storage(scenario, crossing, direction)
         if storage:
             row[1].axhline(storage / 1000.0, color="k", ls=":", lw=1, label="approach length")
-        row[0].set_ylabel(f"transit time ({'hours' if hours else 'minutes'})\nby arrival time")
+        row[0].set_ylabel(
+            f"transit time ({'hours' if hours else 'minutes'})\nby arrival, 35-min average"
+        )
         row[1].set_ylabel("queue (km)")
         for ax in row:
             ax.set_title(place_name(scenario, key), loc="left", fontsize=10)
             ax.set_ylim(bottom=0)
             ax.grid(alpha=0.3)
-            _time_axis(ax, scenario)
+            _time_axis(ax, scenario, most=10)
     what = "each plan" if len(runs) > 1 else "the scenario"
     reps = f"; median and 10-90% band over {n_reps} replications" if n_reps > 1 else ""
     _title(fig, f"{scenario.name}: recovery of {what} against the baseline{reps}{only}")
@@ -247,6 +251,12 @@ def recovery(
     for ax in axes[0]:
         for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
             handles.setdefault(label, h)
+    from matplotlib.patches import Patch
+
+    if scenario.warmup > 0:
+        handles["warm-up (not in transit times)"] = Patch(color=WARMUP_SHADE)
+    if scenario.events:
+        handles["disruption (named on the band)"] = Patch(color=EVENT_SHADE, alpha=0.55)
     height = fig.get_size_inches()[1]
     fig.legend(
         list(handles.values()),
@@ -408,6 +418,18 @@ def key_figures(result: Comparison, keys: list[FigureKey], path: Path) -> None:
         ax.set_yticks(range(len(plans)), plans if first else [""] * len(plans), fontsize=9)
         ax.set_ylim(len(plans) - 0.5, -0.7)
         ax.set_xlim(left=0)
+        ax.margins(x=0.08)  # room for interval ends and markers inside the frame
+        ax.set_xlim(left=0)
+        if key.measure.unit in ("h", "min"):
+            factor = 3600.0 if key.measure.unit == "h" else 60.0
+            ax.xaxis.set_major_formatter(
+                FuncFormatter(lambda v, _pos, f=factor: format_duration(v * f) if v >= 0 else "")
+            )
+            unit_words = ""
+        else:
+            ax.xaxis.set_major_formatter(
+                FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 100 else f"{v:g}")
+            )
         where = result.context.name(key.place) if key.place.crossing else "all plazas"
         stat = "median" if key.measure.censored else "mean"
         ax.set_title(
@@ -456,8 +478,8 @@ def timeline(scenario: Scenario, plans: list[str | None], path: Path) -> None:
         more = len(rows) - MAX_TIMELINE_ROWS + 1
         rows = rows[: MAX_TIMELINE_ROWS - 1]
         rows.append((f"... and {more} more (see the scenario in the report)", 0.0, 0.0, "0.6"))
-    labels = ["\n".join(textwrap.wrap(r[0], 46, max_lines=2, placeholder=" ...")) for r in rows]
-    height = max(2.4, 0.9 + 0.36 * len(rows) + 0.1 * sum(lbl.count("\n") for lbl in labels))
+    labels = ["\n".join(textwrap.wrap(r[0], 50, max_lines=3, placeholder=" ...")) for r in rows]
+    height = max(2.4, 0.9 + 0.36 * len(rows) + 0.13 * sum(lbl.count("\n") for lbl in labels))
     fig, ax = plt.subplots(figsize=(13, height))
     if scenario.warmup > 0:
         x0, x1 = _x(scenario, [0.0, scenario.warmup])
@@ -474,8 +496,13 @@ def timeline(scenario: Scenario, plans: list[str | None], path: Path) -> None:
     _time_axis(ax, scenario)
     if not rows:
         ax.text(0.5, 0.5, "no disruption (a baseline run)", ha="center", transform=ax.transAxes)
-    _title(fig, f"{scenario.name}: the disruption and the plans' actions (while they act)")
-    _layout(fig, left=3.6, top=0.55)
+    acting = any(p for p in plans)
+    _title(
+        fig,
+        f"{scenario.name}: the disruption"
+        + (" and the plans' actions (while they act)" if acting else ""),
+    )
+    _layout(fig, left=3.9, top=0.55)
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
@@ -506,7 +533,7 @@ def overview(
         if compare:
             for i, (label, reps) in enumerate(runs.items()):
                 total = sum(band([r[k]["queued"] for r in reps]) for k in keys)
-                ax.plot(x, total, lw=1.3, label=label, **plan_style(i))
+                ax.plot(x, total, lw=1.1, alpha=0.9, label=label, **plan_style(i))
         else:
             reps = next(iter(runs.values()))
             for k, ls in zip(keys, ("-", "--"), strict=False):
@@ -520,6 +547,7 @@ def overview(
                     label=words,
                 )
         ax.set_title(place_name(scenario, crossing), loc="left", fontsize=9)
+        ax.set_ylabel("vehicles queued" if compare else "queue (km)", fontsize=8)
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=7)
@@ -528,7 +556,9 @@ def overview(
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper right", fontsize=8, ncol=min(len(labels), 4))
-    what = "vehicles queued (both directions)" if compare else "queue (km) by direction"
+    what = (
+        "vehicles queued (both directions)" if compare else "queue (km) by direction"
+    ) + "; each panel has its own scale"
     more = (
         f"; {len(shown)} most delayed of {len(crossings)} crossings"
         if len(shown) < len(crossings)

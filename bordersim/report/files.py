@@ -14,6 +14,7 @@ from typing import Any
 
 from ..results import (
     FIGURE_COLUMNS,
+    GAVE_UP,
     MAX_QUEUE_KM,
     TABLE_COLUMNS,
     TIME_TO_RECOVER,
@@ -87,11 +88,19 @@ def _figures(folder: Path, study: Study, runs, drawn: list[str], ctx) -> None:
 
 
 def key_figure_keys(result: Comparison) -> list[FigureKey]:
-    """The figures drawn in key_figures.png: total delay, then the worst-hit plaza's."""
+    """The figures drawn in key_figures.png: total delay, then the worst-hit plaza's time
+    to recover and queue, then drivers who gave up when any did (their waits are not in
+    the transit times, so a mean transit would flatter a plan that loses drivers), else
+    the worst-hit plaza's mean transit."""
     worst = result.worst_plaza()
     keys = [result.ranked_by]
     if worst:
-        keys += [FigureKey(m, worst) for m in (TIME_TO_RECOVER, MAX_QUEUE_KM, TRANSIT_MEAN)]
+        keys += [FigureKey(m, worst) for m in (TIME_TO_RECOVER, MAX_QUEUE_KM)]
+    gave_up = result.row(FigureKey(GAVE_UP))
+    if gave_up is not None and any((f.value or 0) >= 0.5 for f in gave_up.by_plan.values()):
+        keys.append(FigureKey(GAVE_UP))
+    elif worst:
+        keys.append(FigureKey(TRANSIT_MEAN, worst))
     return [k for k in keys if result.row(k) is not None]
 
 

@@ -210,9 +210,8 @@ def build(folder: Path, scenario: Scenario | None = None) -> str:
         kind = f"Comparison of {len(data.plans)} response plans"
     else:
         kind = "Run" + ("" if data.plan == "scenario" else f" with plan '{data.plan}'")
-    intro = (
-        f"{kind}, {reps} replication{'s' if reps != 1 else ''}, seed {ctx.seed}. "
-        f"Generated {datetime.now():%Y-%m-%d %H:%M} by bordersim."
+    intro = f"{kind}, {reps} replication{'s' if reps != 1 else ''}, seed {ctx.seed}. " + _when_made(
+        folder
     )
     figures = []
     for file, title in COMPARE_FIGURES if compare else RUN_FIGURES:
@@ -256,11 +255,30 @@ def build(folder: Path, scenario: Scenario | None = None) -> str:
         chart_app=asset("chart.js"),
         figures=figures,
         detail_tables=details,
-        setup="\n".join(explain(scenario)) if scenario is not None else "",
+        # the scenario as run: its replications are the study's (--reps), not the file's
+        setup="\n".join(explain(scenario.model_copy(update={"replications": reps})))
+        if scenario is not None
+        else "",
         glossary=GLOSSARY,
         css=CSS,
         self_check=SELF_CHECK,
     )
+
+
+def _when_made(folder: Path) -> str:
+    """When the results were simulated and, for a page rebuilt later, when it was."""
+    from ..folders import read_marker
+
+    now = f"{datetime.now():%Y-%m-%d %H:%M}"
+    marker = read_marker(folder)
+    created = marker.get("created") if marker else None
+    if not isinstance(created, str):
+        return f"Simulated {now} by bordersim."
+    try:
+        made = f"{datetime.fromisoformat(created):%Y-%m-%d %H:%M}"
+    except ValueError:
+        return f"Simulated {now} by bordersim."
+    return f"Simulated {made} by bordersim; this page rebuilt {now}."
 
 
 def _chart(folder: Path, missing: list[str]) -> dict[str, Any] | None:
@@ -301,6 +319,14 @@ def _chart_shape(data: Any) -> bool:
     )
     for p in data["plazas"]:
         ok = ok and isinstance(p["name"], str)
+        ok = ok and all(
+            isinstance(e, list)
+            and len(e) == 3
+            and numbers(e[:2], 2)
+            and None not in e[:2]
+            and isinstance(e[2], str)
+            for e in p.get("events", [])
+        )
         for series in ("queue_km", "transit"):
             s = p[series]
             ok = ok and numbers(s["baseline"], n) and all(numbers(s["plans"][q], n) for q in plans)
@@ -346,7 +372,7 @@ def _table(
         "title": title,
         "left": left,
         "id": id,
-        "head": head,
+        "head": [h.replace("veh-h", "veh\u2011h") for h in head],  # never broken at its hyphen
         "total_rows": total_rows,
         "rows": [[_cell(c) for c in row] for row in rows],
         "notes": notes or [],
@@ -447,7 +473,7 @@ def _ranking_table(t: Comparison) -> dict[str, Any]:
             f"Mean ±95% interval over {t.replications} replications. Differences are paired "
             f"replication by replication (common random numbers) against '{t.reference}'. "
             f"Green says better and red worse: the 95% interval excludes zero and the "
-            f"difference is over {t.practical:.0%} of '{t.reference}''s value. Grey: no "
+            f"difference is over {t.practical:.0%} of the value under '{t.reference}'. Grey: no "
             "practical difference (the whole interval within that share), or not clear. "
             "Times to recover are medians."
         ],

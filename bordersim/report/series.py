@@ -147,7 +147,7 @@ def chart_data(
     """The report's hour-by-hour chart: per plaza (most delayed first, at most
     MAX_CHART_PLAZAS) the median queue (km) and transit time (minutes, by arrival time) of
     each plan and the baseline, one value every few bins (at most MAX_CHART_POINTS)."""
-    from .figures import PLAN_DASHES, plan_style
+    from .figures import PLAN_DASHES, plan_style, window_mean
 
     n = len(next(iter(baselines[0].values()))["queued"])
     step = max(1, math.ceil(n / MAX_CHART_POINTS))
@@ -155,10 +155,17 @@ def chart_data(
     start = scenario.start_datetime
     t = (idx + 0.5) * bin_s
     if start is None:
-        x = [round(v / 3600.0, 4) for v in t.tolist()]
+
+        def x_of(seconds: float) -> float:
+            return round(seconds / 3600.0, 4)
+
     else:  # the scenario's clock as if it were UTC: the page shows it without a shift
         epoch = (start - datetime(1970, 1, 1)).total_seconds()
-        x = [epoch + v for v in t.tolist()]
+
+        def x_of(seconds: float) -> float:
+            return epoch + seconds
+
+    x = [x_of(v) for v in t.tolist()]
 
     def values(a: np.ndarray) -> list[float | None]:
         return [round(v, 3) if math.isfinite(v) else None for v in np.asarray(a)[idx].tolist()]
@@ -166,13 +173,21 @@ def chart_data(
     plazas = []
     for key in keys[:MAX_CHART_PLAZAS]:
         base = [b[key] for b in baselines]
-        entry: dict[str, Any] = {"key": key, "name": names.get(key, key)}
+        crossing, direction = key.split(".")
+        events = [
+            [x_of(e.start), x_of(min(e.end, scenario.horizon)), e.type]
+            for e in scenario.events
+            if e.covers(crossing, direction)
+        ]
+        entry: dict[str, Any] = {"key": key, "name": names.get(key, key), "events": events}
         for series in ("queue_km", "transit"):
             field = "queue_km" if series == "queue_km" else "mean_transit_min"
 
             def curve(cs: list[dict[str, np.ndarray]], field: str = field) -> np.ndarray:
-                cens = [c["censored"] for c in cs] if field == "mean_transit_min" else None
-                return band([c[field] for c in cs], cens)
+                if field != "mean_transit_min":
+                    return band([c[field] for c in cs])
+                median = band([c[field] for c in cs], [c["censored"] for c in cs])
+                return window_mean(median, band([c["arrivals"] for c in cs]))
 
             plans = {label: values(curve([r[key] for r in reps])) for label, reps in runs.items()}
             same: dict[str, str] = {}

@@ -228,7 +228,9 @@ def every_figure_rows(c: Comparison, plaza_key: str | None = None):
     for r in c.rows:
         if plaza_key is not None and r.key.place.key != plaza_key:
             continue
+        unit = {"km": "km", "veh": "vehicles", "veh-h": "vehicle-hours"}.get(r.key.measure.unit)
         what = r.key.measure.label + (f", {r.key.cls}" if r.key.cls else "")
+        what += f" ({unit})" if unit else ""
         where = c.context.name(r.key.place)
         cells = []
         for plan in c.plans:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -51,8 +52,12 @@ def test_report_command_rebuilds_from_saved_results(results):
     r = CliRunner().invoke(main, ["report", str(folder)])
     assert r.exit_code == 0, r.output
     after = (folder / "report.html").read_text()
-    strip = lambda text: re.sub(r"Generated [0-9: -]+", "", text)  # noqa: E731
+    marker = json.loads((folder / "bordersim.json").read_text())
+    simulated = marker["created"].replace("T", " ")[:16]
+    assert f"Simulated {simulated} by bordersim; this page rebuilt" in after  # not the rebuild's
+    strip = lambda text: re.sub(r"Simulated [0-9: -]+by bordersim[^.]*\.", "", text)  # noqa: E731
     assert strip(after) == strip(before)
+    assert "Seed 0, 2 replications." in after  # the study's, not the file's
 
 
 def test_report_command_refuses_other_folders(tmp_path):

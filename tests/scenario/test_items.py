@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from bordersim.cli import main
+from bordersim.explain import in_words
 from bordersim.scenario import ACTION_TYPES, ACTIONS, EVENT_TYPES, EVENTS, parse_scenario
 from bordersim.scenario.items import EFFECTS, Event, GroupControls, TimedAction, _parts
 from tests.helpers import ROOT
@@ -26,7 +27,7 @@ crossings:
   a: &crossing
     into_us: &plaza
       lane_groups:
-        cars: {booths: 3, serves: [car, car_nexus]}
+        cars: {booths: 3, open: 2, serves: [car, car_nexus]}
         trucks: {booths: 2, serves: [truck, truck_fast, priority]}
       secondary: {officers: 2, bays: 4}
     into_canada: *plaza
@@ -126,8 +127,8 @@ def test_every_type_runs_and_is_rendered_end_to_end(tmp_path):
     assert r.exit_code == 0, r.output
     page = (tmp_path / "r" / "report.html").read_text()
     s = parse_scenario(every_type())
-    for e in s.events:  # each event said in plain words in the briefing
-        assert html.escape(e.describe(s), quote=False) in page, e.type
+    for e in s.events:  # each event said in plain words in the briefing, places by name
+        assert html.escape(in_words(s, e.describe(s)), quote=False) in page, e.type
 
 
 def test_event_colours_tell_events_apart_and_from_plans():

@@ -315,7 +315,7 @@ def test_times_that_cannot_be_say_what_was_understood(text, field, words):
 
 def test_plan_actions_take_the_same_times():
     text = DATED + (
-        "plans:\n  p:\n    - {type: open_booths, where: amb.into_us.cars, open: 4,"
+        "plans:\n  p:\n    - {type: priority, where: amb.into_us,"
         " start: Tue 12:00, end: 2025-06-11 06:00}\n"
     )
     a = parse_scenario(text, file="s.yaml").plans["p"][0]

@@ -30,7 +30,7 @@
     return function (u, v) {
       if (u.cursor.idx == null) return "";  // not pointing at the chart
       if (v == null) return "no value here";
-      return key === "transit" ? duration(v) : v.toFixed(1) + " km";
+      return key === "transit" ? duration(v * u.bordersimScale) : v.toFixed(1) + " km";
     };
   }
 
@@ -54,11 +54,42 @@
     });
   }
 
+  // Long waits read in hours: the curves are divided by 60 and said back as durations.
+  function scaleOf(s) {
+    var top = 0;
+    [s.baseline].concat(data.plans.map(function (n) { return s.plans[n]; })).forEach(function (c) {
+      c.forEach(function (v) { if (v != null && v > top) top = v; });
+    });
+    return top > 180 ? 60 : 1;
+  }
+
+  function scaled(c, k) {
+    return k === 1 ? c : c.map(function (v) { return v == null ? null : v / k; });
+  }
+
+  // The disruption as grey bands with their names, as in the figures.
+  function shadeEvents(events) {
+    return function (u) {
+      var ctx = u.ctx, top = u.bbox.top, height = u.bbox.height;
+      ctx.save();
+      events.forEach(function (e) {
+        var x0 = u.valToPos(e[0], "x", true), x1 = u.valToPos(e[1], "x", true);
+        ctx.fillStyle = "rgba(160, 160, 160, 0.25)";
+        ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
+        ctx.fillStyle = "#444";
+        ctx.font = (11 * devicePixelRatio) + "px sans-serif";
+        ctx.fillText(e[2], x0 + 4 * devicePixelRatio, top + 14 * devicePixelRatio);
+      });
+      ctx.restore();
+    };
+  }
+
   function draw() {
     var p = data.plazas[Number(plazaSelect.value)];
     var key = seriesSelect.value;
     var s = p[key];
-    var cols = [data.x, s.baseline];
+    var k = key === "transit" ? scaleOf(s) : 1;
+    var cols = [data.x, scaled(s.baseline, k)];
     var series = [
       { label: "time", value: function (u, x) { return u.cursor.idx == null ? "" : when(x); } },
       { label: "baseline", stroke: "#999999", width: 1.5, dash: [4, 4], value: show(key) },
@@ -71,7 +102,7 @@
         dash: data.dashes[i],
         value: show(key),
       });
-      cols.push(s.plans[name]);
+      cols.push(scaled(s.plans[name], k));
     });
     var opts = {
       width: Math.max(320, holder.clientWidth),
@@ -81,17 +112,21 @@
       axes: [
         { values: ticks, space: 60 },
         {
-          label: key === "transit" ? "transit time (minutes), by arrival time" : "queue (km)",
+          label: key === "transit"
+            ? "transit time (" + (k === 60 ? "hours" : "minutes") + "), by arrival time"
+            : "queue (km)",
           size: 70,
         },
       ],
       cursor: { drag: { x: true, y: false } },
+      hooks: { drawClear: [shadeEvents(p.events || [])] },
     };
     if (data.calendar) {  // ticks on the scenario's own hours, whatever the viewer's zone
       opts.tzDate = function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); };
     }
     if (plot) plot.destroy();
     plot = new uPlot(opts, cols, holder);
+    plot.bordersimScale = k;
     document.body.setAttribute("data-chart", "drawn");
   }
 

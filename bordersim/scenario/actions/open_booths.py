@@ -41,6 +41,15 @@ class OpenBooths(TimedAction):
         group = places.lane_group(s, self.where)
         if self.open is not None and group is not None and self.open > group.booths:
             yield (*path, "open"), f"the lane group has only {group.booths} booths"
+        elif group is not None and min(group.schedule()) >= group.booths:
+            field = "open" if self.open is not None else "add"
+            if self.open is None or self.open >= group.booths:
+                yield (
+                    (*path, field),
+                    f"all {group.booths} booths of {self.where} are open at every hour "
+                    "already: this would change nothing (give the lane group an 'open' "
+                    "schedule, or more booths)",
+                )
 
     def describe(self, s) -> str:
         if self.open is not None:

@@ -83,8 +83,12 @@ class PhasedReopening(TimedAction):
             yield (*path, "steps"), "steps must come in order of 'after'"
 
     def describe(self, s) -> str:
+        def tiers(n: int) -> str:
+            return "tier 1" if n == 1 else f"tiers 1-{n}" if n < 3 else "everyone"
+
         steps = "; ".join(
-            f"after {format_duration(st.after)}: {st.fraction:.0%} of booths, tiers 1-{st.tiers}"
+            f"{'at once' if st.after == 0 else 'after ' + format_duration(st.after)}: "
+            f"{st.fraction:.0%} of booths, {tiers(st.tiers)}"
             for st in self.steps
         )
         return f"phased reopening of {self.where}: {steps}"
