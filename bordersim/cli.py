@@ -102,15 +102,25 @@ def _internal_error(e: Exception) -> None:
 
 
 def _scenario_file(file: str) -> str:
-    """FILE as given, or the bundled scenario of that name when no such file exists."""
+    """FILE as given; a bare name with a file of that name and .yaml here, that file;
+    else the bundled scenario of that name. A file here always wins over a bundled one,
+    and anything with a path or an extension stays what it is."""
+    import os
+
     from .scenario.bundled import find
 
-    if Path(file).exists():
-        return file
+    path = Path(file)
+    if os.path.lexists(path) and not path.is_dir():
+        return file  # a file, or a link (even a broken one: the loader says so)
     found = find(file)
     if found is None:
         return file  # the loader says it is not found
-    click.echo(f"note: using the bundled scenario '{found.stem}':\n  {found}", err=True)
+    for local in (Path(f"{file}.yaml"), Path(f"{file}.yml")):
+        if os.path.lexists(local):
+            click.echo(f"note: using {local} (a file here), not the bundled '{file}'", err=True)
+            return str(local)
+    where = " (not the folder of that name here)" if path.is_dir() else ""
+    click.echo(f"note: using the bundled scenario '{found.stem}'{where}:\n  {found}", err=True)
     return str(found)
 
 
@@ -389,7 +399,7 @@ def _terminal() -> Console:
 
 
 @main.command(short_help="Run a scenario and its baseline; write report.html and data.")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=click.Path(path_type=str))
 @click.option("--plan", help="Apply this response plan from the file's 'plans'.")
 @click.option(
     "--vehicles",
@@ -449,7 +459,7 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
 
 
 @main.command(short_help="Compare response plans side by side; write report.html.")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=click.Path(path_type=str))
 @click.option(
     "--plans",
     help="Comma-separated plans to compare, the first as reference "
@@ -580,7 +590,7 @@ def _bad_plan(file: str, plan: str, scenario: Scenario, as_json: bool = False) -
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 def validate(file: str, as_json: bool) -> None:
     """Check the scenario in FILE without running it.
@@ -638,13 +648,18 @@ def init(name: str, source: str | None) -> None:
 
     path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
     stem = path.stem
-    if not stem[:1].isalnum() or not all(c.isalnum() or c in "_.-" for c in stem):
-        _fail(f"{name}: use letters, digits, '-', '_' or '.' for a scenario name")
+    # The scenario's own rule for names (it names results folders): ASCII, up to 100.
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}", stem):
+        _fail(
+            f"{name}: a scenario name is up to 100 letters (a-z, A-Z), digits, '-', '_' "
+            "or '.', starting with a letter or digit"
+        )
     if not path.parent.is_dir():
         _fail(f"{path}: no folder {path.parent}; create it first or choose another place")
     if source is None:
         text = files("bordersim").joinpath("data/starter.yaml").read_text(encoding="utf-8")
-        text = text.replace("NAME", stem)
+        # quoted, so that a name such as 123, yes or 2025-06-10 stays a name
+        text = text.replace("name: NAME", f"name: '{stem}'").replace("NAME.yaml", str(path))
     else:
         found = find(source)
         if found is None:
@@ -656,7 +671,7 @@ def init(name: str, source: str | None) -> None:
             _fail(f"--from {source}: no bundled scenario of that name ({hint})")
         text = found.read_text(encoding="utf-8")
         # the copy is yours: its own name, so its results go to results/<your name>/
-        text = re.sub(r"(?m)^name:\s*\S+", f"name: {stem}", text, count=1)
+        text = re.sub(r"(?m)^name:\s*\S+", f"name: '{stem}'", text, count=1)
     try:
         f = path.open("x", encoding="utf-8")  # never replaces a file
     except FileExistsError:
@@ -722,7 +737,7 @@ def schema() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=click.Path(path_type=str))
 def explain(file: str) -> None:
     """Say in plain words what the scenario in FILE sets up and what happens in it."""
     from .explain import explain as in_words

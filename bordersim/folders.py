@@ -74,10 +74,12 @@ def foreign_files(folder: Path, marker: dict[str, Any]) -> list[str]:
         rel = path.relative_to(folder).as_posix()
         if OUR_TEMPORARY.match(rel):
             continue  # left by a report command that was killed: ours
-        if path.is_dir() and not path.is_symlink():
+        if path.is_symlink():
+            out.append(rel)  # bordersim writes no links: one in its place is yours
+        elif path.is_dir():
             if not any(f.startswith(rel + "/") for f in ours):
                 out.append(rel + "/")
-        elif rel not in ours:
+        elif rel not in ours or not path.is_file():
             out.append(rel)
     return out
 

@@ -15,8 +15,10 @@ report and the CSV files are all renderings of these two. The JSON layout is ver
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from .intervals import (
@@ -303,17 +305,24 @@ class Estimate:
         rng = d.get("range") if statistic == MEDIAN else None
         if rng is None:
             rng = [None, None]
-        return cls(
+        e = cls(
             _number(d.get("value")),
             _number(ci[0]) if ci else None,
             _number(ci[1]) if ci else None,
-            int(d["n"]),
-            int(d["missing"]),
+            _count(d["n"]),
+            _count(d["missing"]),
             statistic,
             _number(d.get("beyond")),
             _number(rng[0]),
             _number(rng[1]),
         )
+        if e.low is not None and e.high is not None and e.low > e.high:
+            raise ResultsError("an interval whose low end is above its high end")
+        if e.lowest is not None and e.highest is not None and e.lowest > e.highest:
+            raise ResultsError("a range whose low end is above its high end")
+        if e.beyond is not None and e.beyond < 0:
+            raise ResultsError("a negative horizon bound")
+        return e
 
 
 def estimate(key: FigureKey, context: Context, values: list[float | None]) -> Estimate:
@@ -433,22 +442,40 @@ class Context:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Context:
+        horizon = _number(d["horizon_h"])
+        if horizon is None or not 0 < horizon <= 400 * 24:
+            raise ResultsError(f"a horizon of {horizon} hours")
+
+        def window(w: Any) -> tuple[float, float] | None:
+            if not w:
+                return None
+            a, b = (_number(x) for x in w)
+            if a is None or b is None or not 0 <= a <= b <= horizon:
+                raise ResultsError(f"a disruption from {a} to {b} hours")
+            return a, b
+
         plazas = [
             PlazaInfo(
                 Place(str(p["crossing"]), str(p["direction"])),
                 _number(p.get("storage_km")),
-                tuple(map(float, p["disruption_h"])) if p.get("disruption_h") else None,
+                window(p.get("disruption_h")),
                 str(p.get("what") or ""),
             )
             for p in d["plazas"]
         ]
+        start = d.get("start")
+        if start is not None:
+            try:
+                datetime.fromisoformat(str(start))
+            except ValueError:
+                raise ResultsError(f"a start that is not a date: {start!r}") from None
         return cls(
             str(d["scenario"]),
             str(d.get("description", "")),
             int(d["seed"]),
-            float(d["horizon_h"]),
-            float(d["warmup_h"]),
-            d.get("start"),
+            horizon,
+            _number(d["warmup_h"]) or 0.0,
+            start,
             list(d.get("events", [])),
             plazas,
             [str(c) for c in d["classes"]],
@@ -527,11 +554,11 @@ class Results:
         figures = {}
         for f in d["figures"]:
             key = FigureKey.from_json(f)
-            figures[key] = Figure(key, Estimate.from_json(f))
+            figures[key] = Figure(key, _checked(key, Estimate.from_json(f)))
         return cls(
             Context.from_json(d),
             str(d["plan"]),
-            int(d["replications"]),
+            _count(d["replications"], least=1),
             figures,
             d.get("replication"),
         )
@@ -546,6 +573,7 @@ NO_PRACTICAL = "no practical difference"
 NOT_CLEAR = "not clear"  # the 95% interval includes no change
 UNKNOWN = "cannot tell within the horizon"  # both not recovered, or bounds both ways
 HIGHER, LOWER = "higher", "lower"  # for a measure that is neither better nor worse
+VERDICTS = (BETTER, WORSE, NO_PRACTICAL, NOT_CLEAR, UNKNOWN, HIGHER, LOWER)
 
 
 @dataclass(frozen=True)
@@ -620,11 +648,14 @@ class Difference:
         bound = d.get("bound")
         if bound not in (None, AT_LEAST, AT_MOST):
             raise ResultsError(f"unknown bound {bound!r}")
+        verdict = d.get("verdict", NOT_CLEAR)
+        if verdict not in VERDICTS:
+            raise ResultsError(f"unknown verdict {verdict!r}")
         return cls(
             Estimate.from_json(d),
             bool(d["clear"]),
             _number(d.get("relative")),
-            str(d.get("verdict", NOT_CLEAR)),
+            verdict,
             bound,
         )
 
@@ -729,23 +760,39 @@ class Comparison:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Comparison:
         _check_version(d, "compare")
+        plans = [str(p) for p in d["plans"]]
+        if not plans or len(set(plans)) != len(plans):
+            raise ResultsError("no plans, or a plan named twice")
         rows = []
         for row in d["rows"]:
             key = FigureKey.from_json(row)
-            by_plan = {str(p): Figure(key, Estimate.from_json(v)) for p, v in row["plans"].items()}
+            by_plan = {
+                str(p): Figure(key, _checked(key, Estimate.from_json(v)))
+                for p, v in row["plans"].items()
+            }
+            if set(by_plan) != set(plans):
+                raise ResultsError("a row without every plan")
             diffs = {
                 str(p): Difference.from_json(v["difference"])
                 for p, v in row["plans"].items()
                 if v.get("difference")
             }
+            if any(dif.bound and not key.measure.censored for dif in diffs.values()):
+                raise ResultsError(f"a bound on {key.measure.name}, which is never censored")
             rows.append(Compared(key, by_plan, diffs))
+        ranked_by = FigureKey.from_json(d["ranked_by"])
+        if not any(r.key == ranked_by for r in rows):
+            raise ResultsError("the ranking figure is not among the rows")
+        practical = _number(d.get("practical_share")) or 0.0
+        if not 0.0 <= practical <= 1.0:
+            raise ResultsError(f"a practical share of {practical}, not between 0 and 1")
         return cls(
             Context.from_json(d),
-            [str(p) for p in d["plans"]],
-            int(d["replications"]),
-            FigureKey.from_json(d["ranked_by"]),
+            plans,
+            _count(d["replications"], least=1),
+            ranked_by,
             rows,
-            _number(d.get("practical_share")) or 0.0,
+            practical,
             Difference.from_json(d["best_minus_runner_up"])
             if d.get("best_minus_runner_up")
             else None,
@@ -872,8 +919,26 @@ def _check_version(d: Any, kind: str) -> None:
 
 
 def _number(x: Any) -> float | None:
+    """A finite number, or None; anything else is not bordersim's (NaN, infinities and
+    absurd magnitudes included: they could only come from an edited file)."""
     if x is None:
         return None
     if isinstance(x, bool) or not isinstance(x, int | float):
         raise ResultsError(f"not a number: {x!r}")
-    return float(x)
+    x = float(x)
+    if not math.isfinite(x) or abs(x) > 1e15:
+        raise ResultsError(f"not a sensible number: {x!r}")
+    return x
+
+
+def _count(x: Any, least: int = 0) -> int:
+    if isinstance(x, bool) or not isinstance(x, int) or not least <= x <= 10**9:
+        raise ResultsError(f"not a count: {x!r}")
+    return x
+
+
+def _checked(key: FigureKey, e: Estimate) -> Estimate:
+    """A median only where the measure is censored (else the file was edited)."""
+    if e.statistic == MEDIAN and not key.measure.censored:
+        raise ResultsError(f"a median for {key.measure.name}, which is a mean")
+    return e

@@ -145,7 +145,7 @@ def parse_when(value: object, start: datetime | None) -> float:
     the start). A calendar or weekday time needs the start; one before it is refused.
     Errors say what was understood."""
     if isinstance(value, datetime | date) or (
-        isinstance(value, str) and re.match(r"^\s*\d{4}-\d{1,2}-\d{1,2}", value)
+        isinstance(value, str) and re.match(r"^\s*\d{4,}-\d", value)
     ):
         when = _calendar_time(value)
         if start is None:
@@ -158,7 +158,7 @@ def parse_when(value: object, start: datetime | None) -> float:
                 f"{_shown(value)} ({when:%a %d %b %Y %H:%M}) is before the scenario starts "
                 f"({start:%a %d %b %Y %H:%M})"
             )
-        return (when - start).total_seconds()
+        return _within_reach(value, (when - start).total_seconds())
     if isinstance(value, str) and (m := _WEEKDAY_CLOCK.match(value.strip().lower())):
         day, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3))
         if day not in _WEEKDAYS:
@@ -180,22 +180,45 @@ def parse_when(value: object, start: datetime | None) -> float:
             when += timedelta(days=7)
         return (when - start).total_seconds()
     try:
-        return parse_duration(value)  # type: ignore[arg-type]
+        seconds = parse_duration(value)  # type: ignore[arg-type]
     except ValueError as e:
         raise ValueError(f"{e}; or {WHEN_HELP}") from None
+    return _within_reach(value, seconds)
+
+
+MAX_WHEN = 400 * 86400.0  # the longest horizon: a time beyond it is a slip of the pen
+
+
+def _within_reach(value: object, seconds: float) -> float:
+    if seconds > MAX_WHEN:
+        raise ValueError(
+            f"{_shown(value)} is {format_duration(seconds)} after the start: times of events "
+            "and actions are limited to 400 days (the longest horizon)"
+        )
+    return seconds
+
+
+NO_ZONES = (
+    "time-zone offsets are not read: write the local time at the crossing, as the "
+    "scenario's start is (e.g. 2025-06-11 10:00)"
+)
 
 
 def _calendar_time(value: object) -> datetime:
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, date):
+        when = value
+    elif isinstance(value, date):
         return datetime(value.year, value.month, value.day)
-    try:
-        return datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError(
-            f"cannot read {value!r} as a calendar time: expected e.g. 2025-06-11 10:00"
-        ) from None
+    else:
+        try:
+            when = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(
+                f"cannot read {value!r} as a calendar time: expected e.g. 2025-06-11 10:00"
+            ) from None
+    if when.tzinfo is not None:
+        raise ValueError(f"{_shown(value)}: {NO_ZONES}")
+    return when
 
 
 def _shown(value: object) -> str:

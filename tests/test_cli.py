@@ -389,7 +389,7 @@ def test_init_writes_a_starter_that_runs(tmp_path, monkeypatch):
     assert r.exit_code == 0 and (tmp_path / "my-port.yaml").exists()
     assert invoke("validate", "my-port.yaml").exit_code == 0
     text = (tmp_path / "my-port.yaml").read_text()
-    assert "name: my-port" in text and text.count("#") >= 15  # commented for a newcomer
+    assert "name: 'my-port'" in text and text.count("#") >= 15  # commented for a newcomer
     r = invoke("compare", "my-port.yaml", "--reps", "2", "-q")
     assert r.exit_code == 0, r.output
     again = invoke("init", "my-port")
@@ -422,7 +422,7 @@ def test_init_from_a_bundled_scenario_copies_it_to_edit(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     text = (tmp_path / "drill.yaml").read_text()
     original = (SCENARIOS / "ambassador-exercise.yaml").read_text()
-    assert text.count("\n") == original.count("\n") and "name: drill" in text
+    assert text.count("\n") == original.count("\n") and "name: 'drill'" in text
     assert invoke("validate", "drill.yaml").exit_code == 0
     again = invoke("init", "drill", "--from", "ambassador-exercise")
     assert again.exit_code == 2 and (tmp_path / "drill.yaml").read_text() == text  # kept
@@ -746,3 +746,33 @@ def test_help_shows_examples_a_line_each_every_exit_code_and_the_report():
     assert "130" in text and "2 bad input" in text and "report.html" in text
     listing = text.split("Commands:")[1]
     assert listing.count("report.html") >= 2  # run and compare say what they write
+
+
+@pytest.mark.parametrize("name", ["123", "yes", "2025-06-10", "1e5", "null"])
+def test_init_names_that_yaml_would_read_as_other_things_stay_names(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", name).exit_code == 0
+    assert invoke("validate", f"{name}.yaml").exit_code == 0  # found by a hostile tester
+
+
+@pytest.mark.parametrize("name", ["café", "٣٤", "a" * 120, "_x"])
+def test_init_refuses_names_a_scenario_cannot_have(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    r = invoke("init", name)
+    assert r.exit_code == 2 and "a scenario name is up to 100" in r.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_file_here_wins_over_a_bundled_scenario_of_its_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    invoke("init", "ambassador-alert", "--from", "ambassador-alert")
+    text = (tmp_path / "ambassador-alert.yaml").read_text()
+    (tmp_path / "ambassador-alert.yaml").write_text(text.replace("horizon: 4d", "horizon: 3d"))
+    r = invoke("validate", "ambassador-alert")
+    assert r.exit_code == 0 and "horizon 3d" in r.output and "a file here" in r.stderr
+    assert invoke("validate", "ambassador-closure.yml").exit_code == 2  # a file name: a file
+    (tmp_path / "ambassador-outage").symlink_to(tmp_path / "nowhere")
+    assert invoke("validate", "ambassador-outage").exit_code == 2  # your broken link, not ours
+    (tmp_path / "ambassador-closure").mkdir()  # e.g. inside results/
+    r = invoke("validate", "ambassador-closure")
+    assert r.exit_code == 0 and "not the folder of that name here" in r.stderr

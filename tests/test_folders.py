@@ -113,6 +113,23 @@ def test_marker_lists_every_file_and_foreign_ones_are_found(tmp_path):
     assert read_marker(final) is None
 
 
+def test_a_link_of_yours_in_place_of_one_of_our_files_is_yours(tmp_path):
+    """Found by a hostile tester: --overwrite removed links a user had put there."""
+    with Workspace(destination(tmp_path / "out", tmp_path, "run")) as ws:
+        assert ws.tmp is not None
+        (ws.tmp / "summary.json").write_text("{}")
+        (ws.tmp / "figures.csv").write_text("x")
+        final = ws.commit({"scenario": "s"})
+    marker = read_marker(final)
+    (final / "figures.csv").unlink()
+    (tmp_path / "my.csv").write_text("mine")
+    (final / "figures.csv").symlink_to(tmp_path / "my.csv")
+    assert foreign_files(final, marker) == ["figures.csv"]
+    (final / "figures.csv").unlink()
+    (final / "figures.csv").mkdir()  # a folder where a file of ours was
+    assert foreign_files(final, marker) == ["figures.csv/"]
+
+
 @pytest.mark.parametrize("out", ["", ".", "..", "./", "a/.."])
 def test_dot_folders_and_empty_names_are_refused(tmp_path, monkeypatch, out):
     monkeypatch.chdir(tmp_path)

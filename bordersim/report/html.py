@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import tempfile
 from datetime import datetime
@@ -298,24 +299,28 @@ def _chart(folder: Path, missing: list[str]) -> dict[str, Any] | None:
 
 
 def _chart_shape(data: Any) -> bool:
+    def number(v: Any) -> bool:  # finite: JSON's NaN would break the page's JSON.parse
+        return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
     def numbers(c: Any, n: int) -> bool:
-        return (
-            isinstance(c, list)
-            and len(c) == n
-            and all(
-                v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in c
-            )
-        )
+        return isinstance(c, list) and len(c) == n and all(v is None or number(v) for v in c)
 
     n = len(data["x"])
     plans = data["plans"]
+    every = data.get("every_minutes", 5)
     ok = (
         isinstance(data["calendar"], bool)
+        and number(every)
+        and 0 < every <= 7 * 24 * 60
+        and n > 0
+        and None not in data["x"]
         and numbers(data["x"], n)
+        and len(plans) > 0
         and all(isinstance(p, str) for p in plans)
         and len(data["colours"]) == len(plans) == len(data["dashes"])
         and all(isinstance(c, str) and c.startswith("#") and len(c) == 7 for c in data["colours"])
         and isinstance(data["plazas"], list)
+        and len(data["plazas"]) > 0
     )
     for p in data["plazas"]:
         ok = ok and isinstance(p["name"], str)

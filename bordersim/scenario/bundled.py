@@ -20,9 +20,9 @@ def bundled() -> dict[str, Path]:
 
 
 def find(name: str) -> Path | None:
-    """The bundled scenario a command-line argument names (``ambassador-closure`` or
-    ``ambassador-closure.yaml``), or None. Only a bare name qualifies: a path never
-    silently turns into a bundled file."""
-    if "/" in name or "\\" in name:
-        return None
-    return bundled().get(name.removesuffix(".yaml").removesuffix(".yml"))
+    """The bundled scenario a command-line argument names (``ambassador-closure``), or
+    None. Only a bare name qualifies: a path or a file name never silently turns into a
+    bundled file."""
+    if "/" in name or "\\" in name or name.endswith((".yaml", ".yml")):
+        return None  # a path or a file name is never taken for a bundled name
+    return bundled().get(name)

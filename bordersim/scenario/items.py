@@ -108,7 +108,8 @@ def clock(s: Scenario, seconds: float) -> str:
     start = s.start_datetime
     if start is None:
         return f"{format_duration(seconds)} from the start"
-    return (start + timedelta(seconds=seconds)).strftime("%a %d %b %H:%M")
+    when = start + timedelta(seconds=seconds)
+    return when.strftime("%a %d %b %H:%M" if when.year == start.year else "%a %d %b %Y %H:%M")
 
 
 def span(s: Scenario, start: float, end: float | None) -> str:

@@ -36,6 +36,19 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in (INT_TAG, FLOAT_TAG)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A YAML date or date-time; an impossible one (2025-02-30) is an error at its line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as e:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a date ({e})", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_implicit_resolver(
     INT_TAG,
     re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
@@ -162,6 +175,8 @@ def _start(value: Any) -> datetime | None:
     try:
         start = _calendar(value)
     except ValueError:
+        return None
+    if isinstance(start, datetime) and start.tzinfo is not None:
         return None
     if isinstance(start, datetime):
         return start.replace(tzinfo=None)

@@ -6,6 +6,7 @@ registry.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
+from ..units import NO_ZONES
 from . import actions as _actions  # noqa: F401 - registers every action type
 from . import events as _events  # noqa: F401 - registers every event type
 from .defaults import (
@@ -216,15 +218,31 @@ class Network(StrictModel):
 
 # ---------------------------------------------------------------------------- the scenario
 def _calendar(value: Any) -> Any:
-    """Accept ``2022-02-07 06:00`` (YAML only reads date-times with seconds)."""
+    """Accept ``2022-02-07 06:00`` (YAML only reads date-times with seconds); refuse a
+    time-zone offset (times are the crossing's local time)."""
     if isinstance(value, str):
         try:
-            return datetime.fromisoformat(value.strip())
+            value = datetime.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(
                 f"cannot read {value!r}: expected a date or date-time such as 2022-02-07 06:00"
             ) from None
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        raise ValueError(f"'{value}': {NO_ZONES}")
     return value
+
+
+def _currency(value: Any) -> Any:
+    """Three capital letters (ISO 4217), with the likely one suggested."""
+    if isinstance(value, str) and re.fullmatch(r"[A-Z]{3}", value):
+        return value
+    hint = ""
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        hint = f" (did you mean '{value.strip().upper()}'?)"
+    raise ValueError(
+        f"a currency is the three capital letters of its ISO 4217 code, e.g. CAD or USD; "
+        f"got {value!r}{hint}"
+    )
 
 
 class Scenario(StrictModel):
@@ -249,7 +267,7 @@ class Scenario(StrictModel):
     """Random seed; --seed overrides it."""
     replications: Annotated[int, Field(ge=1, le=100_000)] = 1
     """Replications of run and compare when --reps is not given."""
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None  # ISO 4217, e.g. USD
+    currency: Annotated[str, BeforeValidator(_currency), Field(pattern=r"^[A-Z]{3}$")] | None = None
     """Currency of the classes' value_of_time and the cost of delay (ISO 4217, e.g. CAD or USD);
     needed when a class sets a value of time.
     """

@@ -140,6 +140,17 @@ def test_phased_reopening_admits_tiers_in_steps():
     assert _mean_transit(b, "car") > _mean_transit(a, "car")
 
 
+def test_a_phased_reopening_is_closed_until_its_first_step_even_from_the_start():
+    """Found by a hostile tester: one starting at 0 was never closed before its first step."""
+    for start in ("0s", "1min"):
+        _, _, b = _pair(
+            f"{{type: phased_reopening, where: x, start: {start}, steps: [{{after: 6h}}]}}"
+        )
+        p = b.plazas[0]
+        assert p.series["booths_open"][12 : 5 * 12].max() == 0, start  # 1h to 5h: closed
+        assert p.series["booths_open"][7 * 12] > 0, start
+
+
 def test_patience_makes_drivers_leave_and_keeps_the_books():
     action = "{type: patience, classes: [car], time: {dist: fixed, mean: 30min}}"
     _, a, b = _pair(action)

@@ -204,3 +204,85 @@ def test_results_of_another_schema_version_are_named_as_such(copy_of):
     r = CliRunner().invoke(main, ["report", str(folder)])
     assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1, r.output
     assert "schema version 1, not 3" in r.stderr
+
+
+def _censored(d):
+    return next(f for f in d["figures"] if f["statistic"] == "median")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [  # found by a hostile tester: each gave nonsense on the page, or an internal error
+        lambda d: _censored(d).__setitem__("missing", -3),
+        lambda d: _censored(d).__setitem__("beyond", -5),
+        lambda d: _censored(d).__setitem__("range", [50, -3]),
+        lambda d: _first(d, "transit_mean").__setitem__("statistic", "median"),
+        lambda d: _first(d, "max_queue_km").__setitem__("value", float("nan")),
+        lambda d: _first(d, "max_queue_km").__setitem__("value", 1e300),
+        lambda d: d.__setitem__("replications", -4),
+        lambda d: d.__setitem__("horizon_h", float("inf")),
+    ],
+)
+def test_edited_figures_are_refused_in_one_line(copy_of, edit):
+    folder = copy_of("run")
+    data = json.loads((folder / "summary.json").read_text())
+    edit(data)
+    (folder / "summary.json").write_text(json.dumps(data))
+    before = (folder / "report.html").read_bytes()
+    r = CliRunner().invoke(main, ["report", str(folder)])
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1, r.output
+    assert (folder / "report.html").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d.__setitem__("rows", []),
+        lambda d: d["ranked_by"].__setitem__("crossing", "zz"),
+        lambda d: d.__setitem__("practical_share", 5),
+        lambda d: next(
+            v["difference"] for r in d["rows"] for v in r["plans"].values() if "difference" in v
+        ).__setitem__("verdict", None),
+        lambda d: next(
+            v["difference"]
+            for r in d["rows"]
+            if r["measure"] == "excess_delay"
+            for v in r["plans"].values()
+            if "difference" in v
+        ).__setitem__("bound", "at most"),
+    ],
+)
+def test_edited_comparisons_are_refused_in_one_line(copy_of, edit):
+    folder = copy_of("compare")
+    data = json.loads((folder / "table.json").read_text())
+    edit(data)
+    (folder / "table.json").write_text(json.dumps(data))
+    r = CliRunner().invoke(main, ["report", str(folder)])
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1, r.output
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda c: c.__setitem__("every_minutes", "x"),
+        lambda c: c.__setitem__("every_minutes", float("inf")),
+        lambda c: c.__setitem__("x", [float("nan")] * len(c["x"])),
+        lambda c: c["plazas"][0]["queue_km"]["baseline"].__setitem__(0, float("inf")),
+        lambda c: c.__setitem__("plazas", []),
+        lambda c: c["plazas"][0].__setitem__("name", "</script><script>alert(1)</script>"),
+    ],
+)
+def test_an_edited_chart_is_named_unreadable_or_shown_escaped_never_broken(copy_of, edit):
+    folder = copy_of("run")
+    chart = json.loads((folder / "recovery_chart.json").read_text())
+    edit(chart)
+    (folder / "recovery_chart.json").write_text(json.dumps(chart))
+    r = CliRunner().invoke(main, ["report", str(folder)])
+    assert r.exit_code == 0, r.output
+    page = (folder / "report.html").read_text()
+    assert "<script>alert(1)" not in page
+    data = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page, re.S)
+    if data is not None:  # what the page parses is strict JSON: no NaN, no Infinity
+        json.loads(data.group(1), parse_constant=lambda c: pytest.fail(f"{c} in the chart"))
+    if "alert" not in json.dumps(chart):
+        assert "recovery_chart.json (unreadable)" in page

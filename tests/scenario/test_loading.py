@@ -320,3 +320,35 @@ def test_plan_actions_take_the_same_times():
     )
     a = parse_scenario(text, file="s.yaml").plans["p"][0]
     assert (a.start / 3600, a.end / 3600) == (12, 30)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [  # found by a hostile tester: each was silently wrong or an internal error
+        ("end: 12:00", "end: 2025-06-10T16:00:00+02:00", "events[0].end", "time-zone offsets"),
+        ("end: 12:00", "end: '2025-06-10 16:00+05:00'", "events[0].end", "time-zone offsets"),
+        ("start: 2025-06-10 00:00", "start: 2025-06-10T00:00:00+05:00", "start", "time-zone"),
+        ("end: 12:00", "end: 9999-12-31", "events[0].end", "limited to 400 days"),
+        ("end: 12:00", "end: 500d", "events[0].end", "limited to 400 days"),
+        ("end: 12:00", "end: '99999-01-01 00:00'", "events[0].end", "as a calendar time"),
+    ],
+)
+def test_times_with_zones_or_out_of_reach_are_refused(old, new, field, words):
+    e = error_for(DATED.replace(old, new))
+    assert e.field == field and words in e.message, str(e)
+
+
+def test_an_impossible_date_is_an_error_at_its_line_not_a_crash():
+    e = error_for(DATED.replace("end: 12:00", "end: 2025-02-30"))
+    assert e.line == 15 and "'2025-02-30' is not a date" in e.message
+    e = error_for(GOOD.replace("horizon: 1d", "description: 2025-13-01\nhorizon: 1d"))
+    assert e.line == 2 and "is not a date" in e.message
+
+
+def test_a_currency_is_three_capitals_with_the_likely_one_suggested():
+    e = error_for(GOOD.replace("horizon: 1d", "currency: usd\nhorizon: 1d"))
+    assert e.field == "currency" and "did you mean 'USD'?" in e.message
+    priced = GOOD.replace("horizon: 1d", "classes: {car: {value_of_time: 20}}\nhorizon: 1d")
+    e = error_for(priced)
+    assert "needs the scenario's currency" in e.message
+    assert parse_scenario(priced.replace("horizon: 1d", "currency: CAD\nhorizon: 1d")).currency

@@ -72,7 +72,7 @@ class PhasedReopening(TimedAction):
             waiting = [c for c, vc in classes.items() if vc.tier > st.tiers]
             if waiting:
                 out.append(closure(t0, t1, waiting))
-        if self.start > 0 and self.steps[0].after > 0:  # closed until the first step
+        if self.steps[0].after > 0:  # closed until the first step, from its start (even 0)
             out.append(closure(self.start, self.start + self.steps[0].after, None))
         return out
 
