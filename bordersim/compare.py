@@ -89,7 +89,17 @@ def compare(study: Study, practical: float = PRACTICAL_SHARE) -> Comparison:
             )
         rows.append(row)
     result = Comparison(ctx, labels, len(study.replications), RANK_BY, rows, practical)
-    result.same_as, result.unchanged = _identical(rows, labels)
+    acts_at = {
+        label: {
+            f"{c}.{d}"
+            for a in study.scenario.plans.get(label, [])
+            if a.place is not None  # region-wide actions (posted waits) act everywhere
+            for c, d, _ in study.scenario.plazas()
+            if a.covers(c, d)
+        }
+        for label in labels
+    }
+    result.same_as, result.unchanged = _identical(rows, labels, acts_at)
     ranking = result.ranking
     if len(ranking) > 1:
         best, second = (samples[p] for p in ranking[:2])
@@ -103,12 +113,12 @@ def compare(study: Study, practical: float = PRACTICAL_SHARE) -> Comparison:
 
 
 def _identical(
-    rows: list[Compared], plans: list[str]
+    rows: list[Compared], plans: list[str], acts_at: dict[str, set[str]]
 ) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Plans with exactly another plan's results in every replication: on every compared
-    figure (plan -> the first such plan), and, against the reference, plaza by plaza
-    (plan -> plazas it leaves exactly as the reference). A planner must hear that a plan
-    changed nothing, not read a tie as a verdict."""
+    figure (plan -> the first such plan), and, against the reference, at the plazas where
+    the plan acts (plan -> plazas it acts at and leaves exactly as the reference). A
+    planner must hear that an action changed nothing, not read a tie as a verdict."""
     same_as: dict[str, str] = {}
     for i, plan in enumerate(plans):
         for other in plans[:i]:
@@ -126,7 +136,8 @@ def _identical(
         here = [
             at.key
             for at in places
-            if all(
+            if at.key in acts_at.get(plan, set())
+            and all(
                 r.by_plan[plan].values == r.by_plan[ref].values for r in rows if r.key.place == at
             )
         ]

@@ -456,9 +456,9 @@ def test_explain_says_what_the_file_sets_up():
     for words in (
         "Ferry Point",
         "into Canada (CBSA)",
-        "closure of international_avenue",
+        "closure of International Avenue (Calais-St. Stephen)",
         "Plan 'trucks_to_houlton'",
-        "mandatory",
+        "directed away",
         "waits posted every 15min",
     ):
         assert words in r.output, words

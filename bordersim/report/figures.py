@@ -469,9 +469,8 @@ def timeline(scenario: Scenario, plans: list[str | None], path: Path) -> None:
         rows.append((label, e.start, min(e.end, scenario.horizon), e.colour))
     for i, plan in enumerate(p for p in plans if p):
         for a in scenario.plans.get(plan, []):
-            if not a.timed:
-                continue  # patience and information hold for the whole run
-            start, end = in_force(scenario, a)
+            # patience and information hold for the whole run
+            start, end = in_force(scenario, a) if a.timed else (0.0, scenario.horizon)
             label = f"{plan}: {in_words(scenario, a.describe(scenario))}"
             rows.append((label, start, end, plan_style(i)["color"]))
     if len(rows) > MAX_TIMELINE_ROWS:  # a readable figure; every item is in the report text

@@ -129,7 +129,12 @@ class Divert(Action):
                 yield (*path, "to", j), f"no lane group at {target} serves {', '.join(unserved)}"
 
     def describe(self, s) -> str:
-        return (
-            f"{traffic(self.classes)} at {self.from_} may divert to {', '.join(self.to)} "
-            f"({self.mode})"
-        )
+        how = {
+            "mandatory": "directed away",
+            "voluntary": "advised to divert",
+            "information": "shown posted waits only",
+        }[self.mode]
+        share = ""
+        if isinstance(self.compliance, float | int):
+            share = f", {self.compliance:.0%} follow"
+        return f"{how}{share}: {traffic(self.classes)} at {self.from_}, to {', '.join(self.to)}"
