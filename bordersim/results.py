@@ -868,25 +868,12 @@ FIGURE_COLUMNS = [
     "beyond",
 ]
 
-# table.csv's columns (docs/results.md): one row per figure and plan, nothing packed.
+# table.csv's columns (docs/results.md): one row per figure and plan, nothing packed: a
+# figure's columns with its plan after what it is, then the difference to the reference.
 TABLE_COLUMNS = [
-    "crossing",
-    "direction",
-    "class",
-    "measure",
-    "label",
-    "unit",
-    "better",
-    "baseline",
+    *FIGURE_COLUMNS[: FIGURE_COLUMNS.index("statistic")],
     "plan",
-    "statistic",
-    "value",
-    "low",
-    "high",
-    "n",
-    "not_available",
-    "why_not_available",
-    "beyond",
+    *FIGURE_COLUMNS[FIGURE_COLUMNS.index("statistic") :],
     "difference",
     "difference_low",
     "difference_high",
