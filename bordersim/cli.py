@@ -10,15 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import interrupts
-from .scenario import Scenario, ScenarioError, load_scenario, read_scenario
-from .units import format_duration
 
+# Each command imports what it needs when it runs: `bordersim --help` loads click and
+# nothing else (pydantic, numpy, rich, matplotlib are for the commands that use them).
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from .runner import Study
+    from .scenario import Scenario
 
 BAD_INPUT = 2
 INTERNAL_ERROR = 1
@@ -128,6 +129,8 @@ def _load(file: str, seed: int | None = None, as_json: bool = False) -> tuple[Sc
     """The scenario and the exact text it came from: read once, so results say what ran.
     A bare name that is no file here is a bundled scenario (``bordersim run
     ambassador-closure``)."""
+    from .scenario import ScenarioError, read_scenario
+
     file = _scenario_file(file)
     try:
         scenario, text = read_scenario(file)
@@ -332,6 +335,9 @@ def _provenance(scenario: Scenario, text: str, file: str, study, opts: dict) -> 
 
 
 def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json):
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     from .runner import SchedulerError, run_study
 
     console = Console(stderr=True)
@@ -390,6 +396,8 @@ def _terminal() -> Console:
     """Tables for people; on a pipe or in a log, as wide as COLUMNS says (else 140, so
     that tables are not wrapped in logs)."""
     import os
+
+    from rich.console import Console
 
     console = Console()
     if not console.is_terminal:
@@ -598,6 +606,8 @@ def validate(file: str, as_json: bool) -> None:
     Prints what the file sets up, or one line naming the file, line and field of the
     first problem (exit code 2).
     """
+    from .units import format_duration
+
     s, _ = _load(file, as_json=as_json)
     plazas = list(s.plazas())
     booths = sum(g.booths for _, _, p in plazas for g in p.lane_groups.values())
@@ -701,6 +711,7 @@ def list_scenarios() -> None:
 
     from rich.text import Text
 
+    from .scenario import ScenarioError, load_scenario
     from .scenario.bundled import bundled
 
     found = bundled()

@@ -19,7 +19,11 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy import stats
+
+# Student's t quantile straight from the special function scipy.stats.t.ppf calls, bit for
+# bit the same (checked in tests/test_intervals.py), without importing scipy.stats (a third
+# of a second at every start).
+from scipy.special import stdtrit
 
 LEVEL = 0.95
 
@@ -33,7 +37,7 @@ def mean_ci(values: list[float | None]) -> dict[str, Any]:
     mean = float(x.mean())
     if x.size < 2:
         return {"mean": mean, "ci95": None, "n": int(x.size), "missing": missing}
-    half = float(stats.t.ppf(0.5 + LEVEL / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
+    half = float(stdtrit(x.size - 1, 0.5 + LEVEL / 2) * x.std(ddof=1) / math.sqrt(x.size))
     return {"mean": mean, "ci95": [mean - half, mean + half], "n": int(x.size), "missing": missing}
 
 
@@ -132,4 +136,4 @@ def unpaired_half_width(a: list[float], b: list[float]) -> float:
     x, y = np.asarray(a, float), np.asarray(b, float)
     va, vb = x.var(ddof=1) / x.size, y.var(ddof=1) / y.size
     df = (va + vb) ** 2 / (va**2 / (x.size - 1) + vb**2 / (y.size - 1))
-    return float(stats.t.ppf(0.5 + LEVEL / 2, df) * math.sqrt(va + vb))
+    return float(stdtrit(df, 0.5 + LEVEL / 2) * math.sqrt(va + vb))

@@ -75,3 +75,11 @@ def test_a_difference_with_one_side_beyond_the_horizon_is_a_sound_bound():
         exact["bound"] is None
         and exact["ci95"] == paired_difference([1.0, 2.0, 3.0], [2.0, 3.1, 3.9])["ci95"]
     )
+
+
+def test_the_t_quantile_is_scipy_stats_own_bit_for_bit():
+    """intervals uses scipy.special.stdtrit so as not to import scipy.stats at start."""
+    from scipy.special import stdtrit
+
+    for df in [*range(1, 400), 517.25, 1e4, 123456.5]:
+        assert stdtrit(df, 0.975) == stats.t.ppf(0.975, df), df
