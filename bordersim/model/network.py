@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
 
 from ..scenario import ScenarioView
 from .distributions import service_times
@@ -78,10 +77,10 @@ class Router:
         v.diverted_from = origin.key
         v.waiting_in = None
         self.on_road[v.id] = (v, target)
-        Timeout(self.env, detour, (v, origin, target)).callbacks.append(self._arrive)
+        self.env.call_after(detour, self._arrive, (v, origin, target))
 
-    def _arrive(self, event: Timeout) -> None:
-        v, origin, target = event.value
+    def _arrive(self, trip: tuple[Vehicle, Plaza, Plaza], now: float) -> None:
+        v, origin, target = trip
         del self.on_road[v.id]
         c = v.cls
         if target.service_dist[c] != origin.service_dist[c]:

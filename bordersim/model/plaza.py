@@ -35,13 +35,15 @@ from array import array
 from collections import deque
 from typing import Any, NamedTuple
 
+import numpy as np
 import simpy
-from simpy.events import Timeout
 
 from ..scenario import PlazaView, VehicleClass
 from ..stats import FLUSH_AT, TransitStats
 from .controls import GroupState
 from .vehicle import Vehicle
+
+FOLD_AT = 4096  # releases logged before they are folded into the counters (see fold)
 
 
 class VehicleRecord(NamedTuple):
@@ -125,12 +127,10 @@ class Secondary:
 
     def _inspect(self, v: Vehicle) -> None:
         self.inspecting[v.id] = v
-        Timeout(self.plaza.env, v.secondary, v).callbacks.append(self._done)
+        self.plaza.env.call_after(v.secondary, self._done, v)
 
-    def _done(self, event: Timeout) -> None:
-        v = event.value
+    def _done(self, v: Vehicle, now: float) -> None:
         plaza = self.plaza
-        now = plaza.env.now
         plaza.tick(now)
         del self.inspecting[v.id]
         self.in_bays -= 1
@@ -215,6 +215,7 @@ class Plaza:
         self.env = env
         # Bound once: a callback per vehicle would otherwise make a new bound method.
         self.on_primary_done = self._primary_done
+        self.call_at = env.caller()
         self.crossing, self.direction = crossing, direction
         self.class_names = list(classes)
         n = len(self.class_names)
@@ -266,6 +267,11 @@ class Plaza:
         self.warmup = warmup
         self.transit = [TransitStats() for _ in range(n)]
         self.vehicle_seconds = [0.0] * n  # released vehicles' transit times, all of the run
+        # Vehicles released or gone, logged per vehicle and folded into the counters above
+        # in numpy batches (FOLD_AT), in order, so that every sum is the one adding them one
+        # by one would give, to the last bit: (class, time, first arrival, arrival here;
+        # -1 for a driver who gave up).
+        self.done: list[tuple[int, float, float, float]] = []
         self.records: list[VehicleRecord] | None = [] if record_vehicles else None
         # Time-weighted state, folded into 5-minute bins by flush().
         self.t_last = 0.0
@@ -279,10 +285,10 @@ class Plaza:
         size = n_bins + 1
         # Compact arrays: 8 bytes a bin, so long horizons stay small.
         self.bin_arrivals = [array("q", bytes(8 * size)) for _ in range(n)]
-        self.bin_transit_sum = [array("d", bytes(8 * size)) for _ in range(n)]
-        self.bin_transit_n = [array("q", bytes(8 * size)) for _ in range(n)]
+        self.bin_transit_sum = np.zeros((n, size))  # by class and arrival bin
+        self.bin_transit_n = np.zeros((n, size), dtype=np.int64)
         self.bin_gave_up = [array("q", bytes(8 * size)) for _ in range(n)]  # by arrival bin
-        self.bin_released = array("q", bytes(8 * size))
+        self.bin_released = np.zeros(size, dtype=np.int64)
         self.bin_diverted = array("q", bytes(8 * size))
         self.series: dict[str, array[float]] = {
             k: array("d")
@@ -319,7 +325,13 @@ class Plaza:
 
     def arrive(self, v: Vehicle) -> None:
         now = v.plaza_arrival
-        self.tick(now)
+        dt = now - self.t_last  # tick, inline: this runs per vehicle
+        if dt > 0:
+            self.area_queued += self.n_queued * dt
+            self.area_m += self.queued_m * dt
+            self.area_system += self.n_system * dt
+            self.area_open += self.n_open * dt
+            self.t_last = now
         c = v.cls
         self.arrived[c] += 1
         if v.diverted_from is not None:
@@ -336,7 +348,24 @@ class Plaza:
             if area.start <= now < area.end:
                 area.hold(v)
                 return
-        self.join(v, now)
+        # join, inline for the common case (this runs per vehicle): a lane group with a
+        # free booth takes the vehicle at once
+        v.joined = now
+        best = None
+        best_load = math.inf
+        for g in self.eligible[c]:
+            if g.open > 0 and c not in g.closed:
+                load = (g.n_queued + g.busy + g.blocked + 1 - g.open) / g.open
+                if load < 0.0:
+                    load = 0.0
+                if load < best_load:
+                    best, best_load = g, load
+        if best is None:
+            self._enqueue(min(self.home[c], key=_queued), v)
+        elif best.busy + best.blocked < best.open:
+            self._start(best, v, now)
+        else:
+            self._enqueue(best, v)
 
     def post_waits(self) -> None:
         """Publish a wait estimate per class: vehicles ahead beyond the free booths, per
@@ -390,14 +419,12 @@ class Plaza:
         """
         delay = max(0.0, v.plaza_arrival + v.patience - self.env.now)
         v.patience = math.inf
-        Timeout(self.env, delay, v).callbacks.append(self._give_up)
+        self.env.call_after(delay, self._give_up, v)
 
-    def _give_up(self, event: Timeout) -> None:
-        v = event.value
+    def _give_up(self, v: Vehicle, now: float) -> None:
         where = v.waiting_in
         if where is None:  # in inspection or already released: drivers do not leave then
             return
-        now = self.env.now
         self.tick(now)
         c = v.cls
         if isinstance(where, LaneGroup):
@@ -412,7 +439,7 @@ class Plaza:
         self.gave_up_seconds[c] += now - v.plaza_arrival
         self.bin_gave_up[c][int(v.plaza_arrival * self.inv_bin)] += 1
         self.n_system -= 1
-        self.vehicle_seconds[c] += now - v.arrival
+        self.done.append((c, now, v.arrival, -1.0))  # its time counts in the delay
         if self.records is not None:
             self.records.append(self._record(v, "gave_up", None))
 
@@ -422,9 +449,8 @@ class Plaza:
         v.primary_start = now
         v.waiting_in = None
         self.at_booths[v.id] = v
-        Timeout(self.env, v.service * g.service_factor[v.cls], v).callbacks.append(
-            self.on_primary_done
-        )
+        # the clock's own time (a diverted vehicle's arrival time may differ in its last bit)
+        self.call_at(self.env._now + v.service * g.service_factor[v.cls], self.on_primary_done, v)
 
     def pull(self, g: LaneGroup) -> None:
         """Fill the group's free booths with the longest-waiting vehicles it may serve."""
@@ -448,10 +474,14 @@ class Plaza:
             self.queued_m -= self.lengths[v.cls]
             self._start(g, v, self.env.now)
 
-    def _primary_done(self, event: Timeout) -> None:
-        v = event.value
-        now = self.env.now
-        self.tick(now)
+    def _primary_done(self, v: Vehicle, now: float) -> None:
+        dt = now - self.t_last  # tick, inline: this runs per vehicle
+        if dt > 0:
+            self.area_queued += self.n_queued * dt
+            self.area_m += self.queued_m * dt
+            self.area_system += self.n_system * dt
+            self.area_open += self.n_open * dt
+            self.t_last = now
         g = v.lane_group
         g.busy -= 1
         sec = self.secondary
@@ -465,27 +495,59 @@ class Plaza:
                 sec.blocked.append(v)
         else:
             del self.at_booths[v.id]
-            self.release(v, now)
+            # release, inline: this runs per vehicle
+            self.n_system -= 1
+            done = self.done
+            done.append((v.cls, now, v.arrival, v.plaza_arrival))
+            if len(done) >= FOLD_AT:
+                self.fold()
+            if self.records is not None:
+                self.records.append(self._record(v, "released", now))
         if g.n_queued:  # (pull would find nothing to do: spare the call, per vehicle)
             self.pull(g)
 
     def release(self, v: Vehicle, now: float) -> None:
-        c = v.cls
-        transit = now - v.arrival
-        self.released[c] += 1
         self.n_system -= 1
-        self.vehicle_seconds[c] += transit
-        self.bin_released[int(now * self.inv_bin)] += 1
-        b = int(v.plaza_arrival * self.inv_bin)  # by arrival here; transit counts from the first
-        self.bin_transit_sum[c][b] += transit
-        self.bin_transit_n[c][b] += 1
-        if v.arrival >= self.warmup:
-            stats = self.transit[c]
-            stats.buffer.append(transit)  # TransitStats.add, inline: this runs per vehicle
-            if len(stats.buffer) >= FLUSH_AT:
-                stats.flush()
+        done = self.done
+        done.append((v.cls, now, v.arrival, v.plaza_arrival))  # folded in batches: see fold
+        if len(done) >= FOLD_AT:
+            self.fold()
         if self.records is not None:
             self.records.append(self._record(v, "released", now))
+
+    def fold(self) -> None:
+        """Fold the logged releases and departures into the counters, in the order they
+        happened: counts, time in the plaza by class, released by bin, transit by class
+        and arrival bin, and transit statistics (after the warm-up)."""
+        if not self.done:
+            return
+        log = np.array(self.done, dtype=float)
+        self.done.clear()
+        cls = log[:, 0].astype(np.intp)
+        now, first, here = log[:, 1], log[:, 2], log[:, 3]
+        transit = now - first  # transit counts from the first arrival (before a detour)
+        released = here >= 0.0
+        for c in np.unique(cls):
+            mine = cls == c
+            # sequential, as += one at a time would add them (accumulate does not pair)
+            seconds = np.concatenate(([self.vehicle_seconds[c]], transit[mine]))
+            self.vehicle_seconds[c] = float(np.add.accumulate(seconds)[-1])
+            mine &= released
+            self.released[c] += int(np.count_nonzero(mine))
+            counted = transit[mine & (first >= self.warmup)]
+            stats = self.transit[c]
+            i = 0
+            while i < counted.size:  # the batches TransitStats.add would have flushed
+                room = FLUSH_AT - len(stats.buffer)
+                stats.buffer.extend(counted[i : i + room].tolist())
+                i += room
+                if len(stats.buffer) >= FLUSH_AT:
+                    stats.flush()
+        cls, now, here, transit = cls[released], now[released], here[released], transit[released]
+        np.add.at(self.bin_released, (now * self.inv_bin).astype(np.intp), 1)
+        by_arrival = (here * self.inv_bin).astype(np.intp)  # by arrival here
+        np.add.at(self.bin_transit_sum, (cls, by_arrival), transit)  # in order, unbuffered
+        np.add.at(self.bin_transit_n, (cls, by_arrival), 1)
 
     def _record(self, v: Vehicle, outcome: str, released: float | None) -> VehicleRecord:
         g = v.lane_group
@@ -582,12 +644,14 @@ class Plaza:
     def on_the_road(self, v: Vehicle, now: float) -> None:
         """A vehicle diverted here and still driving at the end: its time so far counts
         here (its delay includes the detour)."""
+        self.fold()
         self.vehicle_seconds[v.cls] += now - v.arrival
         if self.records is not None:
             self.records.append(self._record(v, "on_detour", None))
 
     def finish(self, now: float) -> None:
         """Count vehicles still inside as in the system up to ``now``; record them if asked."""
+        self.fold()
         for v, where in self.unreleased():
             self.vehicle_seconds[v.cls] += now - v.arrival
             if self.records is not None:

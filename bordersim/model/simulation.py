@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
 
 from ..scenario import Scenario, ScenarioView, compile_scenario
 from ..stats import TransitStats
 from .arrivals import ArrivalChunk, PlazaArrivals
+from .clock import Clock
 from .controls import PlazaControls
 from .network import Router
 from .plaza import Plaza, StagingArea, VehicleRecord
@@ -81,60 +81,60 @@ VEHICLE_COLUMNS = tuple("class" if f == "cls" else f for f in VehicleRecord._fie
 
 
 class _Feeder:
-    """Puts one plaza's arrivals into the event queue, one at a time, a day at a time."""
+    """One plaza's arrivals as a feed of the clock (see :mod:`bordersim.model.clock`):
+    a day of draws at a time, a vehicle made as it arrives."""
 
-    def __init__(
-        self, env: simpy.Environment, plaza: Plaza, chunks: Iterator[ArrivalChunk], first_id: int
-    ):
-        self.env, self.chunks = env, chunks
-        self.arrive = plaza.arrive
-        self.on_arrival = self._arrive  # bound once: this callback runs per vehicle
+    def __init__(self, clock: Clock, plaza: Plaza, chunks: Iterator[ArrivalChunk], first_id: int):
+        self.chunks = chunks
+        self.clock = clock
+        self.on_arrival = plaza.arrive  # bound once: called per vehicle
         self.next_id = first_id  # ids are unique in the region: vehicles may divert
         self.i = 0
         self.chunk: ArrivalChunk | None = None
-        if self._load():
-            self._schedule()
+        self.rows: list[tuple] | None = None
+        clock.add_feed(self.chunk.times[0] if self._load() else None, self)
 
     def _load(self) -> bool:
-        self.chunk = None  # let the spent day go before drawing the next
+        self.chunk = self.rows = None  # let the spent day go before drawing the next
         for chunk in self.chunks:
             if chunk.times:
                 self.chunk, self.i = chunk, 0
+                # a vehicle's draws side by side, zipped in C once for the day
+                self.rows = list(
+                    zip(
+                        chunk.times,
+                        chunk.classes,
+                        chunk.service,
+                        chunk.referral_u,
+                        chunk.secondary,
+                        chunk.patience,
+                        chunk.u_service,
+                        chunk.u_secondary,
+                        chunk.u_divert,
+                        strict=True,
+                    )
+                )
                 return True
         return False
 
-    def _schedule(self) -> None:
-        assert self.chunk is not None
-        delay = self.chunk.times[self.i] - self.env.now
-        Timeout(self.env, delay).callbacks.append(self._arrive)
-
-    def _arrive(self, _event: Timeout) -> None:
-        ch, i = self.chunk, self.i
-        times = ch.times  # type: ignore[union-attr]
-        t = times[i]
-        vehicle = Vehicle(
-            self.next_id,
-            t,
-            ch.classes[i],
-            ch.service[i],
-            ch.referral_u[i],
-            ch.secondary[i],
-            ch.patience[i],
-            ch.u_service[i],
-            ch.u_secondary[i],
-            ch.u_divert[i],
-        )  # type: ignore[union-attr]
+    def arrive(self) -> float | None:
+        """The next vehicle arrives (the clock reads its time); when the one after is."""
+        i = self.i
+        rows = self.rows
+        self.on_arrival(Vehicle(self.next_id, *rows[i]))  # type: ignore[index]
         self.next_id += 1
-        self.arrive(vehicle)
+        now = self.clock._now
         i += 1
         self.i = i
-        if i < len(times):  # the next arrival of the day, scheduled here: this runs per vehicle
-            env = self.env
-            Timeout(env, times[i] - env.now).callbacks.append(self.on_arrival)
-            return
-        del ch, times  # so that the spent day can be freed while the next is drawn
-        if self._load():
-            self._schedule()
+        # The next arrival's time on the clock, as a SimPy timeout set now for it would
+        # read (now + (t - now), which may differ from t in its last bit): the figures
+        # stay those of an event per arrival, to the last bit.
+        if i < len(rows):  # type: ignore[arg-type]
+            return now + (rows[i][0] - now)  # type: ignore[index]
+        del rows  # so that the spent day can be freed while the next is drawn
+        if not self._load():
+            return None
+        return now + (self.chunk.times[0] - now)  # type: ignore[union-attr]
 
 
 class RegionModel:
@@ -149,7 +149,7 @@ class RegionModel:
     ) -> None:
         self.view = view
         self.replication = replication
-        self.env = env = simpy.Environment()
+        self.env = env = Clock()
         self.n_bins = math.ceil(view.horizon / BIN_SECONDS)
         self.plazas: list[Plaza] = []
         for pv in view.plazas:
@@ -178,7 +178,7 @@ class RegionModel:
         env, plazas, view = self.env, self.plazas, self.view
         env.process(_sampler(env, plazas, self.n_bins, progress))
         horizon = view.horizon
-        env.run(until=horizon)
+        env.run_until(horizon)
         last_width = horizon - (self.n_bins - 1) * BIN_SECONDS
         s = view.scenario
         result = SimResult(
