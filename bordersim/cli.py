@@ -428,24 +428,23 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
     a 10-90% band; the results are the same whatever --jobs or executor. The folder
     appears only when complete, and earlier results are never replaced.
     """
-    from .report.console import print_summary
-    from .report.files import write_results
+    from .report.drawing import Drawing
 
-    file = _scenario_file(file)
-    scenario, text = _load(file, opts["seed"], as_json)
-    if plan is not None and plan not in scenario.plans:
-        _bad_plan(file, plan, scenario, as_json)
-    opts["vehicles"] = vehicles
-    final, study = _study(
-        scenario,
-        text,
-        file,
-        "run",
-        [plan],
-        opts,
-        as_json,
-        lambda folder, study: write_results(folder, study, vehicles=vehicles, source=text),
-    )
+    # First of all: the drawing process loads matplotlib while this one loads the rest.
+    with Drawing() as drawing:
+        from .report.console import print_summary
+        from .report.files import write_results
+
+        file = _scenario_file(file)
+        scenario, text = _load(file, opts["seed"], as_json)
+        if plan is not None and plan not in scenario.plans:
+            _bad_plan(file, plan, scenario, as_json)
+        opts["vehicles"] = vehicles
+
+        def write(folder: Path, study) -> None:
+            write_results(folder, study, vehicles=vehicles, source=text, drawing=drawing)
+
+        final, study = _study(scenario, text, file, "run", [plan], opts, as_json, write)
     results = study.results(study.labels[0])
     if as_json:
         _json(
@@ -496,6 +495,14 @@ def compare(file: str, plans: str | None, practical: float, as_json: bool, **opt
     curves overlaid), key_figures.png and overview.png (regions), and prints the
     recommendation and the plans ranked by total excess delay.
     """
+    from .report.drawing import Drawing
+
+    # First of all: the drawing process loads matplotlib while this one loads the rest.
+    with Drawing() as drawing:
+        _compare(file, plans, practical, as_json, opts, drawing)
+
+
+def _compare(file: str, plans: str | None, practical: float, as_json: bool, opts, drawing) -> None:
     from .compare import compare as compare_plans
     from .report.console import print_comparison
     from .report.files import write_comparison
@@ -520,7 +527,7 @@ def compare(file: str, plans: str | None, practical: float, as_json: bool, **opt
 
     def write(folder: Path, study) -> None:
         results["table"] = compare_plans(study, practical / 100.0)
-        write_comparison(folder, study, results["table"], source=text)
+        write_comparison(folder, study, results["table"], source=text, drawing=drawing)
 
     final, study = _study(scenario, text, file, "compare", list(names), opts, as_json, write)
     result = results["table"]

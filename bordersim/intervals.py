@@ -20,10 +20,16 @@ from typing import Any
 
 import numpy as np
 
-# Student's t quantile straight from the special function scipy.stats.t.ppf calls, bit for
-# bit the same (checked in tests/test_intervals.py), without importing scipy.stats (a third
-# of a second at every start).
-from scipy.special import stdtrit
+
+def stdtrit(df: float, p: float) -> float:
+    """Student's t quantile, from the special function scipy.stats.t.ppf calls, bit for
+    bit the same (checked in tests/test_intervals.py). scipy.stats takes a third of a
+    second to load, and even scipy.special a tenth: loaded when first needed, so that
+    reading results (a report, the drawing process) never pays for it."""
+    from scipy.special import stdtrit as quantile
+
+    return float(quantile(df, p))
+
 
 LEVEL = 0.95
 

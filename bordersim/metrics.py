@@ -45,7 +45,7 @@ from .results import (
     Sample,
 )
 from .scenario import Scenario
-from .stats import TransitStats
+from .stats import TransitStats, band  # noqa: F401 - band: where it was
 
 TOLERANCE_SHARE = 0.10  # within 10% of baseline...
 TOLERANCE_FLOOR = 300.0  # ...or 5 minutes, whichever is larger
@@ -296,39 +296,4 @@ def curves(run: SimResult) -> dict[str, dict[str, np.ndarray]]:
             c[f"mean_transit_min_{name}"] = transit_by_arrival(p, [ci])[0] / 60.0
         # float32: a study keeps these for every replication and plan (bands need them)
         out[p.key] = {k: v if v.dtype == bool else v.astype(np.float32) for k, v in c.items()}
-    return out
-
-
-def band(
-    values: list[np.ndarray], censored: list[np.ndarray] | None = None, q: float = 0.5
-) -> np.ndarray:
-    """The q-quantile across replications, bin by bin.
-
-    A censored bin (vehicles not yet released) counts as larger than any value, so a
-    quantile that falls on one is reported as unknown (NaN) rather than understated.
-    Bins without vehicles in any replication stay NaN.
-
-    The result is bit for bit ``np.nanquantile(x, q, axis=0)`` (linear interpolation),
-    computed with one sort of the whole array instead of a Python-level call per bin.
-    """
-    x = np.vstack(values).astype(float)
-    if censored is not None:
-        x = np.where(np.vstack(censored), np.inf, x)
-    n = np.sum(~np.isnan(x), axis=0)  # values per bin
-    s = np.sort(x, axis=0)  # NaNs sort last
-    virtual = (n - 1) * q  # numpy's linear method, in numpy's own arithmetic
-    below = np.floor(virtual).astype(np.intp)
-    top = virtual >= n - 1
-    lo = np.where(top, n - 1, below)
-    hi = np.where(top, n - 1, below + 1)
-    gamma = virtual - np.where(top, -1, below)
-    cols = np.arange(x.shape[1])
-    safe = np.maximum(n - 1, 0)
-    a = s[np.minimum(np.maximum(lo, 0), safe), cols]
-    b = s[np.minimum(np.maximum(hi, 0), safe), cols]
-    with np.errstate(invalid="ignore"):
-        diff = b - a
-        out = np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
-    out[n == 0] = np.nan
-    out[~np.isfinite(out)] = np.nan
     return out

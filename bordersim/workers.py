@@ -123,6 +123,30 @@ class WorkerPool:
                 p.kill()
                 p.wait()
 
+    def submit(self, w: int, work: Callable[[Any], Any], item: Any) -> None:
+        """Send worker ``w`` a task without waiting; :meth:`collect` gets its result."""
+        stdin = self.procs[w].stdin
+        assert stdin is not None
+        _send(stdin, (work, item, False))
+
+    def collect(self, n: int) -> Iterator[Any]:
+        """The results of ``n`` submitted tasks, as they come (raises WorkerError)."""
+        while n:
+            try:
+                w, message = self.messages.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if message is None:
+                code = self.procs[w].wait()
+                last = " | ".join(list(self.stderr[w])[-5:])
+                raise WorkerError(f"a worker process stopped (exit code {code}) {last}")
+            kind, payload = message
+            if kind == "done":
+                n -= 1
+                yield payload
+            elif kind == "error":
+                raise WorkerError(f"a worker failed: {payload}")
+
     def run(
         self,
         work: Callable[..., Any],

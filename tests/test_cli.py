@@ -145,12 +145,12 @@ def test_real_entry_point_prints_no_traceback(tmp_path: Path):
 
 
 def test_interrupted_write_leaves_no_results_folder(valid_file, tmp_results, monkeypatch):
-    from bordersim.report import figures
+    from bordersim.report import files
 
     def interrupted(*_args, **_kw):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(figures, "transit_distributions", interrupted)
+    monkeypatch.setattr(files, "write_workbook", interrupted)  # midway through writing
     out = tmp_results / "small"
     r = invoke("run", str(valid_file), "--out", str(out), "-q")
     assert r.exit_code == 130 and "interrupted" in r.stderr

@@ -19,60 +19,55 @@ from __future__ import annotations
 import textwrap
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
+# matplotlib's Figure and its Agg canvas, not pyplot: files only, never a screen, and
+# pyplot's figure manager is a tenth of a second to load for nothing here.
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg")  # files only; never needs a screen
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from ..explain import in_words  # noqa: E402
-from ..metrics import band  # noqa: E402
-from ..results import DIRECTION_WORDS, MEDIAN, Comparison, FigureKey  # noqa: E402
-from ..runner import Curves  # noqa: E402
-from ..scenario import Scenario  # noqa: E402
-from ..stats import TransitStats, bin_edges  # noqa: E402
-from ..units import format_duration  # noqa: E402
+from ..results import DIRECTION_WORDS, MEDIAN, Comparison, FigureKey
+from ..stats import TransitStats, band, bin_edges
+from ..units import format_duration
 
 # Okabe and Ito's palette (colour-blind safe), without its yellow (unreadable on white).
-PLAN_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
-PLAN_STYLES = ["-", "--", "-.", ":", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1))]
-PLAN_DASHES = [None, [8, 4], [8, 3, 2, 3], [2, 3], [12, 4], [6, 2, 2, 2, 2, 2], [2, 2]]  # the web's
-BASELINE = {"color": "#999999", "lw": 1.2, "ls": (0, (2, 2)), "label": "baseline (no disruption)"}
-EVENT_SHADE = "#d0d0d0"
-WARMUP_SHADE = "#f0f0f0"
-HOURS_AFTER_MIN = 180  # waits beyond three hours are read in hours
+if TYPE_CHECKING:
+    from ..runner import Curves
 
-MAX_PLAZAS_DRAWN = 6  # a figure a planner can read; every plaza is in the CSV files
+from .style import (
+    BASELINE,
+    EVENT_SHADE,
+    HOURS_AFTER_MIN,
+    MAX_CROSSINGS_DRAWN,
+    MAX_PLAZAS_DRAWN,
+    WARMUP_SHADE,
+    Sketch,
+    plan_style,
+    window_mean,
+)
+
 MAX_TIMELINE_ROWS = 24
-MAX_CROSSINGS_DRAWN = 16
 
 
-def plan_style(i: int) -> dict:
-    return {"color": PLAN_COLOURS[i % len(PLAN_COLOURS)], "ls": PLAN_STYLES[i % len(PLAN_STYLES)]}
-
-
-def place_name(scenario: Scenario, key: str) -> str:
+def place_name(sk: Sketch, key: str) -> str:
     """``ambassador.into_us`` as ``Ambassador Bridge into the US``."""
-    crossing, _, direction = key.partition(".")
-    c = scenario.crossings.get(crossing)
-    name = (c.name if c is not None and c.name else None) or crossing
-    return f"{name} {DIRECTION_WORDS.get(direction, direction)}" if direction else name
+    return sk.names.get(key, key)
 
 
-def _x(scenario: Scenario, seconds):
-    start = scenario.start_datetime
+def _x(sk: Sketch, seconds):
+    start = sk.start
     if start is None:
         return np.asarray(seconds, dtype=float) / 3600.0
     return [start + timedelta(seconds=float(t)) for t in np.atleast_1d(seconds)]
 
 
-def _time_axis(ax, scenario: Scenario, most: int = 8) -> None:
+def _time_axis(ax, sk: Sketch, most: int = 8) -> None:
     """Calendar ticks (day, then hours; the month and year once, at the end), or hours
     from the start; at most ``most`` labels so that they never run into each other."""
-    if scenario.start_datetime is not None:
+    if sk.start is not None:
         # Steps a reader counts in (every 6 hours, every 2 days...), enough of them that
         # some fits any horizon in few ticks.
         locator = mdates.AutoDateLocator(minticks=2, maxticks=most)
@@ -91,18 +86,14 @@ def _time_axis(ax, scenario: Scenario, most: int = 8) -> None:
         ax.set_xlabel("hours from the start")
 
 
-def _shade(ax, scenario: Scenario, crossing: str | None, direction: str | None) -> None:
+def _shade(ax, sk: Sketch, crossing: str, direction: str | None) -> None:
     """Warm-up and events as grey bands, each event's name written at the top."""
-    if scenario.warmup > 0:
-        x0, x1 = _x(scenario, [0.0, scenario.warmup])
+    if sk.warmup > 0:
+        x0, x1 = _x(sk, [0.0, sk.warmup])
         ax.axvspan(x0, x1, color=WARMUP_SHADE, zorder=0)
     labelled: dict[float, int] = {}  # labels at the same start go one under the other
-    for e in scenario.events:
-        if crossing is not None and not (
-            e.covers(crossing, direction) if direction else _covers_crossing(e, crossing)
-        ):
-            continue
-        x0, x1 = _x(scenario, [e.start, min(e.end, scenario.horizon)])
+    for e in sk.bands_at(crossing, direction):
+        x0, x1 = _x(sk, [e.start, e.end])
         ax.axvspan(x0, x1, color=EVENT_SHADE, alpha=0.55, zorder=0, lw=0)
         k = labelled[e.start] = labelled.get(e.start, -1) + 1
         ax.text(
@@ -118,37 +109,17 @@ def _shade(ax, scenario: Scenario, crossing: str | None, direction: str | None) 
         )
 
 
-def _covers_crossing(e, crossing: str) -> bool:
-    return e.covers(crossing, "into_us") or e.covers(crossing, "into_canada")
-
-
-def _drawn(keys: list[str] | None, baselines: list[Curves]) -> tuple[list[str], str]:
-    """The plazas a figure shows, and a note when it shows only some of them."""
-    everyone = list(baselines[0])
-    keys = everyone if keys is None else keys
+def _drawn(
+    keys: list[str] | None, baselines: list[Curves], everyone: int | None
+) -> tuple[list[str], str]:
+    """The plazas a figure shows, and a note when it shows only some of them
+    (``everyone``: how many plazas there are, when the curves given are a selection)."""
+    keys = list(baselines[0]) if keys is None else keys
+    everyone = everyone or len(baselines[0])
     shown = keys[:MAX_PLAZAS_DRAWN]
-    if len(shown) == len(everyone):
+    if len(shown) == everyone:
         return shown, ""
-    return shown, f" ({len(shown)} most delayed plazas of {len(everyone)}; all in the report)"
-
-
-SMOOTH_BINS = 7  # transit curves are drawn as a 35-minute average around each 5-minute bin
-
-
-def window_mean(y: np.ndarray, weight: np.ndarray, k: int = SMOOTH_BINS) -> np.ndarray:
-    """Each known value as the mean of the known values within k bins around it, weighted
-    by arrivals: a bin that one fast vehicle crossed alone no longer reads as the queue
-    gone. Unknown bins (nobody crossed, or censored) stay unknown."""
-    y = np.asarray(y, dtype=float)
-    w = np.nan_to_num(np.asarray(weight, dtype=float), nan=0.0)
-    ok = np.isfinite(y) & (w > 0)
-    kernel = np.ones(k)
-    num = np.convolve(np.where(ok, y * w, 0.0), kernel, "same")
-    den = np.convolve(np.where(ok, w, 0.0), kernel, "same")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(den > 0, num / den, np.nan)
-    out[~np.isfinite(y)] = np.nan
-    return out
+    return shown, f" ({len(shown)} most delayed plazas of {everyone}; all in timeseries.csv)"
 
 
 def _same_as(curves: dict[str, list[np.ndarray]]) -> dict[str, str]:
@@ -168,12 +139,13 @@ def _same_as(curves: dict[str, list[np.ndarray]]) -> dict[str, str]:
 
 
 def recovery(
-    scenario: Scenario,
+    sk: Sketch,
     runs: dict[str, list[Curves]],
     baselines: list[Curves],
     bin_s: float,
     path: Path,
     keys: list[str] | None = None,
+    everyone: int | None = None,
 ) -> None:
     """Transit time and queue km against the baseline for each plaza, disruption shaded.
 
@@ -182,15 +154,15 @@ def recovery(
     first; at most MAX_PLAZAS_DRAWN are drawn, so the figure stays readable and cheap
     whatever the size of the region.
     """
-    keys, only = _drawn(keys, baselines)
-    fig, axes = plt.subplots(len(keys), 2, figsize=(13, 3.3 * len(keys) + 0.6), squeeze=False)
-    n_bins = len(next(iter(baselines[0].values()))["queued"])
-    x = _x(scenario, (np.arange(n_bins) + 0.5) * bin_s)
+    keys, only = _drawn(keys, baselines, everyone)
+    fig, axes = _subplots(len(keys), 2, figsize=(13, 3.3 * len(keys) + 0.6), squeeze=False)
+    n_bins = len(next(iter(baselines[0].values()))["queue_km"])
+    x = _x(sk, (np.arange(n_bins) + 0.5) * bin_s)
     n_reps = len(baselines)
     for row, key in zip(axes, keys, strict=True):
         crossing, direction = key.split(".")
         for ax in row:
-            _shade(ax, scenario, crossing, direction)
+            _shade(ax, sk, crossing, direction)
         medians = {}
         weights = {}
         for label, reps in runs.items():
@@ -231,7 +203,7 @@ def recovery(
                     if censored is not None:
                         lo, hi = window_mean(lo, weights[label]), window_mean(hi, weights[label])
                     ax.fill_between(x, lo / k, hi / k, color=style["color"], alpha=0.15, lw=0)
-        storage = _storage(scenario, crossing, direction)
+        storage = sk.storage_m.get(key)
         if storage:
             row[1].axhline(storage / 1000.0, color="k", ls=":", lw=1, label="approach length")
         row[0].set_ylabel(
@@ -239,13 +211,13 @@ def recovery(
         )
         row[1].set_ylabel("queue (km)")
         for ax in row:
-            ax.set_title(place_name(scenario, key), loc="left", fontsize=10)
+            ax.set_title(place_name(sk, key), loc="left", fontsize=10)
             ax.set_ylim(bottom=0)
             ax.grid(alpha=0.3)
-            _time_axis(ax, scenario, most=10)
+            _time_axis(ax, sk, most=10)
     what = "each plan" if len(runs) > 1 else "the scenario"
     reps = f"; median and 10-90% band over {n_reps} replications" if n_reps > 1 else ""
-    _title(fig, f"{scenario.name}: recovery of {what} against the baseline{reps}{only}")
+    _title(fig, f"{sk.name}: recovery of {what} against the baseline{reps}{only}")
     # One legend for every panel, under the title: it never hides a curve.
     handles: dict[str, object] = {}
     for ax in axes[0]:
@@ -253,9 +225,9 @@ def recovery(
             handles.setdefault(label, h)
     from matplotlib.patches import Patch
 
-    if scenario.warmup > 0:
+    if sk.warmup > 0:
         handles["warm-up (not in transit times)"] = Patch(color=WARMUP_SHADE)
-    if scenario.events:
+    if sk.bands:
         handles["disruption (named on the band)"] = Patch(color=EVENT_SHADE, alpha=0.55)
     height = fig.get_size_inches()[1]
     fig.legend(
@@ -269,14 +241,26 @@ def recovery(
     )
     rows = -(-len(handles) // 4)
     _layout(fig, top=0.75 + 0.2 * rows)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path, dpi=110)
 
 
 def _title(fig, text: str) -> None:
     """The figure's title at its top left, a fixed distance from the edge."""
     height = fig.get_size_inches()[1]
     fig.suptitle(text, fontsize=11, x=0.01, y=1 - 0.12 / height, ha="left", va="top")
+
+
+def _subplots(*args, figsize: tuple[float, float], **kwargs):
+    """A figure on an Agg canvas and its axes (as pyplot.subplots)."""
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(*args, **kwargs)
+
+
+def _save(fig, path: Path, dpi: int) -> None:
+    """Write the PNG with light compression: a quarter larger, but zlib's default level
+    took a third of the time of writing a figure."""
+    fig.savefig(path, dpi=dpi, pil_kwargs={"compress_level": 1})
 
 
 def _layout(fig, left: float = 1.0, top: float = 0.6) -> None:
@@ -296,25 +280,21 @@ def _layout(fig, left: float = 1.0, top: float = 0.6) -> None:
     )
 
 
-def _storage(scenario: Scenario, crossing: str, direction: str) -> float | None:
-    plaza = getattr(scenario.crossings[crossing], direction)
-    return plaza.approach.storage if plaza is not None else None
-
-
 def transit_distributions(
-    scenario: Scenario,
+    sk: Sketch,
     transit: dict[str, list[TransitStats]],
     class_names: list[str],
     path: Path,
     keys: list[str] | None = None,
+    everyone: int | None = None,
 ) -> None:
     """Cumulative share of vehicles by transit time, per class: read off "90% of trucks
     waited less than 2 hours". One panel per plaza (at most MAX_PLAZAS_DRAWN)."""
-    everyone = len(transit)
+    everyone = everyone or len(transit)
     keys = (keys or list(transit))[:MAX_PLAZAS_DRAWN]
     transit = {k: transit[k] for k in keys if k in transit}
     only = f" ({len(transit)} most delayed plazas of {everyone})" if len(transit) < everyone else ""
-    fig, axes = plt.subplots(len(transit), 1, figsize=(9, 3.0 * len(transit) + 0.5), squeeze=False)
+    fig, axes = _subplots(len(transit), 1, figsize=(9, 3.0 * len(transit) + 0.5), squeeze=False)
     edges_min = bin_edges()[1:] / 60.0  # the upper edge of each histogram bin
     for ax, (key, per_class) in zip(axes[:, 0], transit.items(), strict=True):
         drawn = []
@@ -336,16 +316,15 @@ def transit_distributions(
         ax.set_ylim(0, 101)
         ax.set_xlabel(f"transit time ({'hours' if hours else 'minutes'})")
         ax.set_ylabel("% of vehicles\nwithin this time")
-        ax.set_title(place_name(scenario, key), loc="left", fontsize=10)
+        ax.set_title(place_name(sk, key), loc="left", fontsize=10)
         ax.grid(alpha=0.3)
         if drawn:
             ax.legend(fontsize=8, loc="lower right")
         else:
             ax.text(0.5, 0.5, "no vehicles after the warm-up", ha="center", transform=ax.transAxes)
-    _title(fig, f"{scenario.name}: share of vehicles by transit time, after the warm-up{only}")
+    _title(fig, f"{sk.name}: share of vehicles by transit time, after the warm-up{only}")
     _layout(fig, top=0.7)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path, dpi=110)
 
 
 def key_figures(result: Comparison, keys: list[FigureKey], path: Path) -> None:
@@ -357,7 +336,7 @@ def key_figures(result: Comparison, keys: list[FigureKey], path: Path) -> None:
     width = max(len(p) for p in plans) * 0.085 + 0.4  # inches for the plans' names
     ncols = min(2, len(keys))
     nrows = -(-len(keys) // ncols)
-    fig, axes = plt.subplots(
+    fig, axes = _subplots(
         nrows,
         ncols,
         figsize=(5.6 * ncols + width, (0.42 * len(plans) + 1.5) * nrows + 0.5),
@@ -445,73 +424,51 @@ def key_figures(result: Comparison, keys: list[FigureKey], path: Path) -> None:
         "range of the replications under six)",
     )
     _layout(fig, left=width, top=0.75)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path, dpi=110)
 
 
-def in_force(scenario: Scenario, item) -> tuple[float, float]:
-    """When an item restricts or acts: a phased reopening only until its last restricting
-    step (what it expands to), anything else from its start to its end."""
-    end = scenario.horizon if getattr(item, "end", None) is None else item.end
-    if item.has_effect("expand"):
-        parts = item.expand(scenario)
-        if parts:
-            return min(p.start for p in parts), min(max(p.end for p in parts), scenario.horizon)
-    return item.start, min(end, scenario.horizon)
-
-
-def timeline(scenario: Scenario, plans: list[str | None], path: Path) -> None:
-    """The disruption's events and each plan's timed actions, as bars over the run, each
-    labelled at the left in the planner's words."""
-    rows: list[tuple[str, float, float, str]] = []
-    for e in scenario.events:
-        label = f"{e.type}: {in_words(scenario, e.where or 'everywhere')}"
-        rows.append((label, e.start, min(e.end, scenario.horizon), e.colour))
-    for i, plan in enumerate(p for p in plans if p):
-        for a in scenario.plans.get(plan, []):
-            # patience and information hold for the whole run
-            start, end = in_force(scenario, a) if a.timed else (0.0, scenario.horizon)
-            label = f"{plan}: {in_words(scenario, a.describe(scenario))}"
-            rows.append((label, start, end, plan_style(i)["color"]))
+def timeline(sk: Sketch, path: Path) -> None:
+    """The disruption's events and each plan's actions (while they act), as bars over the
+    run, each labelled at the left in the planner's words (report.sketch makes them)."""
+    rows = [(b.label, b.start, b.end, b.colour) for b in sk.bars]
     if len(rows) > MAX_TIMELINE_ROWS:  # a readable figure; every item is in the report text
         more = len(rows) - MAX_TIMELINE_ROWS + 1
         rows = rows[: MAX_TIMELINE_ROWS - 1]
         rows.append((f"... and {more} more (see the scenario in the report)", 0.0, 0.0, "0.6"))
     labels = ["\n".join(textwrap.wrap(r[0], 50, max_lines=3, placeholder=" ...")) for r in rows]
     height = max(2.4, 0.9 + 0.36 * len(rows) + 0.13 * sum(lbl.count("\n") for lbl in labels))
-    fig, ax = plt.subplots(figsize=(13, height))
-    if scenario.warmup > 0:
-        x0, x1 = _x(scenario, [0.0, scenario.warmup])
+    fig, ax = _subplots(figsize=(13, height))
+    if sk.warmup > 0:
+        x0, x1 = _x(sk, [0.0, sk.warmup])
         ax.axvspan(x0, x1, color=WARMUP_SHADE, zorder=0)
         ax.text(x0, 1.0, " warm-up", transform=ax.get_xaxis_transform(), fontsize=7, va="bottom")
     for y, (_, start, end, colour) in enumerate(rows):
-        x0, x1 = _x(scenario, [start, end])
+        x0, x1 = _x(sk, [start, end])
         ax.plot([x0, x1], [y, y], lw=9, color=colour, solid_capstyle="butt")
-    x0, x1 = _x(scenario, [0.0, scenario.horizon])
+    x0, x1 = _x(sk, [0.0, sk.horizon])
     ax.set_xlim(x0, x1)
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.grid(alpha=0.3, axis="x")
-    _time_axis(ax, scenario)
+    _time_axis(ax, sk)
     if not rows:
         ax.text(0.5, 0.5, "no disruption (a baseline run)", ha="center", transform=ax.transAxes)
-    acting = any(p for p in plans)
     _title(
         fig,
-        f"{scenario.name}: the disruption"
-        + (" and the plans' actions (while they act)" if acting else ""),
+        f"{sk.name}: the disruption"
+        + (" and the plans' actions (while they act)" if sk.plans_acting else ""),
     )
     _layout(fig, left=3.9, top=0.55)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path, dpi=110)
 
 
 def overview(
-    scenario: Scenario,
+    sk: Sketch,
     runs: dict[str, list[Curves]],
     bin_s: float,
     path: Path,
     crossings: list[str],
+    everyone: int | None = None,
 ) -> None:
     """A region at a glance: one small panel per crossing (most delayed first, at most
     MAX_CROSSINGS_DRAWN), on a shared time axis. For a run, the queue (km) of each
@@ -520,14 +477,14 @@ def overview(
     shown = crossings[:MAX_CROSSINGS_DRAWN]
     cols = min(4, len(shown))
     rows = -(-len(shown) // cols)
-    fig, axes = plt.subplots(
+    fig, axes = _subplots(
         rows, cols, figsize=(3.4 * cols + 0.8, 2.3 * rows + 0.9), squeeze=False, sharex=True
     )
-    n_bins = len(next(iter(next(iter(runs.values()))[0].values()))["queued"])
-    x = _x(scenario, (np.arange(n_bins) + 0.5) * bin_s)
+    n_bins = len(next(iter(next(iter(runs.values()))[0].values()))["queue_km"])
+    x = _x(sk, (np.arange(n_bins) + 0.5) * bin_s)
     compare = len(runs) > 1
     for ax, crossing in zip(axes.flat, shown, strict=False):
-        _shade(ax, scenario, crossing, None)
+        _shade(ax, sk, crossing, None)
         keys = [k for k in next(iter(runs.values()))[0] if k.split(".")[0] == crossing]
         if compare:
             for i, (label, reps) in enumerate(runs.items()):
@@ -545,12 +502,12 @@ def overview(
                     color="#0072B2",
                     label=words,
                 )
-        ax.set_title(place_name(scenario, crossing), loc="left", fontsize=9)
+        ax.set_title(place_name(sk, crossing), loc="left", fontsize=9)
         ax.set_ylabel("vehicles queued" if compare else "queue (km)", fontsize=8)
         ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=7)
-        _time_axis(ax, scenario, most=4)
+        _time_axis(ax, sk, most=4)
     for ax in list(axes.flat)[len(shown) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
@@ -558,12 +515,8 @@ def overview(
     what = (
         "vehicles queued (both directions)" if compare else "queue (km) by direction"
     ) + "; each panel has its own scale"
-    more = (
-        f"; {len(shown)} most delayed of {len(crossings)} crossings"
-        if len(shown) < len(crossings)
-        else ""
-    )
-    _title(fig, f"{scenario.name}: every crossing at a glance, {what}{more}")
+    total = everyone or len(crossings)
+    more = f"; {len(shown)} most delayed of {total} crossings" if len(shown) < total else ""
+    _title(fig, f"{sk.name}: every crossing at a glance, {what}{more}")
     _layout(fig, left=0.6, top=0.8)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    _save(fig, path, dpi=100)

@@ -23,15 +23,21 @@ from ..results import (
     FigureKey,
     figure_rows,
 )
-from ..runner import Study
-from . import figures
+from ..runner import Curves, Study
+from .drawing import Drawing
 from .html import CHART_FILE, write_report
 from .series import chart_data, timeseries, vehicle_columns, vehicle_rows
+from .sketch import sketch
+from .style import MAX_CROSSINGS_DRAWN, MAX_PLAZAS_DRAWN
 from .workbook import write_workbook
 
 
 def write_results(
-    folder: Path, study: Study, vehicles: bool = False, source: str | None = None
+    folder: Path,
+    study: Study,
+    vehicles: bool = False,
+    source: str | None = None,
+    drawing: Drawing | None = None,
 ) -> None:
     """Write summary.json, figures.csv, timeseries.csv, figures, results.xlsx, the chart's
     data, report.html (and vehicles.csv).
@@ -39,13 +45,28 @@ def write_results(
     ``folder`` is the new, empty folder being written (see bordersim.folders), put in
     place only once complete. ``source`` is the scenario file's text as it was read for
     the run, kept as scenario.yaml so that the results say what produced them and the
-    report can be rebuilt.
+    report can be rebuilt. ``drawing`` draws the figures (in a process of its own while
+    this one writes the rest: see bordersim.report.drawing); without it, here.
     """
     folder = Path(folder)
+    drawing = drawing or Drawing(background=False)
     label = study.labels[0]
     scenario = study.scenario
     results = study.results(label)
-    _common(folder, study, source)
+    drawn = [p.key for p in results.plazas_by_delay()]
+    _common(folder, study, source, drawing)
+    _figures(folder, study, {label: study.curves(label)}, drawn, results.context, drawing)
+    transit = study.transit(label)
+    shown = {k: transit[k] for k in drawn[:MAX_PLAZAS_DRAWN] if k in transit}
+    drawing.draw(
+        "transit_distributions",
+        sketch(scenario, study.plans),
+        shown,
+        list(scenario.vehicle_classes()),
+        folder / "transit.png",
+        drawn,
+        len(transit),
+    )
     _write_json(folder / "summary.json", results.to_json())
     _write_csv(folder / "figures.csv", FIGURE_COLUMNS, figure_rows(results))
     if len(study.replications) > 1:
@@ -62,26 +83,46 @@ def write_results(
             vehicle_columns(study.vehicle_columns, start is not None),
             vehicle_rows(study.replications[0].vehicles or [], study.vehicle_columns, start),
         )
-    drawn = [p.key for p in results.plazas_by_delay()]
-    runs = {label: study.curves(label)}
-    _figures(folder, study, runs, drawn, results.context)
-    classes = list(scenario.vehicle_classes())
-    figures.transit_distributions(
-        scenario, study.transit(label), classes, folder / "transit.png", drawn
-    )
-    write_workbook(folder / "results.xlsx", results)
+    write_workbook(folder / "results.xlsx", results)  # here, while the figures are drawn
+    drawing.wait()  # the report embeds the figures
     write_report(folder, study.scenario)
 
 
-def _figures(folder: Path, study: Study, runs, drawn: list[str], ctx) -> None:
+def _trim(curves: list[Curves], keys: list[str], series: tuple[str, ...]) -> list[Curves]:
+    """Each replication's curves of these plazas and series only: what a figure draws."""
+    return [{k: {n: c[k][n] for n in series} for k in keys if k in c} for c in curves]
+
+
+RECOVERY_SERIES = ("mean_transit_min", "censored", "queue_km", "arrivals")
+
+
+def _figures(folder: Path, study: Study, runs, drawn: list[str], ctx, drawing: Drawing) -> None:
     """recovery.png, overview.png (regions) and the chart's data, shared by run and compare."""
     scenario = study.scenario
-    figures.recovery(
-        scenario, runs, study.baselines(), study.bin_seconds, folder / "recovery.png", drawn
+    plazas = drawn[:MAX_PLAZAS_DRAWN]
+    drawing.draw(
+        "recovery",
+        sketch(scenario, study.plans),
+        {label: _trim(reps, plazas, RECOVERY_SERIES) for label, reps in runs.items()},
+        _trim(study.baselines(), plazas, RECOVERY_SERIES),
+        study.bin_seconds,
+        folder / "recovery.png",
+        plazas,
+        len(ctx.plazas),
     )
     if len(ctx.crossings) > 1:
         order = list(dict.fromkeys(k.split(".")[0] for k in drawn))
-        figures.overview(scenario, runs, study.bin_seconds, folder / "overview.png", order)
+        shown = set(order[:MAX_CROSSINGS_DRAWN])
+        keys = [k for k in drawn if k.split(".")[0] in shown]
+        drawing.draw(
+            "overview",
+            sketch(scenario, study.plans),
+            {label: _trim(reps, keys, ("queued", "queue_km")) for label, reps in runs.items()},
+            study.bin_seconds,
+            folder / "overview.png",
+            order[:MAX_CROSSINGS_DRAWN],
+            len(order),
+        )
     names = {info.place.key: ctx.name(info.place) for info in ctx.plazas}
     chart = chart_data(scenario, runs, study.baselines(), study.bin_seconds, drawn, names)
     _write_json(folder / CHART_FILE, chart, indent=None)
@@ -105,27 +146,33 @@ def key_figure_keys(result: Comparison) -> list[FigureKey]:
 
 
 def write_comparison(
-    folder: Path, study: Study, result: Comparison, source: str | None = None
+    folder: Path,
+    study: Study,
+    result: Comparison,
+    source: str | None = None,
+    drawing: Drawing | None = None,
 ) -> None:
     """Write table.csv/json, results.xlsx, the figures, the chart's data and report.html."""
     folder = Path(folder)
-    _common(folder, study, source)
+    drawing = drawing or Drawing(background=False)
+    _common(folder, study, source, drawing)
+    runs = {label: study.curves(label) for label in result.plans}  # colours by plan
+    drawn = [p.key for p in study.results(result.reference).plazas_by_delay()]
+    _figures(folder, study, runs, drawn, result.context, drawing)
+    drawing.draw("key_figures", result, key_figure_keys(result), folder / "key_figures.png")
     _write_json(folder / "table.json", result.to_json())
     rows = [[r[c] for c in TABLE_COLUMNS] for r in result.table_rows()]
     _write_csv(folder / "table.csv", TABLE_COLUMNS, rows)
-    runs = {label: study.curves(label) for label in result.plans}  # colours by plan
-    drawn = [p.key for p in study.results(result.reference).plazas_by_delay()]
-    _figures(folder, study, runs, drawn, result.context)
-    figures.key_figures(result, key_figure_keys(result), folder / "key_figures.png")
-    write_workbook(folder / "results.xlsx", result)
+    write_workbook(folder / "results.xlsx", result)  # here, while the figures are drawn
+    drawing.wait()  # the report embeds the figures
     write_report(folder, study.scenario)
 
 
-def _common(folder: Path, study: Study, source: str | None) -> None:
+def _common(folder: Path, study: Study, source: str | None, drawing: Drawing) -> None:
     """What every results folder holds: the scenario as run and its timeline."""
     if source is not None:
         (folder / "scenario.yaml").write_text(source, encoding="utf-8")
-    figures.timeline(study.scenario, study.plans, folder / "timeline.png")
+    drawing.draw("timeline", sketch(study.scenario, study.plans), folder / "timeline.png")
 
 
 def _write_json(path: Path, data: Any, indent: int | None = 2) -> None:

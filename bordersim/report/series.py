@@ -1,6 +1,6 @@
 """timeseries.csv: one row per plaza and 5-minute bin, the baseline beside.
 
-With several replications each value is the median across them (:func:`metrics.band`),
+With several replications each value is the median across them (:func:`stats.band`),
 with the 10th and 90th percentiles for queue km and transit time.
 """
 
@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from ..metrics import band
 from ..scenario import Scenario
+from ..stats import band
+from .style import PLAN_DASHES, plan_style, window_mean
 
 TIMESERIES_COLUMNS = [
     "time_h",
@@ -147,7 +148,6 @@ def chart_data(
     """The report's hour-by-hour chart: per plaza (most delayed first, at most
     MAX_CHART_PLAZAS) the median queue (km) and transit time (minutes, by arrival time) of
     each plan and the baseline, one value every few bins (at most MAX_CHART_POINTS)."""
-    from .figures import PLAN_DASHES, plan_style, window_mean
 
     n = len(next(iter(baselines[0].values()))["queued"])
     step = max(1, math.ceil(n / MAX_CHART_POINTS))

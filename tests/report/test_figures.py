@@ -1,9 +1,15 @@
-"""The briefing's figures are drawn, as PNG files, whatever they show."""
+"""The briefing's figures are drawn, as PNG files, whatever they show, and the same in
+the drawing process as here."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from bordersim.report import figures
-from bordersim.report.files import key_figure_keys
+from bordersim.report.drawing import Drawing
+from bordersim.report.files import key_figure_keys, write_comparison
+from bordersim.report.sketch import sketch
 
 
 def _png(path) -> bool:
@@ -12,14 +18,37 @@ def _png(path) -> bool:
 
 def test_timeline_recovery_and_key_figures(small_study, tmp_path):
     study, result = small_study
-    s = study.scenario
-    figures.timeline(s, study.plans, tmp_path / "t.png")
+    sk = sketch(study.scenario, study.plans)
+    figures.timeline(sk, tmp_path / "t.png")
     runs = {label: study.curves(label) for label in result.plans}
-    figures.recovery(s, runs, study.baselines(), study.bin_seconds, tmp_path / "r.png")
+    figures.recovery(sk, runs, study.baselines(), study.bin_seconds, tmp_path / "r.png")
     keys = key_figure_keys(result)
     assert keys[0] == result.ranked_by and len(keys) == 4
     figures.key_figures(result, keys, tmp_path / "k.png")
-    figures.transit_distributions(
-        s, study.transit("nothing"), list(s.vehicle_classes()), tmp_path / "d.png"
-    )
+    classes = list(study.scenario.vehicle_classes())
+    figures.transit_distributions(sk, study.transit("nothing"), classes, tmp_path / "d.png")
     assert all(_png(tmp_path / f) for f in ("t.png", "r.png", "k.png", "d.png"))
+
+
+def test_the_drawing_process_draws_what_would_be_drawn_here(small_study, tmp_path):
+    study, result = small_study
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    write_comparison(here, study, result)
+    with Drawing() as drawing:
+        write_comparison(there, study, result, drawing=drawing)
+    for png in ("timeline.png", "recovery.png", "key_figures.png"):
+        assert (here / png).read_bytes() == (there / png).read_bytes(), png
+    assert (there / "results.xlsx").stat().st_size > 5000
+
+
+def test_drawing_loads_neither_pydantic_nor_scipy_nor_the_model():
+    """What the drawing process loads: figures, the workbook and the results they get."""
+    code = (
+        "import sys, bordersim.report.figures, bordersim.report.workbook, bordersim.results\n"
+        "print(sorted(m for m in ('pydantic', 'scipy', 'simpy', 'bordersim.scenario') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr
