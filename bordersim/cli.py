@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 bad input (scenario file or options), 1 internal error.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -269,11 +270,27 @@ def _study(
         with Workspace(dest) as ws:
             key = fingerprint(scenario, plans, vehicles=vehicles, command=kind)
             saved = Checkpoints(ws.lock_study(key), key)
-            study = _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json)
             assert ws.tmp is not None
+            # The replications' curves are kept on disk, in the folder being written (so
+            # cleaned with it whatever happens), and removed before it is put in place.
+            keep_in = ws.tmp / ".curves"
+            try:
+                keep_in.mkdir()
+                study = _simulate(
+                    scenario, plans, reps, opts, vehicles, quiet, saved, as_json, keep_in
+                )
+            except OSError as e:
+                where = f" ({e.filename})" if e.filename else ""
+                hint = _saved_hint(saved, reps, "once the problem is fixed")
+                _fail(
+                    f"cannot keep the replications' curves: {e.strerror or e}{where}; "
+                    f"nothing written{hint}",
+                    as_json,
+                )
             try:
                 write(ws.tmp, study)
                 interrupts.check()
+                shutil.rmtree(keep_in)
                 final = ws.commit(_provenance(scenario, text, file, study, opts))
             except OSError as e:  # a full disk, a folder gone read-only...
                 where = f" ({e.filename})" if e.filename else ""
@@ -334,7 +351,7 @@ def _provenance(scenario: Scenario, text: str, file: str, study, opts: dict) -> 
     }
 
 
-def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json):
+def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json, keep_in=None):
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -366,6 +383,7 @@ def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json):
                 progress=progress,
                 checkpoints=saved,
                 resume=opts["resume"],
+                keep_in=keep_in,
             )
         except KeyboardInterrupt:
             bar.stop()

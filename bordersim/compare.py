@@ -72,14 +72,23 @@ def compare(study: Study, practical: float = PRACTICAL_SHARE) -> Comparison:
     labels = study.labels
     first = labels[0]
     ctx = context(study.scenario)
-    samples = {label: study.samples(label) for label in labels}
-    reference = Results.of(ctx, first, samples[first])
+    tables = {label: (study.tables[label].keys, study.tables[label].matrix()) for label in labels}
+
+    def column(label: str, key: FigureKey) -> list[float | None]:
+        """A figure's value in each replication under a plan (None: none)."""
+        keys, matrix = tables[label]
+        j = keys.get(key)
+        if j is None:
+            return [None] * matrix.shape[0]
+        return [None if v != v else v for v in matrix[:, j].tolist()]  # NaN: none
+
+    reference = study.results(first)
     rows = []
     for key in compared_keys(reference):
-        ref = [s.get(key) for s in samples[first]]
+        ref = column(first, key)
         row = Compared(key, {})
         for label in labels:
-            values = [s.get(key) for s in samples[label]]
+            values = column(label, key)
             row.by_plan[label] = Figure(key, estimate(key, ctx, values), tuple(values))
         beyond = row.by_plan[first].estimate.beyond
         for label in labels[1:]:
@@ -102,12 +111,9 @@ def compare(study: Study, practical: float = PRACTICAL_SHARE) -> Comparison:
     result.same_as, result.unchanged = _identical(rows, labels, acts_at)
     ranking = result.ranking
     if len(ranking) > 1:
-        best, second = (samples[p] for p in ranking[:2])
+        best, second = ranking[:2]
         result.runner_up = Difference.of(
-            [s.get(RANK_BY) for s in second],
-            [s.get(RANK_BY) for s in best],
-            RANK_BY.measure.better,
-            practical,
+            column(second, RANK_BY), column(best, RANK_BY), RANK_BY.measure.better, practical
         )
     return result
 

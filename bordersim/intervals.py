@@ -34,9 +34,10 @@ def stdtrit(df: float, p: float) -> float:
 LEVEL = 0.95
 
 
-def mean_ci(values: list[float | None]) -> dict[str, Any]:
-    """``{"mean", "ci95": [low, high] or None, "n", "missing"}`` of the values given."""
-    x = np.array([v for v in values if v is not None], dtype=float)
+def mean_ci(values: list[float | None] | np.ndarray) -> dict[str, Any]:
+    """``{"mean", "ci95": [low, high] or None, "n", "missing"}`` of the values given
+    (None, or NaN in an array, for a replication that could not give it)."""
+    x = _known(values)
     missing = len(values) - x.size
     if x.size == 0:
         return {"mean": None, "ci95": None, "n": 0, "missing": missing}
@@ -59,7 +60,13 @@ def paired_difference(a: list[float | None], b: list[float | None]) -> dict[str,
     return out
 
 
-def median_censored(values: list[float | None], bound: float) -> dict[str, Any]:
+def _known(values: list[float | None] | np.ndarray) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values[~np.isnan(values)].astype(float)
+    return np.array([v for v in values if v is not None], dtype=float)
+
+
+def median_censored(values: list[float | None] | np.ndarray, bound: float) -> dict[str, Any]:
     """The median of durations where None means "beyond ``bound``" (not within the horizon).
 
     ``{"median", "ci95", "range", "n", "missing"}``: ``median`` is None when it falls
@@ -69,7 +76,7 @@ def median_censored(values: list[float | None], bound: float) -> dict[str, Any]:
     replications (no such interval exists); its upper end is None when beyond the bound.
     ``range`` is the lowest and highest replication (None for beyond).
     """
-    known = sorted(float(v) for v in values if v is not None)
+    known = sorted(_known(values).tolist())
     n_all = len(values)
     missing = n_all - len(known)
     x = known + [math.inf] * missing

@@ -513,6 +513,20 @@ class Results:
             figures[k] = Figure(k, estimate(k, context, values), tuple(values))
         return cls(context, plan, len(samples), figures, replication)
 
+    @classmethod
+    def of_table(
+        cls,
+        context: Context,
+        plan: str,
+        keys: list[FigureKey],
+        table: Any,
+        replication: int | None = None,
+    ) -> Results:
+        """Figures from a table of replications by keys (numpy; NaN: could not be
+        computed), as :meth:`of` gives from samples, without keeping every value."""
+        figures = {k: Figure(k, estimate(k, context, table[:, j])) for j, k in enumerate(keys)}
+        return cls(context, plan, table.shape[0], figures, replication)
+
     def get(
         self,
         measure: Measure,

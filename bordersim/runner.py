@@ -19,10 +19,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .keep import CurveFiles, FigureTable
 from .metrics import context, curves, figures
 from .model.simulation import BIN_SECONDS, VEHICLE_COLUMNS, Progress, simulate
 from .results import Results, Sample
@@ -32,7 +34,7 @@ from .stats import TransitStats
 if TYPE_CHECKING:
     from .checkpoints import Checkpoints
 
-Curves = dict[str, dict[str, np.ndarray]]
+Curves = dict[str, dict[str, np.ndarray]]  # as in keep
 
 
 @dataclass
@@ -104,11 +106,18 @@ def run_replication(
     return Replication(index, curves(baseline), results, time.perf_counter() - started, vehicles)
 
 
+BASELINE = "_baseline"  # the curves' label of the baselines (never a plan's name)
+
+
 @dataclass
 class Study:
+    """A study's results, kept as replications arrive in memory that does not grow with
+    them (:mod:`bordersim.keep`): figures as a row of numbers a replication, curves in
+    files (with a ``folder``; else in memory), transit histograms merged."""
+
     scenario: Scenario
     plans: list[str | None]
-    replications: list[Replication] = field(default_factory=list)
+    replications: list[Replication] = field(default_factory=list)  # stripped: see fold
     seconds: float = 0.0
     executor: str = "local"
     # label -> plaza -> by class: transit histograms folded in as replications arrive,
@@ -116,39 +125,66 @@ class Study:
     merged_transit: dict[str, dict[str, list[TransitStats]]] = field(default_factory=dict)
     bin_seconds: float = BIN_SECONDS  # the width of the curves' time bins
     vehicle_columns: tuple[str, ...] = VEHICLE_COLUMNS  # of Replication.vehicles rows
+    folder: Path | None = None  # where curves are kept (None: in memory)
+    tables: dict[str, FigureTable] = field(default_factory=dict)
+    kept: CurveFiles | None = None
+
+    def __post_init__(self) -> None:
+        self.kept = CurveFiles(self.folder)
 
     @property
     def labels(self) -> list[str]:
         return [plan_label(p) for p in self.plans]
 
     def fold(self, r: Replication) -> None:
-        """Keep a finished replication; fold its transit histograms into the study's."""
+        """Keep a finished replication: its figures as a row, its curves in the files,
+        its transit histograms merged; the replication keeps only its index, time and
+        (the first) vehicles."""
+        assert self.kept is not None
+        self.kept.add(BASELINE, r.index, r.baseline)
         for label, result in r.plans.items():
             into = self.merged_transit.setdefault(label, {})
             for key, per_class in result.transit.items():
                 acc = into.setdefault(key, [TransitStats() for _ in per_class])
                 for m, t in zip(acc, per_class, strict=True):
                     m.merge(t)
-            result.transit = {}
+            self.tables.setdefault(label, FigureTable()).add(r.index, result.figures)
+            self.kept.add(label, r.index, result.curves)
+        r.plans = {}
+        r.baseline = {}
         self.replications.append(r)
 
     def samples(self, label: str) -> list[Sample]:
         """Each replication's figures under a plan, in replication order."""
-        return [r.plans[label].figures for r in self.replications]
+        table = self.tables[label]
+        return [table.sample(i) for i in sorted(table.rows)]
 
     def results(self, label: str) -> Results:
         """A plan's figures over every replication (one replication: its own figures)."""
         one = self.replications[0].index if len(self.replications) == 1 else None
-        return Results.of(context(self.scenario), label, self.samples(label), one)
+        table = self.tables[label]
+        return Results.of_table(
+            context(self.scenario), label, list(table.keys), table.matrix(), one
+        )
 
     def replication_results(self, r: Replication, label: str) -> Results:
-        return Results.of(context(self.scenario), label, [r.plans[label].figures], r.index)
+        return Results.of(
+            context(self.scenario), label, [self.tables[label].sample(r.index)], r.index
+        )
+
+    def curve(self, label: str, plaza: str, name: str) -> np.ndarray:
+        """One plaza's curve in every replication (replications by 5-minute bins), for a
+        plan's label or BASELINE: read back a curve at a time, whatever the study's size."""
+        assert self.kept is not None
+        return self.kept.matrix(label, plaza, name)
 
     def curves(self, label: str) -> list[Curves]:
-        return [r.plans[label].curves for r in self.replications]
+        """Every replication's curves at once (small studies and tests only)."""
+        assert self.kept is not None
+        return self.kept.curves(label)
 
     def baselines(self) -> list[Curves]:
-        return [r.baseline for r in self.replications]
+        return self.curves(BASELINE)
 
     def transit(self, label: str) -> dict[str, list[TransitStats]]:
         """Transit distributions over all replications, per plaza and class.
@@ -175,19 +211,21 @@ def run_study(
     progress: Progress | None = None,
     checkpoints: Checkpoints | None = None,
     resume: bool = False,
+    keep_in: Path | None = None,
 ) -> Study:
     """Run ``reps`` replications of every plan; see the module docstring.
 
     ``progress(share, detail)`` is told the share of the study done (0 to 1). With
     ``checkpoints``, each finished replication is saved, and with ``resume`` the ones
     saved by an earlier, interrupted run of the same study are used instead of re-run.
+    ``keep_in`` is a folder for the replications' curves (else they stay in memory).
     """
     for plan in plans:
         if plan is not None and plan not in scenario.plans:
             raise KeyError(plan)
     work = partial(run_replication, scenario, plans=plans, record_vehicles=record_vehicles)
     started = time.perf_counter()
-    study = Study(scenario, plans)
+    study = Study(scenario, plans, folder=keep_in)
     done = checkpoints.start(resume) if checkpoints else {}
     todo = [r for r in range(reps) if r not in done]
     for r in sorted(done):

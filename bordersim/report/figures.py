@@ -19,7 +19,6 @@ from __future__ import annotations
 import textwrap
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 # matplotlib's Figure and its Agg canvas, not pyplot: files only, never a screen, and
 # pyplot's figure manager is a tenth of a second to load for nothing here.
@@ -30,13 +29,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ..results import DIRECTION_WORDS, MEDIAN, Comparison, FigureKey
-from ..stats import TransitStats, band, bin_edges
+from ..stats import TransitStats, bin_edges
 from ..units import format_duration
-
-# Okabe and Ito's palette (colour-blind safe), without its yellow (unreadable on white).
-if TYPE_CHECKING:
-    from ..runner import Curves
-
 from .style import (
     BASELINE,
     EVENT_SHADE,
@@ -44,9 +38,9 @@ from .style import (
     MAX_CROSSINGS_DRAWN,
     MAX_PLAZAS_DRAWN,
     WARMUP_SHADE,
+    Lines,
     Sketch,
     plan_style,
-    window_mean,
 )
 
 MAX_TIMELINE_ROWS = 24
@@ -109,19 +103,6 @@ def _shade(ax, sk: Sketch, crossing: str, direction: str | None) -> None:
         )
 
 
-def _drawn(
-    keys: list[str] | None, baselines: list[Curves], everyone: int | None
-) -> tuple[list[str], str]:
-    """The plazas a figure shows, and a note when it shows only some of them
-    (``everyone``: how many plazas there are, when the curves given are a selection)."""
-    keys = list(baselines[0]) if keys is None else keys
-    everyone = everyone or len(baselines[0])
-    shown = keys[:MAX_PLAZAS_DRAWN]
-    if len(shown) == everyone:
-        return shown, ""
-    return shown, f" ({len(shown)} most delayed plazas of {everyone}; all in timeseries.csv)"
-
-
 def _same_as(curves: dict[str, list[np.ndarray]]) -> dict[str, str]:
     """Plans whose drawn curves are identical to an earlier plan's: plan -> that plan."""
     out: dict[str, str] = {}
@@ -140,68 +121,59 @@ def _same_as(curves: dict[str, list[np.ndarray]]) -> dict[str, str]:
 
 def recovery(
     sk: Sketch,
-    runs: dict[str, list[Curves]],
-    baselines: list[Curves],
+    runs: dict[str, dict[str, Lines]],
+    base: dict[str, Lines],
     bin_s: float,
     path: Path,
     keys: list[str] | None = None,
     everyone: int | None = None,
+    n_reps: int = 1,
 ) -> None:
     """Transit time and queue km against the baseline for each plaza, disruption shaded.
 
-    ``runs`` maps a plan's label to its replications' curves: one plan for a run,
-    several overlaid for a comparison. ``keys`` are the plazas to draw, most delayed
-    first; at most MAX_PLAZAS_DRAWN are drawn, so the figure stays readable and cheap
-    whatever the size of the region.
+    ``runs`` maps a plan's label to its plazas' lines (report.series.lines): one plan
+    for a run, several overlaid for a comparison; ``base`` the baseline's. ``keys`` are
+    the plazas to draw, most delayed first; at most MAX_PLAZAS_DRAWN are drawn, so the
+    figure stays readable and cheap whatever the size of the region.
     """
-    keys, only = _drawn(keys, baselines, everyone)
+    keys = list(base) if keys is None else keys
+    shown = keys[:MAX_PLAZAS_DRAWN]
+    everyone = everyone or len(base)
+    only = (
+        ""
+        if len(shown) == everyone
+        else (f" ({len(shown)} most delayed plazas of {everyone}; all in timeseries.csv)")
+    )
+    keys = shown
     fig, axes = _subplots(len(keys), 2, figsize=(13, 3.3 * len(keys) + 0.6), squeeze=False)
-    n_bins = len(next(iter(baselines[0].values()))["queue_km"])
+    n_bins = len(base[keys[0]].queue_km)
     x = _x(sk, (np.arange(n_bins) + 0.5) * bin_s)
-    n_reps = len(baselines)
     for row, key in zip(axes, keys, strict=True):
         crossing, direction = key.split(".")
         for ax in row:
             _shade(ax, sk, crossing, direction)
-        medians = {}
-        weights = {}
-        for label, reps in runs.items():
-            cs = [r[key] for r in reps]
-            cens = [c["censored"] for c in cs]
-            weights[label] = band([c["arrivals"] for c in cs])
-            medians[label] = [
-                window_mean(band([c["mean_transit_min"] for c in cs], cens), weights[label]),
-                band([c["queue_km"] for c in cs]),
-            ]
+        medians = {
+            label: [lines[key].transit, lines[key].queue_km] for label, lines in runs.items()
+        }
         same = _same_as(medians)
-        base = [b[key] for b in baselines]
-        base_transit = window_mean(
-            band([b["mean_transit_min"] for b in base], [b["censored"] for b in base]),
-            band([b["arrivals"] for b in base]),
-        )
         top = np.nanmax([np.nanmax(m[0], initial=0) for m in medians.values()], initial=0)
         hours = top > HOURS_AFTER_MIN
         scale = 60.0 if hours else 1.0
-        row[0].plot(x, base_transit / scale, **BASELINE)
-        row[1].plot(x, band([b["queue_km"] for b in base]), **BASELINE)
-        for i, (label, reps) in enumerate(runs.items()):
+        row[0].plot(x, base[key].transit / scale, **BASELINE)
+        row[1].plot(x, base[key].queue_km, **BASELINE)
+        for i, (label, plazas) in enumerate(runs.items()):
             style = plan_style(i)
             name = label + (f" (same as {same[label]})" if label in same else "")
-            cs = [r[key] for r in reps]
-            cens = [c["censored"] for c in cs]
-            for ax, curve, series, censored, k in (
-                (row[0], medians[label][0], "mean_transit_min", cens, scale),
-                (row[1], medians[label][1], "queue_km", None, 1.0),
+            ln = plazas[key]
+            for ax, curve, lo, hi, k in (
+                (row[0], ln.transit, ln.transit_lo, ln.transit_hi, scale),
+                (row[1], ln.queue_km, ln.queue_lo, ln.queue_hi, 1.0),
             ):
                 # Bins with no vehicle crossed (a closure, the night) are bridged: a line,
                 # not scattered dots, through the vehicles that did cross.
                 known = np.isfinite(curve)
                 ax.plot(np.asarray(x)[known], curve[known] / k, lw=1.6, label=name, **style)
-                if n_reps > 1 and label not in same:
-                    values = [c[series] for c in cs]
-                    lo, hi = band(values, censored, 0.1), band(values, censored, 0.9)
-                    if censored is not None:
-                        lo, hi = window_mean(lo, weights[label]), window_mean(hi, weights[label])
+                if lo is not None and hi is not None and label not in same:
                     ax.fill_between(x, lo / k, hi / k, color=style["color"], alpha=0.15, lw=0)
         storage = sk.storage_m.get(key)
         if storage:
@@ -464,7 +436,7 @@ def timeline(sk: Sketch, path: Path) -> None:
 
 def overview(
     sk: Sketch,
-    runs: dict[str, list[Curves]],
+    runs: dict[str, dict[str, Lines]],
     bin_s: float,
     path: Path,
     crossings: list[str],
@@ -473,35 +445,28 @@ def overview(
     """A region at a glance: one small panel per crossing (most delayed first, at most
     MAX_CROSSINGS_DRAWN), on a shared time axis. For a run, the queue (km) of each
     direction; for a comparison, the vehicles queued at the crossing (both directions)
-    under each plan."""
+    under each plan. ``runs``: each plan's plazas' lines (report.series.lines)."""
     shown = crossings[:MAX_CROSSINGS_DRAWN]
     cols = min(4, len(shown))
     rows = -(-len(shown) // cols)
     fig, axes = _subplots(
         rows, cols, figsize=(3.4 * cols + 0.8, 2.3 * rows + 0.9), squeeze=False, sharex=True
     )
-    n_bins = len(next(iter(next(iter(runs.values()))[0].values()))["queue_km"])
+    first = next(iter(runs.values()))
+    n_bins = len(next(iter(first.values())).queue_km)
     x = _x(sk, (np.arange(n_bins) + 0.5) * bin_s)
     compare = len(runs) > 1
     for ax, crossing in zip(axes.flat, shown, strict=False):
         _shade(ax, sk, crossing, None)
-        keys = [k for k in next(iter(runs.values()))[0] if k.split(".")[0] == crossing]
+        keys = [k for k in first if k.split(".")[0] == crossing]
         if compare:
-            for i, (label, reps) in enumerate(runs.items()):
-                total = sum(band([r[k]["queued"] for r in reps]) for k in keys)
+            for i, (label, plazas) in enumerate(runs.items()):
+                total = sum(plazas[k].queued for k in keys)
                 ax.plot(x, total, lw=1.1, alpha=0.9, label=label, **plan_style(i))
         else:
-            reps = next(iter(runs.values()))
             for k, ls in zip(keys, ("-", "--"), strict=False):
                 words = DIRECTION_WORDS.get(k.split(".")[1], k)
-                ax.plot(
-                    x,
-                    band([r[k]["queue_km"] for r in reps]),
-                    lw=1.3,
-                    ls=ls,
-                    color="#0072B2",
-                    label=words,
-                )
+                ax.plot(x, first[k].queue_km, lw=1.3, ls=ls, color="#0072B2", label=words)
         ax.set_title(place_name(sk, crossing), loc="left", fontsize=9)
         ax.set_ylabel("vehicles queued" if compare else "queue (km)", fontsize=8)
         ax.set_ylim(bottom=0)

@@ -23,10 +23,10 @@ from ..results import (
     FigureKey,
     figure_rows,
 )
-from ..runner import Curves, Study
+from ..runner import BASELINE, Study
 from .drawing import Drawing
 from .html import CHART_FILE, write_report
-from .series import chart_data, timeseries, vehicle_columns, vehicle_rows
+from .series import MAX_CHART_PLAZAS, chart_data, lines, timeseries, vehicle_columns, vehicle_rows
 from .sketch import sketch
 from .style import MAX_CROSSINGS_DRAWN, MAX_PLAZAS_DRAWN
 from .workbook import write_workbook
@@ -55,7 +55,7 @@ def write_results(
     results = study.results(label)
     drawn = [p.key for p in results.plazas_by_delay()]
     _common(folder, study, source, drawing)
-    _figures(folder, study, {label: study.curves(label)}, drawn, results.context, drawing)
+    _figures(folder, study, [label], drawn, results.context, drawing)
     transit = study.transit(label)
     shown = {k: transit[k] for k in drawn[:MAX_PLAZAS_DRAWN] if k in transit}
     drawing.draw(
@@ -74,7 +74,7 @@ def write_results(
         for r in study.replications:
             path = folder / "replications" / f"rep-{r.index:03d}.json"
             _write_json(path, study.replication_results(r, label).to_json())
-    columns, rows = timeseries(scenario, study.curves(label), study.baselines(), study.bin_seconds)
+    columns, rows = timeseries(study, label)
     _write_csv(folder / "timeseries.csv", columns, rows)
     if vehicles:
         start = scenario.start_datetime
@@ -88,43 +88,53 @@ def write_results(
     write_report(folder, study.scenario)
 
 
-def _trim(curves: list[Curves], keys: list[str], series: tuple[str, ...]) -> list[Curves]:
-    """Each replication's curves of these plazas and series only: what a figure draws."""
-    return [{k: {n: c[k][n] for n in series} for k in keys if k in c} for c in curves]
-
-
-RECOVERY_SERIES = ("mean_transit_min", "censored", "queue_km", "arrivals")
-
-
-def _figures(folder: Path, study: Study, runs, drawn: list[str], ctx, drawing: Drawing) -> None:
-    """recovery.png, overview.png (regions) and the chart's data, shared by run and compare."""
+def _figures(
+    folder: Path, study: Study, labels: list[str], drawn: list[str], ctx, drawing: Drawing
+) -> None:
+    """recovery.png, overview.png (regions) and the chart's data, shared by run and compare.
+    The curves they draw are taken here, a plaza at a time across replications
+    (series.lines), and only those lines cross to the drawing process."""
     scenario = study.scenario
+    sk = sketch(scenario, study.plans)
+    n_reps = len(study.replications)
+    chart_plazas = drawn[:MAX_CHART_PLAZAS]
     plazas = drawn[:MAX_PLAZAS_DRAWN]
+    order = list(dict.fromkeys(k.split(".")[0] for k in drawn))
+    regional = len(ctx.crossings) > 1
+    crossings = set(order[:MAX_CROSSINGS_DRAWN]) if regional else set()
+    wanted = list(
+        dict.fromkeys([*chart_plazas, *(k for k in drawn if k.split(".")[0] in crossings)])
+    )
+    runs = {
+        label: {k: lines(study, label, k, spread=k in plazas) for k in wanted} for label in labels
+    }
+    base = {k: lines(study, BASELINE, k, spread=False) for k in chart_plazas}
     drawing.draw(
         "recovery",
-        sketch(scenario, study.plans),
-        {label: _trim(reps, plazas, RECOVERY_SERIES) for label, reps in runs.items()},
-        _trim(study.baselines(), plazas, RECOVERY_SERIES),
+        sk,
+        {label: {k: ln[k] for k in plazas} for label, ln in runs.items()},
+        {k: base[k] for k in plazas},
         study.bin_seconds,
         folder / "recovery.png",
         plazas,
         len(ctx.plazas),
+        n_reps,
     )
-    if len(ctx.crossings) > 1:
-        order = list(dict.fromkeys(k.split(".")[0] for k in drawn))
-        shown = set(order[:MAX_CROSSINGS_DRAWN])
-        keys = [k for k in drawn if k.split(".")[0] in shown]
+    if regional:
         drawing.draw(
             "overview",
-            sketch(scenario, study.plans),
-            {label: _trim(reps, keys, ("queued", "queue_km")) for label, reps in runs.items()},
+            sk,
+            {
+                label: {k: ln[k] for k in wanted if k.split(".")[0] in crossings}
+                for label, ln in runs.items()
+            },
             study.bin_seconds,
             folder / "overview.png",
             order[:MAX_CROSSINGS_DRAWN],
             len(order),
         )
     names = {info.place.key: ctx.name(info.place) for info in ctx.plazas}
-    chart = chart_data(scenario, runs, study.baselines(), study.bin_seconds, drawn, names)
+    chart = chart_data(scenario, runs, base, study.bin_seconds, chart_plazas, names)
     _write_json(folder / CHART_FILE, chart, indent=None)
 
 
@@ -156,9 +166,8 @@ def write_comparison(
     folder = Path(folder)
     drawing = drawing or Drawing(background=False)
     _common(folder, study, source, drawing)
-    runs = {label: study.curves(label) for label in result.plans}  # colours by plan
     drawn = [p.key for p in study.results(result.reference).plazas_by_delay()]
-    _figures(folder, study, runs, drawn, result.context, drawing)
+    _figures(folder, study, list(result.plans), drawn, result.context, drawing)  # by plan
     drawing.draw("key_figures", result, key_figure_keys(result), folder / "key_figures.png")
     _write_json(folder / "table.json", result.to_json())
     rows = [[r[c] for c in TABLE_COLUMNS] for r in result.table_rows()]

@@ -7,14 +7,18 @@ with the 10th and 90th percentiles for queue km and transit time.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..scenario import Scenario
 from ..stats import band
-from .style import PLAN_DASHES, plan_style, window_mean
+
+if TYPE_CHECKING:
+    from ..runner import Study
+from .style import PLAN_DASHES, Lines, plan_style, window_mean
 
 TIMESERIES_COLUMNS = [
     "time_h",
@@ -41,91 +45,98 @@ TIMESERIES_COLUMNS = [
 ]
 
 
-def timeseries(
-    scenario: Scenario,
-    runs: list[dict[str, dict[str, np.ndarray]]],
-    baselines: list[dict[str, dict[str, np.ndarray]]],
-    bin_s: float,
-) -> tuple[list[str], list[list[Any]]]:
-    """Rows of timeseries.csv: one per plaza and 5-minute bin, baseline beside.
+def timeseries(study: Study, label: str) -> tuple[list[str], Iterator[list[Any]]]:
+    """The columns and rows of timeseries.csv: one row per plaza and 5-minute bin,
+    baseline beside. Rows are made a plaza at a time, reading each curve across the
+    replications from the study, so memory stays flat whatever the region's size.
 
     With several replications each value is the median across them, with the 10th and
     90th percentiles for queue km and transit time; ``censored`` is the share of
     replications in which some vehicles of the bin were not released by the end.
     """
+    from ..runner import BASELINE
+
+    scenario = study.scenario
     start = scenario.start_datetime
-    any_plaza = next(iter(runs[0].values()))
-    class_cols = [k for k in any_plaza if k.startswith("mean_transit_min_")]
+    bin_s = study.bin_seconds
+    kept = study.kept
+    assert kept is not None
+    class_cols = [k for k in kept.names if k.startswith("mean_transit_min_")]
     columns = TIMESERIES_COLUMNS + class_cols
-    rows: list[list[Any]] = []
-    for key in runs[0]:
-        cs = [r[key] for r in runs]
-        bs = [b[key] for b in baselines]
-        cens = [c["censored"] for c in cs]
-        med = {
-            k: band([c[k] for c in cs])
-            for k in (
-                "arrivals",
-                "released_per_hour",
-                "queued",
-                "queue_km",
-                "booths_open",
-                "in_system",
-                "staged",
-                "diverted_per_hour",
-            )
-        }
-        qlo, qhi = (
-            band([c["queue_km"] for c in cs], q=0.1),
-            band([c["queue_km"] for c in cs], q=0.9),
-        )
-        tmed = band([c["mean_transit_min"] for c in cs], cens)
-        tlo = band([c["mean_transit_min"] for c in cs], cens, 0.1)
-        thi = band([c["mean_transit_min"] for c in cs], cens, 0.9)
-        share_cens = np.mean(np.vstack(cens), axis=0)
-        base = {
-            k: band([b[k] for b in bs], [b["censored"] for b in bs] if "transit" in k else None)
-            for k in ("queued", "queue_km", "mean_transit_min")
-        }
-        per_class = [band([c.get(k, np.full(len(tmed), np.nan)) for c in cs]) for k in class_cols]
-        crossing, direction = key.split(".")
-        n = len(tmed)
-        numbers = [
-            med["arrivals"],
-            med["released_per_hour"],
-            med["queued"],
-            med["queue_km"],
-            qlo,
-            qhi,
-            med["booths_open"],
-            med["in_system"],
-            med["staged"],
-            med["diverted_per_hour"],
-            tmed,
-            tlo,
-            thi,
-            share_cens,
-            base["queued"],
-            base["queue_km"],
-            base["mean_transit_min"],
-            *per_class,
-        ]
-        # Column by column: one conversion per column, not a call per cell.
-        cells = [_column(np.asarray(c, dtype=float)) for c in numbers]
-        hours = [round(k * bin_s / 3600.0, 4) for k in range(n)]
-        clocks = (
-            [""] * n
-            if start is None
-            else [
-                (start + timedelta(seconds=k * bin_s)).isoformat(timespec="minutes")
-                for k in range(n)
+
+    def rows() -> Iterator[list[Any]]:
+        for key in kept.plazas:
+
+            def run(name: str, key: str = key) -> np.ndarray:
+                return study.curve(label, key, name)
+
+            def base(name: str, key: str = key) -> np.ndarray:
+                return study.curve(BASELINE, key, name)
+
+            med = {
+                k: band(run(k))
+                for k in (
+                    "arrivals",
+                    "released_per_hour",
+                    "queued",
+                    "queue_km",
+                    "booths_open",
+                    "in_system",
+                    "staged",
+                    "diverted_per_hour",
+                )
+            }
+            queue, transit, cens = run("queue_km"), run("mean_transit_min"), run("censored")
+            qlo, qhi = band(queue, q=0.1), band(queue, q=0.9)
+            tmed = band(transit, cens)
+            tlo = band(transit, cens, 0.1)
+            thi = band(transit, cens, 0.9)
+            share_cens = np.mean(cens, axis=0)
+            b_cens = base("censored")
+            b = {
+                k: band(base(k), b_cens if "transit" in k else None)
+                for k in ("queued", "queue_km", "mean_transit_min")
+            }
+            per_class = [band(run(k)) for k in class_cols]
+            crossing, direction = key.split(".")
+            n = len(tmed)
+            numbers = [
+                med["arrivals"],
+                med["released_per_hour"],
+                med["queued"],
+                med["queue_km"],
+                qlo,
+                qhi,
+                med["booths_open"],
+                med["in_system"],
+                med["staged"],
+                med["diverted_per_hour"],
+                tmed,
+                tlo,
+                thi,
+                share_cens,
+                b["queued"],
+                b["queue_km"],
+                b["mean_transit_min"],
+                *per_class,
             ]
-        )
-        rows.extend(
-            [h, c, crossing, direction, *rest]
-            for h, c, *rest in zip(hours, clocks, *cells, strict=True)
-        )
-    return columns, rows
+            # Column by column: one conversion per column, not a call per cell.
+            cells = [_column(np.asarray(c, dtype=float)) for c in numbers]
+            hours = [round(k * bin_s / 3600.0, 4) for k in range(n)]
+            clocks = (
+                [""] * n
+                if start is None
+                else [
+                    (start + timedelta(seconds=k * bin_s)).isoformat(timespec="minutes")
+                    for k in range(n)
+                ]
+            )
+            yield from (
+                [h, c, crossing, direction, *rest]
+                for h, c, *rest in zip(hours, clocks, *cells, strict=True)
+            )
+
+    return columns, rows()
 
 
 def _column(x: np.ndarray) -> list[float | str]:
@@ -139,17 +150,17 @@ MAX_CHART_PLAZAS = 12
 
 def chart_data(
     scenario: Scenario,
-    runs: dict[str, list[dict[str, dict[str, np.ndarray]]]],
-    baselines: list[dict[str, dict[str, np.ndarray]]],
+    runs: dict[str, dict[str, Lines]],
+    base: dict[str, Lines],
     bin_s: float,
     keys: list[str],
     names: dict[str, str],
 ) -> dict[str, Any]:
     """The report's hour-by-hour chart: per plaza (most delayed first, at most
     MAX_CHART_PLAZAS) the median queue (km) and transit time (minutes, by arrival time) of
-    each plan and the baseline, one value every few bins (at most MAX_CHART_POINTS)."""
-
-    n = len(next(iter(baselines[0].values()))["queued"])
+    each plan and the baseline, one value every few bins (at most MAX_CHART_POINTS).
+    ``runs`` and ``base``: the plazas' lines (see :func:`lines`)."""
+    n = len(base[keys[0]].queue_km)
     step = max(1, math.ceil(n / MAX_CHART_POINTS))
     idx = np.arange(0, n, step)
     start = scenario.start_datetime
@@ -172,7 +183,6 @@ def chart_data(
 
     plazas = []
     for key in keys[:MAX_CHART_PLAZAS]:
-        base = [b[key] for b in baselines]
         crossing, direction = key.split(".")
         events = [
             [x_of(e.start), x_of(min(e.end, scenario.horizon)), e.type]
@@ -181,22 +191,18 @@ def chart_data(
         ]
         entry: dict[str, Any] = {"key": key, "name": names.get(key, key), "events": events}
         for series in ("queue_km", "transit"):
-            field = "queue_km" if series == "queue_km" else "mean_transit_min"
 
-            def curve(cs: list[dict[str, np.ndarray]], field: str = field) -> np.ndarray:
-                if field != "mean_transit_min":
-                    return band([c[field] for c in cs])
-                median = band([c[field] for c in cs], [c["censored"] for c in cs])
-                return window_mean(median, band([c["arrivals"] for c in cs]))
+            def curve(ln: Lines, series: str = series) -> np.ndarray:
+                return ln.queue_km if series == "queue_km" else ln.transit
 
-            plans = {label: values(curve([r[key] for r in reps])) for label, reps in runs.items()}
+            plans = {label: values(curve(plazas_[key])) for label, plazas_ in runs.items()}
             same: dict[str, str] = {}
             for i, a in enumerate(plans):
                 for b in list(plans)[:i]:
                     if b not in same and plans[a] == plans[b]:
                         same[a] = b
                         break
-            entry[series] = {"baseline": values(curve(base)), "plans": plans, "same_as": same}
+            entry[series] = {"baseline": values(curve(base[key])), "plans": plans, "same_as": same}
         plazas.append(entry)
     return {
         "calendar": start is not None,
@@ -237,3 +243,22 @@ def vehicle_rows(rows, columns: tuple[str, ...], start: datetime | None):
                     else (start + timedelta(seconds=v)).isoformat(timespec="seconds")
                 )
         yield out
+
+
+def lines(study: Study, label: str, plaza: str, spread: bool = True) -> Lines:
+    """One plaza's curves under a plan (or BASELINE) as figures draw them, read from the
+    study a curve at a time across replications (so with flat memory)."""
+    transit = study.curve(label, plaza, "mean_transit_min")
+    censored = study.curve(label, plaza, "censored")
+    weight = band(study.curve(label, plaza, "arrivals"))
+    queue = study.curve(label, plaza, "queue_km")
+    out = Lines(
+        transit=window_mean(band(transit, censored), weight),
+        queue_km=band(queue),
+        queued=band(study.curve(label, plaza, "queued")),
+    )
+    if spread and transit.shape[0] > 1:
+        out.transit_lo = window_mean(band(transit, censored, 0.1), weight)
+        out.transit_hi = window_mean(band(transit, censored, 0.9), weight)
+        out.queue_lo, out.queue_hi = band(queue, q=0.1), band(queue, q=0.9)
+    return out

@@ -90,3 +90,18 @@ class Sketch:
             key = f"{crossing}.{direction}"
             return [b for b in self.bands if key in b.plazas]
         return [b for b in self.bands if any(k.split(".")[0] == crossing for k in b.plazas)]
+
+
+@dataclass
+class Lines:
+    """A plaza's curves under one plan (or its baseline), as figures draw them: medians
+    across replications, with the 10-90% band when there are several; transit times are
+    the 35-minute average by arrival (window_mean), censored bins unknown."""
+
+    transit: np.ndarray  # minutes, by arrival time
+    queue_km: np.ndarray
+    queued: np.ndarray  # vehicles
+    transit_lo: np.ndarray | None = None
+    transit_hi: np.ndarray | None = None
+    queue_lo: np.ndarray | None = None
+    queue_hi: np.ndarray | None = None

@@ -9,7 +9,9 @@ import sys
 from bordersim.report import figures
 from bordersim.report.drawing import Drawing
 from bordersim.report.files import key_figure_keys, write_comparison
+from bordersim.report.series import lines
 from bordersim.report.sketch import sketch
+from bordersim.runner import BASELINE
 
 
 def _png(path) -> bool:
@@ -20,8 +22,10 @@ def test_timeline_recovery_and_key_figures(small_study, tmp_path):
     study, result = small_study
     sk = sketch(study.scenario, study.plans)
     figures.timeline(sk, tmp_path / "t.png")
-    runs = {label: study.curves(label) for label in result.plans}
-    figures.recovery(sk, runs, study.baselines(), study.bin_seconds, tmp_path / "r.png")
+    keys = [p.key for p in study.results("nothing").plazas_by_delay()]
+    runs = {label: {k: lines(study, label, k) for k in keys} for label in result.plans}
+    base = {k: lines(study, BASELINE, k) for k in keys}
+    figures.recovery(sk, runs, base, study.bin_seconds, tmp_path / "r.png", n_reps=3)
     keys = key_figure_keys(result)
     assert keys[0] == result.ranked_by and len(keys) == 4
     figures.key_figures(result, keys, tmp_path / "k.png")

@@ -132,7 +132,7 @@ def test_every_type_runs_and_is_rendered_end_to_end(tmp_path):
 
 
 def test_event_colours_tell_events_apart_and_from_plans():
-    from bordersim.report.figures import PLAN_COLOURS
+    from bordersim.report.style import PLAN_COLOURS
 
     colours = [cls.colour.lower() for cls in EVENTS.values()]
     assert len(set(colours)) == len(colours)
