@@ -26,7 +26,7 @@ import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..results import DIRECTION_WORDS, MEDIAN, Comparison, FigureKey
 from ..stats import TransitStats, bin_edges
@@ -371,6 +371,8 @@ def key_figures(result: Comparison, keys: list[FigureKey], path: Path) -> None:
         ax.set_xlim(left=0)
         ax.margins(x=0.08)  # room for interval ends and markers inside the frame
         ax.set_xlim(left=0)
+        # Few ticks: six-figure delays and "1h 00min" labels run together otherwise.
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         if key.measure.unit in ("h", "min"):
             factor = 3600.0 if key.measure.unit == "h" else 60.0
             ax.xaxis.set_major_formatter(
