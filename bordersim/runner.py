@@ -6,9 +6,11 @@ it sees the same vehicles with the same service draws (common random numbers).
 A **study** runs ``reps`` replications. Replication r draws every random number from
 streams spawned from the scenario seed's ``SeedSequence`` with r in the spawn key, so
 it is the same whichever process runs it. The unit of work is one replication: its
-baseline once, then each plan in turn, all on the same random numbers. Results are put
-back in replication order, so the figures are identical for any number of workers and
-any executor: in this process, a local process pool, or a Dask cluster.
+baseline once, then each plan in turn, all on the same random numbers; with fewer
+replications than local workers (a single run), a replication's runs go to the workers
+separately and are put together here. Results are put back in replication order, so the
+figures are identical for any number of workers and any executor: in this process, a
+local process pool, or a Dask cluster.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 
 from .keep import CurveFiles, FigureTable
 from .metrics import context, curves, figures
-from .model.simulation import BIN_SECONDS, VEHICLE_COLUMNS, Progress, simulate
+from .model.simulation import BIN_SECONDS, VEHICLE_COLUMNS, Progress, SimResult, simulate
 from .results import Results, Sample
 from .scenario import Scenario
 from .stats import TransitStats
@@ -79,10 +81,9 @@ def run_replication(
         return lambda share, _what: progress((i + share) / phases, name)
 
     baseline = simulate(scenario, index, apply_events=False, progress=tell("baseline", 0))
-    results: dict[str, PlanResult] = {}
+    runs: dict[str, SimResult] = {}
     vehicles = None
     for i, plan in enumerate(plans):
-        disrupted = bool(scenario.events) or plan is not None
         run = (
             simulate(
                 scenario,
@@ -91,22 +92,57 @@ def run_replication(
                 record_vehicles=record_vehicles and i == 0,
                 progress=tell(plan_label(plan), i + 1),
             )
-            if disrupted
+            if _disrupted(scenario, plan)
             else baseline
         )
         if record_vehicles and i == 0:
             if run is baseline:  # the baseline was run without records: run it again with them
                 run = simulate(scenario, index, apply_events=False, record_vehicles=True)
             vehicles = [r for p in run.plazas for r in (p.records or [])]
-        results[plan_label(plan)] = PlanResult(
+        runs[plan_label(plan)] = run
+    return assemble(scenario, index, baseline, runs, time.perf_counter() - started, vehicles)
+
+
+def _disrupted(scenario: Scenario, plan: str | None) -> bool:
+    """Whether a plan's run differs from the baseline (else the baseline stands for it)."""
+    return bool(scenario.events) or plan is not None
+
+
+def assemble(
+    scenario: Scenario,
+    index: int,
+    baseline: SimResult,
+    runs: dict[str, SimResult],
+    seconds: float,
+    vehicles: list[tuple[Any, ...]] | None = None,
+) -> Replication:
+    """A replication's figures and curves from its runs (plan label -> run)."""
+    results = {
+        label: PlanResult(
             figures=figures(scenario, run, baseline),
             curves=curves(run),
             transit={p.key: p.transit for p in run.plazas},
         )
-    return Replication(index, curves(baseline), results, time.perf_counter() - started, vehicles)
+        for label, run in runs.items()
+    }
+    return Replication(index, curves(baseline), results, seconds, vehicles)
+
+
+def run_part(scenario: Scenario, part: tuple[int, str | None], progress=None) -> SimResult:
+    """One run of a replication split across workers: ``(index, plan)``, the plan
+    BASELINE for the baseline (see run_study)."""
+    index, plan = part
+    if plan == BASELINE:
+        return simulate(scenario, index, apply_events=False, progress=progress)
+    return simulate(scenario, index, plan=plan, progress=progress)
 
 
 BASELINE = "_baseline"  # the curves' label of the baselines (never a plan's name)
+# Curves (for the medians and bands drawn and written as time series) are kept for the
+# first this many replications by index, whichever finish first: enough for a 10-90%
+# band, and a 1,000-replication regional study keeps megabytes, not gigabytes, of them.
+# Every figure (tables, intervals, verdicts) uses every replication.
+CURVE_REPLICATIONS = 100
 
 
 @dataclass
@@ -141,7 +177,9 @@ class Study:
         its transit histograms merged; the replication keeps only its index, time and
         (the first) vehicles."""
         assert self.kept is not None
-        self.kept.add(BASELINE, r.index, r.baseline)
+        keep_curves = r.index < CURVE_REPLICATIONS
+        if keep_curves:
+            self.kept.add(BASELINE, r.index, r.baseline)
         for label, result in r.plans.items():
             into = self.merged_transit.setdefault(label, {})
             for key, per_class in result.transit.items():
@@ -149,7 +187,8 @@ class Study:
                 for m, t in zip(acc, per_class, strict=True):
                     m.merge(t)
             self.tables.setdefault(label, FigureTable()).add(r.index, result.figures)
-            self.kept.add(label, r.index, result.curves)
+            if keep_curves:
+                self.kept.add(label, r.index, result.curves)
         r.plans = {}
         r.baseline = {}
         self.replications.append(r)
@@ -172,9 +211,14 @@ class Study:
             context(self.scenario), label, [self.tables[label].sample(r.index)], r.index
         )
 
+    @property
+    def curve_replications(self) -> int:
+        """How many replications the curves are kept for (see CURVE_REPLICATIONS)."""
+        return sum(1 for r in self.replications if r.index < CURVE_REPLICATIONS)
+
     def curve(self, label: str, plaza: str, name: str) -> np.ndarray:
-        """One plaza's curve in every replication (replications by 5-minute bins), for a
-        plan's label or BASELINE: read back a curve at a time, whatever the study's size."""
+        """One plaza's curve in each replication kept (replications by 5-minute bins), for
+        a plan's label or BASELINE: read back a curve at a time, whatever the study's size."""
         assert self.kept is not None
         return self.kept.matrix(label, plaza, name)
 
@@ -233,6 +277,10 @@ def run_study(
             study.fold(done[r])
 
     def keep(r: Replication) -> None:
+        if r.index >= CURVE_REPLICATIONS:  # not kept (Study.fold): nor saved for --resume
+            r.baseline = {}
+            for result in r.plans.values():
+                result.curves = {}
         if checkpoints:
             checkpoints.save(r)  # before folding, which empties its histograms
         study.fold(r)
@@ -243,9 +291,18 @@ def run_study(
         )
         _on_dask(work, todo, scheduler, dask_local, progress, keep)
     else:
-        jobs = max(1, min(jobs or default_jobs(), len(todo)))
-        study.executor = f"local ({jobs} process{'es' if jobs > 1 else ''})"
-        _on_local(work, todo, jobs, progress, keep)
+        cores = jobs or default_jobs()
+        parts = _parts(scenario, plans, todo) if len(todo) < cores else []
+        if len(parts) > len(todo) and not record_vehicles:
+            # Fewer replications than workers (a single run, above all): split each into
+            # its runs, the baseline and each plan, so that they run side by side.
+            jobs = min(cores, len(parts))
+            study.executor = f"local ({jobs} processes)"
+            _split_on_local(scenario, plans, todo, parts, jobs, progress, keep)
+        else:
+            jobs = max(1, min(cores, len(todo)))
+            study.executor = f"local ({jobs} process{'es' if jobs > 1 else ''})"
+            _on_local(work, todo, jobs, progress, keep)
     study.replications.sort(key=lambda r: r.index)  # the order they finished in varies
     study.seconds = time.perf_counter() - started
     return study
@@ -282,6 +339,55 @@ def _on_local(work, todo: list[int], jobs: int, progress, keep) -> None:
             keep(result)
             finished += 1
             tell()
+
+
+def _parts(scenario: Scenario, plans: list[str | None], todo: list[int]) -> list[tuple]:
+    """Every run of the replications: (index, BASELINE) and (index, plan) where the plan's
+    run differs from the baseline."""
+    return [
+        (r, plan)
+        for r in todo
+        for plan in [BASELINE, *(p for p in plans if _disrupted(scenario, p))]
+    ]
+
+
+def _split_on_local(scenario, plans, todo, parts, jobs: int, progress, keep) -> None:
+    """Run replications' runs on a pool, each replication assembled here when its runs
+    are in (the same figures as run_replication: the same runs, the same arithmetic)."""
+    from .workers import WorkerPool
+
+    got: dict[int, dict[Any, SimResult]] = {r: {} for r in todo}
+    started = time.perf_counter()
+    shares: dict[tuple, float] = {}
+    finished = 0
+
+    def tell(part: tuple, share: float, _phase: str) -> None:
+        shares[part] = share
+        if progress:
+            done = finished + sum(shares.values())
+            progress(done / len(parts), f"{finished} of {len(parts)} runs done")
+
+    with WorkerPool(jobs) as pool:
+        for part, result in pool.run(partial(run_part, scenario), parts, tell):
+            shares.pop(part, None)
+            finished += 1
+            r, plan = part
+            got[r][plan] = result
+            if len(got[r]) == sum(1 for p in parts if p[0] == r):
+                runs = got.pop(r)
+                baseline = runs[BASELINE]
+                keep(
+                    assemble(
+                        scenario,
+                        r,
+                        baseline,
+                        {
+                            plan_label(p): runs[p] if _disrupted(scenario, p) else baseline
+                            for p in plans
+                        },
+                        time.perf_counter() - started,
+                    )
+                )
 
 
 class SchedulerError(Exception):

@@ -178,3 +178,98 @@ def test_every_bundled_scenario_runs_every_plan(path):
         acc = {m.name: sample[FigureKey(m, REGION)] for m in REGION_ACCOUNTING}
         assert acc["arrived"] > 0
         assert acc["arrived"] == sum(v for k, v in acc.items() if k not in ("arrived", "diverted"))
+
+
+def test_curves_kept_for_the_first_replications_only_figures_for_all(monkeypatch, tmp_path):
+    """A large study keeps curves (for bands) for its first CURVE_REPLICATIONS replications;
+    its figures use every replication, and the recovery figure says how many it draws."""
+    from bordersim import runner
+    from bordersim.report import figures
+    from bordersim.report.series import lines
+    from bordersim.report.sketch import sketch
+
+    monkeypatch.setattr(runner, "CURVE_REPLICATIONS", 2)
+    s = one_plaza(
+        daily=3000,
+        horizon="8h",
+        warmup="1h",
+        events="[{type: closure, where: x, start: 3h, end: 4h}]",
+    )
+    study = runner.run_study(s, [None], reps=4, jobs=1)
+    assert study.curve_replications == 2
+    assert study.curve("scenario", "x.into_us", "queue_km").shape[0] == 2
+    assert study.curve(runner.BASELINE, "x.into_us", "queue_km").shape[0] == 2
+    assert study.tables["scenario"].matrix().shape[0] == 4
+    assert study.results("scenario").replications == 4
+
+    titles = []
+    monkeypatch.setattr(figures, "_title", lambda fig, text: titles.append(text))
+    runs = {"scenario": {"x.into_us": lines(study, "scenario", "x.into_us", spread=True)}}
+    base = {"x.into_us": lines(study, runner.BASELINE, "x.into_us", spread=False)}
+    figures.recovery(
+        sketch(s, [None]),
+        runs,
+        base,
+        study.bin_seconds,
+        tmp_path / "r.png",
+        n_reps=study.curve_replications,
+        of_reps=4,
+    )
+    assert "over the first 2 of 4 replications" in titles[0]
+
+
+def test_a_single_run_split_across_workers_gives_the_same_figures_and_curves():
+    """With fewer replications than workers, a replication's baseline and plans run in
+    separate workers and are put together in the main process: nothing changes."""
+    import numpy as np
+
+    from bordersim.results import sample_to_json
+    from bordersim.runner import BASELINE, run_study
+    from bordersim.scenario import load_scenario
+
+    s = load_scenario(SCENARIOS / "ambassador-exercise.yaml").model_copy(
+        update={"horizon": 12 * 3600.0}
+    )
+    plans = [None, *list(s.plans)[:2]]
+    alone = run_study(s, plans, reps=1, jobs=1)
+    split = run_study(s, plans, reps=1, jobs=2)
+    assert split.executor == "local (2 processes)" and alone.executor == "local (1 process)"
+    for label in alone.labels:
+        assert [sample_to_json(x) for x in split.samples(label)] == [
+            sample_to_json(x) for x in alone.samples(label)
+        ]
+    for label in [*alone.labels, BASELINE]:
+        a, b = alone.curves(label), split.curves(label)
+        assert a[0].keys() == b[0].keys()
+        for plaza in a[0]:
+            for name, values in a[0][plaza].items():
+                np.testing.assert_array_equal(b[0][plaza][name], values)
+
+
+def test_replications_past_the_curve_cap_are_saved_without_curves(monkeypatch, tmp_path):
+    """--resume's files stay small past CURVE_REPLICATIONS, and a resumed study gives the
+    same figures and keeps the same curves."""
+    from bordersim import runner
+    from bordersim.checkpoints import Checkpoints
+
+    monkeypatch.setattr(runner, "CURVE_REPLICATIONS", 1)
+    s = one_plaza(daily=3000, horizon="6h", warmup="1h")
+    import numpy as np
+
+    cp = Checkpoints(tmp_path / "saved", "study")
+    first = runner.run_study(s, [None], reps=3, jobs=1, checkpoints=cp)
+    saved = sorted((tmp_path / "saved").glob("rep-*.npz"))
+    assert len(saved) == 3
+    with_curves, *without = [p.stat().st_size for p in saved]
+    curve_bytes = 2 * 10 * 72 * 4  # baseline and run, ten curves or more, 72 bins, float32
+    assert all(with_curves - size >= curve_bytes for size in without)
+    again = runner.run_study(s, [None], reps=3, jobs=1, checkpoints=cp, resume=True)
+    assert cp.reused == 3
+    np.testing.assert_array_equal(
+        again.tables["scenario"].matrix(), first.tables["scenario"].matrix()
+    )
+    assert again.curve_replications == 1
+    np.testing.assert_array_equal(
+        again.curve("scenario", "x.into_us", "queue_km"),
+        first.curve("scenario", "x.into_us", "queue_km"),
+    )

@@ -24,19 +24,30 @@ from typing import Any
 
 def _warm_up(_: Any) -> None:
     """Load what drawing needs (in the drawing process, at its start)."""
-    from . import figures  # noqa: F401 - matplotlib, at last
+    import openpyxl  # noqa: F401 - for the workbook
+
+    from . import (
+        figures,  # noqa: F401 - matplotlib, at last
+        xlsx,  # noqa: F401
+    )
 
 
-def _draw(task: tuple[str, tuple[Any, ...]]) -> None:
+def _draw(task: tuple[str, tuple[Any, ...]]) -> tuple[Any, ...] | None:
+    """Draw; an OSError (a full disk) comes back as its (errno, strerror, filename), to be
+    raised as one in the main process, which says it in one line."""
     name, args = task
-    if name == "workbook":
-        from .workbook import write_workbook
+    try:
+        if name == "workbook":
+            from .xlsx import write_book
 
-        write_workbook(*args)
-        return
-    from . import figures
+            write_book(*args)
+            return None
+        from . import figures
 
-    getattr(figures, name)(*args)
+        getattr(figures, name)(*args)
+    except OSError as e:
+        return (e.errno, e.strerror, e.filename)
+    return None
 
 
 class Drawing:
@@ -80,10 +91,12 @@ class Drawing:
             self.pool = None
 
     def draw(self, name: str, *args: Any) -> None:
-        """Draw ``figures.<name>(*args)`` (or ``"workbook"``: write_workbook): in the
+        """Draw ``figures.<name>(*args)`` (or ``"workbook"``: xlsx.write_book): in the
         drawing process, or here and now."""
         if self.pool is None:
-            _draw((name, args))
+            failed = _draw((name, args))
+            if failed is not None:
+                raise OSError(*failed)
             return
         self.outbox.put((_draw, (name, args)))
         self.pending += 1
@@ -91,6 +104,7 @@ class Drawing:
     def wait(self) -> None:
         """Everything sent is drawn (a failure in the drawing process is raised here)."""
         if self.pool is not None and self.pending:
-            for _ in self.pool.collect(self.pending):
-                pass
+            failed = [r for r in self.pool.collect(self.pending) if r is not None]
             self.pending = 0
+            if failed:
+                raise OSError(*failed[0])

@@ -128,6 +128,7 @@ def recovery(
     keys: list[str] | None = None,
     everyone: int | None = None,
     n_reps: int = 1,
+    of_reps: int | None = None,
 ) -> None:
     """Transit time and queue km against the baseline for each plaza, disruption shaded.
 
@@ -189,6 +190,8 @@ def recovery(
             _time_axis(ax, sk, most=10)
     what = "each plan" if len(runs) > 1 else "the scenario"
     reps = f"; median and 10-90% band over {n_reps} replications" if n_reps > 1 else ""
+    if of_reps is not None and of_reps > n_reps > 1:
+        reps = f"; median and 10-90% band over the first {n_reps:,} of {of_reps:,} replications"
     _title(fig, f"{sk.name}: recovery of {what} against the baseline{reps}{only}")
     # One legend for every panel, under the title: it never hides a curve.
     handles: dict[str, object] = {}

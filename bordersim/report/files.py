@@ -83,7 +83,7 @@ def write_results(
             vehicle_columns(study.vehicle_columns, start is not None),
             vehicle_rows(study.replications[0].vehicles or [], study.vehicle_columns, start),
         )
-    write_workbook(folder / "results.xlsx", results)  # here, while the figures are drawn
+    write_workbook(folder / "results.xlsx", results, drawing)  # drawn with the figures
     drawing.wait()  # the report embeds the figures
     write_report(folder, study.scenario)
 
@@ -97,6 +97,7 @@ def _figures(
     scenario = study.scenario
     sk = sketch(scenario, study.plans)
     n_reps = len(study.replications)
+    drawn_reps = study.curve_replications  # curves are kept for at most CURVE_REPLICATIONS
     chart_plazas = drawn[:MAX_CHART_PLAZAS]
     plazas = drawn[:MAX_PLAZAS_DRAWN]
     order = list(dict.fromkeys(k.split(".")[0] for k in drawn))
@@ -118,6 +119,7 @@ def _figures(
         folder / "recovery.png",
         plazas,
         len(ctx.plazas),
+        drawn_reps,
         n_reps,
     )
     if regional:
@@ -172,7 +174,7 @@ def write_comparison(
     _write_json(folder / "table.json", result.to_json())
     rows = [[r[c] for c in TABLE_COLUMNS] for r in result.table_rows()]
     _write_csv(folder / "table.csv", TABLE_COLUMNS, rows)
-    write_workbook(folder / "results.xlsx", result)  # here, while the figures are drawn
+    write_workbook(folder / "results.xlsx", result, drawing)  # drawn with the figures
     drawing.wait()  # the report embeds the figures
     write_report(folder, study.scenario)
 

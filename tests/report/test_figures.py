@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from bordersim.report import figures
 from bordersim.report.drawing import Drawing
 from bordersim.report.files import key_figure_keys, write_comparison
@@ -44,13 +46,35 @@ def test_the_drawing_process_draws_what_would_be_drawn_here(small_study, tmp_pat
         write_comparison(there, study, result, drawing=drawing)
     for png in ("timeline.png", "recovery.png", "key_figures.png"):
         assert (here / png).read_bytes() == (there / png).read_bytes(), png
-    assert (there / "results.xlsx").stat().st_size > 5000
+    from openpyxl import load_workbook
+
+    def cells(path):
+        wb = load_workbook(path, read_only=True)
+        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
+
+    written_there = cells(there / "results.xlsx")
+    assert written_there == cells(here / "results.xlsx")
+    assert len(written_there["every figure"]) > 20
+
+
+def test_a_full_disk_in_the_drawing_process_is_an_oserror_here(tmp_path):
+    """What the drawing process cannot write (a full disk, a folder gone) comes back as an
+    OSError, which the command reports in one line, not as an internal error."""
+    import errno
+
+    from bordersim.report.xlsx import Book
+
+    with Drawing() as drawing:
+        drawing.draw("workbook", tmp_path / "gone" / "results.xlsx", Book([[("x", True)]]))
+        with pytest.raises(OSError) as e:
+            drawing.wait()
+    assert e.value.errno == errno.ENOENT and "results.xlsx" in e.value.filename
 
 
 def test_drawing_loads_neither_pydantic_nor_scipy_nor_the_model():
     """What the drawing process loads: figures, the workbook and the results they get."""
     code = (
-        "import sys, bordersim.report.figures, bordersim.report.workbook, bordersim.results\n"
+        "import sys, bordersim.report.figures, bordersim.report.xlsx, bordersim.results\n"
         "print(sorted(m for m in ('pydantic', 'scipy', 'simpy', 'bordersim.scenario') "
         "if m in sys.modules))"
     )
