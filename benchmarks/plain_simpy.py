@@ -36,14 +36,7 @@ def vehicles(path: Path = ROOT / "scenarios" / "benchmark-day.yaml") -> tuple[li
     plaza = view.plazas[0]
     out = []
     for chunk in PlazaArrivals(view, plaza, 0).chunks():
-        out += zip(
-            chunk.times,
-            chunk.classes,
-            chunk.service,
-            chunk.referral_u,
-            chunk.secondary,
-            strict=True,
-        )
+        out += [row[:5] for row in chunk.rows(0, chunk.size)]  # Python numbers, as bordersim
     return out, {"view": view, "plaza": plaza}
 
 

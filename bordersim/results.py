@@ -500,6 +500,7 @@ class Results:
         self.replications = replications
         self.figures = figures
         self.replication = replication  # its index, for one replication's results
+        self._classes: dict[Place, set[str | None]] | None = None  # see classes_at
 
     @classmethod
     def of(
@@ -539,7 +540,12 @@ class Results:
 
     def classes_at(self, place: Place) -> list[str]:
         """Classes with transit figures at a plaza, in the scenario's order."""
-        have = {k.cls for k in self.figures if k.place == place and k.measure == TRANSIT_COUNT}
+        if self._classes is None:  # indexed once: a region has hundreds of plazas
+            self._classes = {}
+            for k in self.figures:
+                if k.measure == TRANSIT_COUNT:
+                    self._classes.setdefault(k.place, set()).add(k.cls)
+        have = self._classes.get(place, set())
         return [c for c in self.context.classes if c in have]
 
     def plazas_by_delay(self) -> list[Place]:

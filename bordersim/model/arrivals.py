@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -33,17 +33,32 @@ HOUR = 3600.0
 
 @dataclass
 class ArrivalChunk:
-    """Vehicles arriving in one stretch of time, sorted by arrival time."""
+    """Vehicles arriving in one stretch of time, sorted by arrival time: numpy columns,
+    made into Python rows a slice at a time (:meth:`rows`), so that a region of
+    thousands of plazas does not hold a day of every plaza's vehicles as Python objects."""
 
-    times: list[float]
-    classes: list[int]
-    service: list[float]  # primary service time before any event factor, seconds
-    referral_u: list[float]  # referred when below the referral rate in force
-    secondary: list[float]  # secondary service time, seconds
-    patience: list[float]  # seconds a driver will wait before giving up (inf: for ever)
-    u_service: list[float]  # the uniforms behind service and secondary, to redraw them
-    u_secondary: list[float]  # at another plaza if the vehicle diverts
-    u_divert: list[float]  # complies with a diversion when below the compliance share
+    times: np.ndarray
+    classes: np.ndarray
+    service: np.ndarray  # primary service time before any event factor, seconds
+    referral_u: np.ndarray  # referred when below the referral rate in force
+    secondary: np.ndarray  # secondary service time, seconds
+    patience: np.ndarray  # seconds a driver will wait before giving up (inf: for ever)
+    u_service: np.ndarray  # the uniforms behind service and secondary, to redraw them
+    u_secondary: np.ndarray  # at another plaza if the vehicle diverts
+    u_divert: np.ndarray  # complies with a diversion when below the compliance share
+
+    @property
+    def size(self) -> int:
+        return len(self.times)
+
+    def rows(self, start: int, stop: int) -> list[tuple]:
+        """Vehicles start..stop-1, each a tuple of Python numbers in the fields' order."""
+        return list(
+            zip(
+                *(getattr(self, f.name)[start:stop].tolist() for f in fields(self)),
+                strict=True,
+            )
+        )
 
 
 def stream_seed(seed: int, replication: int, *names: str) -> np.random.SeedSequence:
@@ -146,10 +161,10 @@ class PlazaArrivals:
                 )
             )
         if not parts:
-            return ArrivalChunk(*([] for _ in range(9)))
+            return ArrivalChunk(*(np.empty(0) for _ in range(9)))
         cols = [np.concatenate(col) for col in zip(*parts, strict=True)]
         order = np.argsort(cols[0], kind="stable")
-        return ArrivalChunk(*(c[order].tolist() for c in cols))
+        return ArrivalChunk(*(c[order] for c in cols))
 
 
 @dataclass

@@ -141,6 +141,8 @@ def timeseries(study: Study, label: str) -> tuple[list[str], Iterator[list[Any]]
 
 def _column(x: np.ndarray) -> list[float | str]:
     """A CSV column: rounded to 4 decimals; unknown (NaN) or infinite values left empty."""
+    if np.isfinite(x).all():  # the common case: no test per cell
+        return [round(v, 4) for v in x.tolist()]
     return [round(v, 4) if math.isfinite(v) else "" for v in x.tolist()]
 
 

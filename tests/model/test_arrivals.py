@@ -7,11 +7,10 @@ from tests.helpers import one_plaza, scenario
 
 
 def _all(arrivals: PlazaArrivals):
-    times, classes = [], []
-    for ch in arrivals.chunks():
-        times += ch.times
-        classes += ch.classes
-    return np.array(times), np.array(classes)
+    chunks = list(arrivals.chunks())
+    return np.concatenate([ch.times for ch in chunks]), np.concatenate(
+        [ch.classes for ch in chunks]
+    )
 
 
 def _arrivals(s, apply_events=True, replication=0):
