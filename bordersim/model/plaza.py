@@ -348,24 +348,7 @@ class Plaza:
             if area.start <= now < area.end:
                 area.hold(v)
                 return
-        # join, inline for the common case (this runs per vehicle): a lane group with a
-        # free booth takes the vehicle at once
-        v.joined = now
-        best = None
-        best_load = math.inf
-        for g in self.eligible[c]:
-            if g.open > 0 and c not in g.closed:
-                load = (g.n_queued + g.busy + g.blocked + 1 - g.open) / g.open
-                if load < 0.0:
-                    load = 0.0
-                if load < best_load:
-                    best, best_load = g, load
-        if best is None:
-            self._enqueue(min(self.home[c], key=_queued), v)
-        elif best.busy + best.blocked < best.open:
-            self._start(best, v, now)
-        else:
-            self._enqueue(best, v)
+        self.join(v, now)
 
     def post_waits(self) -> None:
         """Publish a wait estimate per class: vehicles ahead beyond the free booths, per
