@@ -100,7 +100,9 @@ class CurveFiles:
         return list(self.memory) if self.folder is None else list(self.order)
 
     def count(self, label: str) -> int:
-        return len(self.memory.get(label, {})) if self.folder is None else len(self.order[label])
+        if self.folder is None:
+            return len(self.memory.get(label, {}))
+        return len(self.order.get(label, []))
 
     def matrix(self, label: str, plaza: str, name: str) -> np.ndarray:
         """One plaza's curve in every replication: replications (in order) by bins."""

@@ -177,8 +177,8 @@ class Study:
         its transit histograms merged; the replication keeps only its index, time and
         (the first) vehicles."""
         assert self.kept is not None
-        keep_curves = r.index < CURVE_REPLICATIONS
-        if keep_curves:
+        self.trim(r)
+        if r.baseline:
             self.kept.add(BASELINE, r.index, r.baseline)
         for label, result in r.plans.items():
             into = self.merged_transit.setdefault(label, {})
@@ -187,11 +187,20 @@ class Study:
                 for m, t in zip(acc, per_class, strict=True):
                     m.merge(t)
             self.tables.setdefault(label, FigureTable()).add(r.index, result.figures)
-            if keep_curves:
+            if result.curves:
                 self.kept.add(label, r.index, result.curves)
         r.plans = {}
         r.baseline = {}
         self.replications.append(r)
+
+    @staticmethod
+    def trim(r: Replication) -> None:
+        """Drop the curves a study does not keep: those of replications from
+        CURVE_REPLICATIONS on (also left out of the files saved for --resume)."""
+        if r.index >= CURVE_REPLICATIONS:
+            r.baseline = {}
+            for result in r.plans.values():
+                result.curves = {}
 
     def samples(self, label: str) -> list[Sample]:
         """Each replication's figures under a plan, in replication order."""
@@ -214,7 +223,8 @@ class Study:
     @property
     def curve_replications(self) -> int:
         """How many replications the curves are kept for (see CURVE_REPLICATIONS)."""
-        return sum(1 for r in self.replications if r.index < CURVE_REPLICATIONS)
+        assert self.kept is not None
+        return self.kept.count(BASELINE)
 
     def curve(self, label: str, plaza: str, name: str) -> np.ndarray:
         """One plaza's curve in each replication kept (replications by 5-minute bins), for
@@ -277,10 +287,7 @@ def run_study(
             study.fold(done[r])
 
     def keep(r: Replication) -> None:
-        if r.index >= CURVE_REPLICATIONS:  # not kept (Study.fold): nor saved for --resume
-            r.baseline = {}
-            for result in r.plans.values():
-                result.curves = {}
+        study.trim(r)  # before saving: what the study does not keep is not saved either
         if checkpoints:
             checkpoints.save(r)  # before folding, which empties its histograms
         study.fold(r)
@@ -357,6 +364,7 @@ def _split_on_local(scenario, plans, todo, parts, jobs: int, progress, keep) -> 
     from .workers import WorkerPool
 
     got: dict[int, dict[Any, SimResult]] = {r: {} for r in todo}
+    per_replication = len(parts) // len(todo)  # its baseline and each disrupted plan
     started = time.perf_counter()
     shares: dict[tuple, float] = {}
     finished = 0
@@ -373,7 +381,7 @@ def _split_on_local(scenario, plans, todo, parts, jobs: int, progress, keep) -> 
             finished += 1
             r, plan = part
             got[r][plan] = result
-            if len(got[r]) == sum(1 for p in parts if p[0] == r):
+            if len(got[r]) == per_replication:
                 runs = got.pop(r)
                 baseline = runs[BASELINE]
                 keep(
