@@ -744,6 +744,17 @@ class Comparison:
         sign = -1.0 if self.ranked_by.measure.better == "higher" else 1.0
         return sorted(self.plans, key=lambda p: sign * (r.by_plan[p].value or 0.0))
 
+    def plazas_by_delay(self) -> list[Place]:
+        """Plazas by excess delay under the reference plan, most delayed first (ties in
+        the file's order): Results.plazas_by_delay of the reference's figures."""
+        delay = {
+            r.key.place: r.by_plan[self.reference].total
+            for r in self.rows
+            if r.key == FigureKey(EXCESS_DELAY, r.key.place)
+        }
+        plazas = [p.place for p in self.context.plazas]
+        return sorted(plazas, key=lambda p: -delay.get(p, 0.0))
+
     def worst_plaza(self) -> Place | None:
         """The plaza with the most excess delay under the reference plan."""
         rows = [r for r in self.rows if r.key.measure == EXCESS_DELAY and r.key.place.is_plaza]

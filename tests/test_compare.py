@@ -73,3 +73,15 @@ def test_better_and_worse_are_said_and_tiny_differences_do_not_count(exercise):
     # matter, and is never briefed as better or worse.
     assert d["share_car_booths"].verdict == NO_PRACTICAL
     assert abs(d["share_car_booths"].relative) < 0.01
+
+
+def test_plazas_by_delay_are_the_reference_plans_order():
+    """The report draws the plazas most delayed under the reference first, taken from the
+    comparison (not from the reference's figures computed again)."""
+    s = load_scenario(SCENARIOS / "niagara-region.yaml").model_copy(update={"horizon": 24 * 3600.0})
+    plans = list(s.plans)[:2]
+    study = run_study(s, plans, reps=2, jobs=1)
+    result = compare(study)
+    order = result.plazas_by_delay()
+    assert order == study.results(result.reference).plazas_by_delay()
+    assert len(order) == len(result.context.plazas) and order[0] == result.worst_plaza()

@@ -168,7 +168,7 @@ def write_comparison(
     folder = Path(folder)
     drawing = drawing or Drawing(background=False)
     _common(folder, study, source, drawing)
-    drawn = [p.key for p in study.results(result.reference).plazas_by_delay()]
+    drawn = [p.key for p in result.plazas_by_delay()]
     _figures(folder, study, list(result.plans), drawn, result.context, drawing)  # by plan
     drawing.draw("key_figures", result, key_figure_keys(result), folder / "key_figures.png")
     _write_json(folder / "table.json", result.to_json())

@@ -73,8 +73,9 @@ def timeseries(study: Study, label: str) -> tuple[list[str], Iterator[list[Any]]
             def base(name: str, key: str = key) -> np.ndarray:
                 return study.curve(BASELINE, key, name)
 
+            queue, transit, cens = run("queue_km"), run("mean_transit_min"), run("censored")
             med = {
-                k: band(run(k))
+                k: band(queue if k == "queue_km" else run(k))
                 for k in (
                     "arrivals",
                     "released_per_hour",
@@ -86,7 +87,6 @@ def timeseries(study: Study, label: str) -> tuple[list[str], Iterator[list[Any]]
                     "diverted_per_hour",
                 )
             }
-            queue, transit, cens = run("queue_km"), run("mean_transit_min"), run("censored")
             qlo, qhi = band(queue, q=0.1), band(queue, q=0.9)
             tmed = band(transit, cens)
             tlo = band(transit, cens, 0.1)

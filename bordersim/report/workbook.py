@@ -12,24 +12,23 @@ stays quick whatever the number of plazas: every figure is in the CSV files.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..results import FIGURE_COLUMNS, TABLE_COLUMNS, Comparison, Results, figure_rows
 from .briefing import compare_briefing, run_briefing
 from .tables import OVERVIEW_HEAD, overview_rows, ranking_head, ranking_rows
-from .xlsx import Book, Sheet, write_book
+from .xlsx import Book, Sheet
+
+if TYPE_CHECKING:
+    from .drawing import Drawing
 
 MAX_PLAZAS = 50  # plazas whose every figure is in the workbook (all are in the CSV files)
 
 
-def write_workbook(path: Path, data: Results | Comparison, drawing: Any = None) -> None:
-    """Write results.xlsx: its rows are taken here; the file is written by ``drawing``'s
-    process when given (see report.drawing), else here."""
-    book = workbook(data)
-    if drawing is None:
-        write_book(path, book)
-    else:
-        drawing.draw("workbook", path, book)
+def write_workbook(path: Path, data: Results | Comparison, drawing: Drawing) -> None:
+    """Write results.xlsx: its rows are taken here, the file written by ``drawing`` (in
+    the drawing process, or here: see report.drawing)."""
+    drawing.draw("workbook", path, workbook(data))
 
 
 def workbook(data: Results | Comparison) -> Book:
