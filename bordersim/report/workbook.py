@@ -82,14 +82,7 @@ def workbook(data: Results | Comparison) -> Book:
 
 def _plazas_shown(data: Results | Comparison) -> tuple[set[str], int]:
     """The keys of the plazas whose detail goes in (the most delayed), and how many not."""
-    if isinstance(data, Comparison):
-        order = sorted(
-            (r for r in data.rows if r.key.measure.name == "excess_delay" and r.key.place.is_plaza),
-            key=lambda r: -(r.by_plan[data.reference].value or 0.0),
-        )
-        keys = [r.key.place.key for r in order]
-    else:
-        keys = [p.key for p in data.plazas_by_delay()]
+    keys = [p.key for p in data.plazas_by_delay()]  # under the reference, for a comparison
     return set(keys[:MAX_PLAZAS]), max(0, len(keys) - MAX_PLAZAS)
 
 
