@@ -47,14 +47,7 @@ class Divert(Action):
     note: str = ""
     """Words of yours shown with it in the report."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        frozen=True,
-        populate_by_name=True,
-        allow_inf_nan=False,
-        use_attribute_docstrings=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)  # merged with StrictModel's
 
     @property
     def where(self) -> str:
