@@ -280,25 +280,14 @@ def _study(
                     scenario, plans, reps, opts, vehicles, quiet, saved, as_json, keep_in
                 )
             except OSError as e:
-                where = f" ({e.filename})" if e.filename else ""
-                hint = _saved_hint(saved, reps, "once the problem is fixed")
-                _fail(
-                    f"cannot keep the replications' curves: {e.strerror or e}{where}; "
-                    f"nothing written{hint}",
-                    as_json,
-                )
+                _cannot("keep the replications' curves", e, saved, reps, as_json)
             try:
                 write(ws.tmp, study)
                 interrupts.check()
                 shutil.rmtree(keep_in)
                 final = ws.commit(_provenance(scenario, text, file, study, opts))
             except OSError as e:  # a full disk, a folder gone read-only...
-                where = f" ({e.filename})" if e.filename else ""
-                hint = _saved_hint(saved, reps, "once the problem is fixed")
-                _fail(
-                    f"cannot write the results: {e.strerror or e}{where}; nothing written{hint}",
-                    as_json,
-                )
+                _cannot("write the results", e, saved, reps, as_json)
             saved.clear()
     except FolderError as e:
         _fail(str(e), as_json)
@@ -318,6 +307,13 @@ def _check_executor(scheduler: str | None, as_json: bool) -> None:
             check_scheduler_address(scheduler)
         except SchedulerError as e:
             _fail(str(e), as_json)
+
+
+def _cannot(what: str, e: OSError, saved, reps: int, as_json: bool) -> None:
+    """Say in one line that the disk or folder failed; nothing is written (exit 2)."""
+    where = f" ({e.filename})" if e.filename else ""
+    hint = _saved_hint(saved, reps, "once the problem is fixed")
+    _fail(f"cannot {what}: {e.strerror or e}{where}; nothing written{hint}", as_json)
 
 
 def _saved_hint(saved, reps: int, then: str = "to continue") -> str:
