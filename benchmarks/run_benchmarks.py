@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "bordersim" / "scenarios"
 PY = sys.executable
 
+from many_plazas import region  # noqa: E402 - this folder's own script (sys.path[0])
+
 # Per-vehicle cost of one simulation, run inside the measured checkout. Prints JSON.
 PER_VEHICLE = r"""
 import json, sys, time
@@ -137,12 +139,10 @@ def measure(tree: Path, args: argparse.Namespace, work: Path) -> dict[str, objec
 
     month = work / "benchmark-30-days.yaml"
     month.write_text(day.read_text().replace("horizon: 1d", "horizon: 30d", 1))
-    r["month"] = median_of(1, lambda: timed_run(["run", str(month), "--json", "--out", _new(work)]))
+    r["month"] = timed_run(["run", str(month), "--json", "--out", _new(work)])
 
     detroit = SCENARIOS / "detroit-region-blockade.yaml"
-    r["detroit"] = median_of(
-        1, lambda: timed_run(["run", str(detroit), "--reps", "1", "--json", "--out", _new(work)])
-    )
+    r["detroit"] = timed_run(["run", str(detroit), "--reps", "1", "--json", "--out", _new(work)])
 
     for name, path in (("mm4", ""), ("day", str(day)), ("detroit", str(detroit))):
         _, _, out = command(tree, ["-c", PER_VEHICLE, name, path, str(rep)], work)
@@ -157,9 +157,6 @@ def measure(tree: Path, args: argparse.Namespace, work: Path) -> dict[str, objec
     r["memory"] = mem
 
     many = work / "many-100.yaml"
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from many_plazas import region
-
     many.write_text(region(100))
     out_dir = Path(_new(work))
     wall, rss, out = bordersim(tree, ["run", str(many), "--json", "--out", str(out_dir)], work)
@@ -169,24 +166,8 @@ def measure(tree: Path, args: argparse.Namespace, work: Path) -> dict[str, objec
     exercise = SCENARIOS / "ambassador-exercise.yaml"
     jobs = {}
     for j in (1, 2):
-        jobs[j] = median_of(
-            1,
-            lambda j=j: bordersim(
-                tree,
-                [
-                    "compare",
-                    str(exercise),
-                    "--reps",
-                    "10",
-                    "-j",
-                    str(j),
-                    "--json",
-                    "--out",
-                    _new(work),
-                ],
-                work,
-            )[:1],
-        )[0]
+        cmd = ["compare", str(exercise), "--reps", "10", "-j", str(j), "--json"]
+        jobs[j] = bordersim(tree, [*cmd, "--out", _new(work)], work)[0]
     r["jobs"] = jobs
     return r
 
