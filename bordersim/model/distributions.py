@@ -9,7 +9,6 @@ numbers, even when a plan changes which distribution applies.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
 
 from ..scenario import ServiceTime
 
@@ -20,6 +19,9 @@ def service_times(dist: ServiceTime, u: np.ndarray) -> np.ndarray:
     if kind == "exponential":
         return -dist.mean_seconds * np.log1p(-u)
     if kind == "lognormal":
+        # scipy.special takes a tenth of a second to load: only when a scenario needs it.
+        from scipy.special import ndtri
+
         assert dist.cv is not None
         sigma2 = np.log1p(dist.cv**2)
         mu = np.log(dist.mean_seconds) - sigma2 / 2
