@@ -74,9 +74,12 @@ class PlazaArrivals:
         self.horizon = view.horizon
         self.offset = view.hour_offset
         self.class_index = {name: i for i, name in enumerate(view.classes)}
+        self._class_names = list(view.classes)
         demand = plaza.demand
         sec_dist = plaza.spec.secondary.service if plaza.spec.secondary else None
         seed = view.scenario.seed
+        self.seed, self.replication = seed, replication
+        self.where = (plaza.crossing, plaza.direction)
         self.streams: list[_ClassStream] = []
         for name, vc in view.classes.items():
             daily = demand.daily.get(name, 0.0) if demand else 0.0
@@ -109,6 +112,29 @@ class PlazaArrivals:
             t0, t1 = day * DAY, min((day + 1) * DAY, self.horizon)
             yield self._chunk(t0, t1)
             day += 1
+
+    def branch(self, at: float, future: int) -> Iterator[ArrivalChunk]:
+        """Other arrivals from ``at`` on: the same demand, drawn from streams of their
+        own (``future`` names them), so that forecasts from one situation differ only
+        after it. The vehicles already there keep their draws."""
+        for s in self.streams:
+            name = self._class_names[s.index]
+            s.seeds = {
+                p: np.random.default_rng(
+                    stream_seed(
+                        self.seed, self.replication, *self.where, name, p, f"future {future}"
+                    )
+                )
+                for p in STREAMS
+            }
+        day = int(at // DAY)
+        t0 = at
+        while t0 < self.horizon:
+            t1 = min((day + 1) * DAY, self.horizon)
+            if t1 > t0:
+                yield self._chunk(t0, t1)
+            day += 1
+            t0 = day * DAY
 
     def _segments(self, s: _ClassStream, t0: float, t1: float):
         h0, h1 = int(t0 // HOUR), int(np.ceil(t1 / HOUR))

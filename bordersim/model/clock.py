@@ -53,6 +53,16 @@ class Clock(simpy.Environment):
         if first is not None:
             heapq.heappush(self._feeds, (first, len(self._feeds), feed))
 
+    def reset_feed(self, feed: Feed, first: float | None) -> None:
+        """The feed's next arrival is now at ``first`` (None: no more); its place among
+        feeds at the same instant is kept (a forecast replaces a feed's future)."""
+        entries = [e for e in self._feeds if e[2] is feed]
+        order = entries[0][1] if entries else len(self._feeds)
+        self._feeds[:] = [e for e in self._feeds if e[2] is not feed]
+        if first is not None:
+            self._feeds.append((first, order, feed))
+        heapq.heapify(self._feeds)
+
     def call_after(self, delay: float, function: Call, argument: Any) -> None:
         """Call ``function(argument, now)`` after ``delay`` seconds, in the place a
         ``Timeout`` made now would take among the events."""

@@ -99,6 +99,11 @@ class _Feeder:
         self.stop = 0  # where in the chunk the rows end
         clock.add_feed(self.rows[0][0] if self._load() else None, self)
 
+    def branch(self, chunks: Iterator[ArrivalChunk]) -> None:
+        """Arrivals from now on come from ``chunks`` instead (see PlazaArrivals.branch)."""
+        self.chunks = chunks
+        self.clock.reset_feed(self, self.rows[0][0] if self._load() else None)
+
     def _load(self) -> bool:
         self.chunk, self.rows = None, []  # let the spent day go before drawing the next
         for chunk in self.chunks:
@@ -150,6 +155,7 @@ class RegionModel:
         self.env = env = Clock()
         self.n_bins = math.ceil(view.horizon / BIN_SECONDS)
         self.plazas: list[Plaza] = []
+        self.feeds: list[tuple[PlazaArrivals, _Feeder]] = []  # each plaza's arrivals
         for pv in view.plazas:
             controls = PlazaControls(view, pv)
             plaza = Plaza(
@@ -167,25 +173,50 @@ class RegionModel:
                 area = StagingArea(plaza, st.start, st.end, st.interval, st.batch)
                 plaza.add_staging(area, list(st.classes))
             arrivals = PlazaArrivals(view, pv, replication)
-            _Feeder(env, plaza, arrivals.chunks(), first_id=len(self.plazas) << 32)
+            feeder = _Feeder(env, plaza, arrivals.chunks(), first_id=len(self.plazas) << 32)
+            self.feeds.append((arrivals, feeder))
             self.plazas.append(plaza)
         self.router = Router(env, view, self.plazas) if view.diversions else None
+        self.started = False
 
     def run(self, progress: Progress | None = None) -> SimResult:
         """Simulate to the horizon; what happened, every vehicle accounted for."""
-        env, plazas, view = self.env, self.plazas, self.view
-        env.process(_sampler(env, plazas, self.n_bins, progress))
-        horizon = view.horizon
+        self.advance(self.view.horizon, progress)
+        return self.finish(progress)
+
+    def advance(self, until: float, progress: Progress | None = None) -> None:
+        """Simulate up to ``until`` (at most the horizon); the model can be read there
+        (:mod:`bordersim.model.situation`) and advanced again."""
+        env = self.env
+        if not self.started:
+            env.process(_sampler(env, self.plazas, self.n_bins, progress))
+            self.started = True
+        until = min(until, self.view.horizon)
+        if until <= env.now:
+            return
         # Vehicles come and go by the hundred thousand and make no reference cycles (the
         # model's cycles are a few thousand SimPy objects): the cyclic collector would
         # only rescan live objects, 6-15% of the run. Reference counting frees vehicles.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            env.run_until(horizon)
+            env.run_until(until)
         finally:
             if collecting:
                 gc.enable()
+
+    def branch(self, future: int) -> None:
+        """From now on, arrivals (and their draws) come from streams named by ``future``:
+        a forecast replication that shares everything up to now and nothing after."""
+        now = self.env.now
+        for arrivals, feeder in self.feeds:
+            feeder.branch(arrivals.branch(now, future))
+
+    def finish(self, progress: Progress | None = None) -> SimResult:
+        """What happened, every vehicle accounted for, once at the horizon."""
+        env, plazas, view = self.env, self.plazas, self.view
+        horizon = view.horizon
+        assert env.now == horizon, "finish() comes after advance(horizon)"
         last_width = horizon - (self.n_bins - 1) * BIN_SECONDS
         s = view.scenario
         result = SimResult(

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from .. import profiles
 from .defaults import DEFAULT_CLASSES, REQUIRED_FOR_NEW
 from .errors import Path_, Problem, suggest
+from .exercise import check_exercise
 from .places import unknown_class
 from .schema import FIRST_START, LAST_YEAR, MAX_WEIGHT, Demand, Scenario
 
@@ -30,6 +31,8 @@ def check_references(s: Scenario) -> Iterator[Problem]:
     for plan, actions in s.plans.items():
         for i, action in enumerate(actions):
             yield from action.check(s, ("plans", plan, i), classes)
+    if s.exercise is not None:
+        yield from check_exercise(s, s.exercise, classes)
 
 
 def _check_classes(s: Scenario) -> Iterator[Problem]:

@@ -10,19 +10,18 @@ import re
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from ..units import NO_ZONES
-from . import actions as _actions  # noqa: F401 - registers every action type
-from . import events as _events  # noqa: F401 - registers every event type
 from .defaults import (
     DEFAULT_CLASSES,
     DEFAULT_SECONDARY_SERVICE,
     DEFAULT_UPDATE_EVERY,
     REQUIRED_FOR_NEW,
 )
+from .exercise import Exercise
 from .fields import ClassSpec as ClassSpec
 from .fields import (
     Duration,
@@ -36,6 +35,9 @@ from .fields import (
 )
 from .items import ACTIONS, EVENTS, clock
 from .places import DIRECTIONS
+from .unions import ACTION_TYPES as ACTION_TYPES
+from .unions import EVENT_TYPES as EVENT_TYPES
+from .unions import Action, Event
 
 FIRST_START = datetime(1900, 1, 1)  # calendar starts bordersim can write as dates
 LAST_YEAR = 2200
@@ -168,13 +170,6 @@ class Demand(StrictModel):
         return self.profile
 
 
-# ---------------------------------------------------------------------------- events, actions
-Event = Annotated[Union[tuple(EVENTS.values())], Field(discriminator="type")]  # noqa: UP007
-Action = Annotated[Union[tuple(ACTIONS.values())], Field(discriminator="type")]  # noqa: UP007
-EVENT_TYPES = tuple(EVENTS)
-ACTION_TYPES = tuple(ACTIONS)
-
-
 # ---------------------------------------------------------------------------- the network
 class Detour(StrictModel):
     """Extra driving time between two crossings, one duration or one per class."""
@@ -283,6 +278,10 @@ class Scenario(StrictModel):
     """Response plans to compare, by name; the first is the reference."""
     network: Network = Network()
     """How the crossings of a region connect: detours and posted waits."""
+    exercise: Exercise | None = None
+    """A tabletop exercise on this scenario: decision points, injects, roles and the plans on
+    paper (see docs/exercises.md); run it with bordersim exercise.
+    """
 
     # -- resolved views used by the model
     def vehicle_classes(self) -> dict[str, VehicleClass]:

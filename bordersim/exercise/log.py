@@ -1,0 +1,88 @@
+"""The exercise's log on disk: saved after every change, atomically, by one room at a time.
+
+Each save writes a temporary file beside the log, flushes it to the disk and renames it
+over the log, so a crash (the server killed mid-decision, the power cut) leaves the last
+complete log, never half of one. A lock beside it (``LOG.lock``, filelock) keeps two
+``bordersim exercise`` commands from driving the same log. A file at the log's path that
+is not a bordersim exercise log is never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..scenario import Scenario
+from ..scenario.decisions import LOG_FORMAT, Log
+
+
+class LogError(Exception):
+    """The log cannot be used or written: one line."""
+
+
+def is_log(path: Path) -> bool:
+    """Whether the file at ``path`` is a bordersim exercise log (read only its start)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(200)
+    except OSError:
+        return False
+    return LOG_FORMAT.encode() in head
+
+
+class LogFile:
+    """The log at ``path``, locked while the exercise runs."""
+
+    def __init__(self, path: Path, scenario: Scenario) -> None:
+        self.path = Path(path)
+        self.scenario = scenario
+        self.lock: Any = None
+
+    def __enter__(self) -> LogFile:
+        from filelock import FileLock, Timeout
+
+        if self.path.exists() and (not self.path.is_file() or not is_log(self.path)):
+            raise LogError(
+                f"{self.path}: exists and is not a bordersim exercise log; not touched "
+                "(choose another --log)"
+            )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.lock = FileLock(str(self.path) + ".lock")
+            self.lock.acquire(timeout=0.5)
+        except Timeout:
+            raise LogError(
+                f"{self.path}: another bordersim exercise is driving this log; stop it first "
+                "(or choose another --log)"
+            ) from None
+        except OSError as e:
+            raise LogError(
+                f"cannot write the exercise log in {self.path.parent}: {e.strerror}"
+            ) from None
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            with contextlib.suppress(OSError):
+                Path(self.lock.lock_file).unlink()
+
+    def save(self, log: Log) -> None:
+        """Write the log whole, or not at all (an OSError says why)."""
+        text = json.dumps(log.to_json(self.scenario), indent=1, allow_nan=False) + "\n"
+        if self.path.exists() and not is_log(self.path):  # replaced under our feet
+            raise LogError(f"{self.path}: is no longer a bordersim exercise log; not touched")
+        fd, tmp = tempfile.mkstemp(prefix=".log-", suffix=".json", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

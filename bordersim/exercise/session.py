@@ -1,0 +1,294 @@
+"""An exercise in progress: the room's clock, the injects received, the decisions taken.
+
+The run the room watches is a function of the scenario, its seed and the decisions: a
+decision taken at time T is an action of the plan "as played" that starts at T, so it
+changes nothing before T. The session keeps a live model at the room's clock and
+advances it; a new decision (or a rewind) builds the model again from the start with
+the decisions in force, which gives exactly the same past (tested) and the decision in
+force from now. Every change is saved to the log at once (:mod:`bordersim.exercise.log`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model.simulation import BIN_SECONDS, RegionModel
+from ..model.situation import curves_so_far, situation
+from ..runner import default_jobs
+from ..scenario import Scenario, compile_scenario
+from ..scenario.decisions import Decision, Log, action_of, check_decision, fingerprint
+from ..scenario.exercise import Exercise
+from ..scenario.loading import _dotted
+from .forecast import Forecast, forecast
+
+PLAYED = "as_played"  # the plan the decisions make
+NOTHING = "doing_nothing"
+HISTORY = 0  # the replication the room watches; forecasts branch from it
+
+
+class DecisionRefused(ValueError):
+    """A decision that cannot be taken: one line saying why (nothing changes)."""
+
+
+class StaleDecision(DecisionRefused):
+    """The room moved on (another browser decided, advanced or rewound) since the page
+    that sent this decision was drawn."""
+
+
+def with_injects(s: Scenario) -> Scenario:
+    """The scenario with the events its exercise's injects bring."""
+    ex = s.exercise
+    injected = [i.event for i in ex.injects if i.event is not None] if ex else []
+    return s.model_copy(update={"events": [*s.events, *injected]}) if injected else s
+
+
+def played_scenario(s: Scenario, decisions: list[Decision]) -> Scenario:
+    """The scenario as played: injects' events, and the decisions as the plan PLAYED."""
+    base = with_injects(s)
+    plans = {**base.plans, PLAYED: [action_of(base, d) for d in decisions]}
+    return base.model_copy(update={"plans": plans})
+
+
+def build_model(s: Scenario, decisions: list[Decision], until: float) -> RegionModel:
+    """The played run, advanced to ``until``."""
+    view = compile_scenario(played_scenario(s, decisions), PLAYED, True)
+    model = RegionModel(view, HISTORY)
+    model.advance(until)
+    return model
+
+
+@dataclass
+class Session:
+    """The state of one exercise; thread-safe (one lock), as browsers share it."""
+
+    scenario: Scenario
+    text: str  # the scenario file's text (its fingerprint is in the log)
+    save: Callable[[Log], None]  # writes the log (atomically); called on every change
+    log: Log | None = None
+    jobs: int = field(default_factory=default_jobs)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    version: int = 0  # changes with every move of the room (decision, advance, rewind)
+
+    def __post_init__(self) -> None:
+        if self.scenario.exercise is None:
+            raise ValueError("the scenario has no 'exercise' section")
+        if self.log is None:
+            self.log = Log(self.scenario.name, fingerprint(self.text), self.scenario.seed, 0.0)
+            self.log.now = self.exercise.decision_points[0]
+        self.scenario = self.scenario.model_copy(update={"seed": self.log.seed})
+        self._model: RegionModel | None = None
+        self._demand = {  # the classes each plaza sees, for its waits
+            key: [k for k, v in demand.daily.items() if v > 0]
+            for key, demand in self.scenario.demand.items()
+        }
+        self.save(self.log)
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def exercise(self) -> Exercise:
+        assert self.scenario.exercise is not None
+        return self.scenario.exercise
+
+    @property
+    def now(self) -> float:
+        assert self.log is not None
+        return self.log.now
+
+    @property
+    def decisions(self) -> list[Decision]:
+        assert self.log is not None
+        return self.log.decisions
+
+    def model(self) -> RegionModel:
+        """The live model at the room's clock (built again after a decision)."""
+        if self._model is None or self._model.env.now != self.now:
+            if self._model is None or self._model.env.now > self.now:
+                self._model = build_model(self.scenario, self.decisions, self.now)
+            else:
+                self._model.advance(self.now)
+        return self._model
+
+    def next_point(self) -> float | None:
+        later = [t for t in self.exercise.decision_points if t > self.now]
+        return later[0] if later else None
+
+    def injects_received(self) -> list[dict[str, Any]]:
+        s = self.scenario
+        return [
+            {
+                "at": i.at,
+                "clock": s.clock(i.at),
+                "from": i.source,
+                "text": i.text,
+                "event": i.event.text(s) if i.event is not None else None,
+            }
+            for i in sorted(self.exercise.injects, key=lambda i: i.at)
+            if i.at <= self.now
+        ]
+
+    def state(self) -> dict[str, Any]:
+        """Everything the page shows, as JSON."""
+        with self.lock:
+            s = self.scenario
+            model = self.model()
+            nxt = self.next_point()
+            names = {
+                f"{c}.{d}": f"{cr.name or c} {_direction_words(d)}"
+                for c, cr in s.crossings.items()
+                for d, _ in cr.plazas()
+            }
+            return {
+                "scenario": s.name,
+                "title": self.exercise.title or s.name,
+                "version": self.version,
+                "now": self.now,
+                "clock": s.clock(self.now),
+                "horizon": s.horizon,
+                "ended": self.now >= s.horizon,
+                "next_point": nxt,
+                "next_clock": s.clock(nxt) if nxt is not None else None,
+                "points": [
+                    {"at": t, "clock": s.clock(t), "passed": t <= self.now}
+                    for t in self.exercise.decision_points
+                ],
+                "injects": self.injects_received(),
+                "plazas": [
+                    {**vars(p), "name": names[p.key]} for p in situation(model, self._demand)
+                ],
+                "bin_seconds": BIN_SECONDS,
+                "curves": curves_so_far(model),
+                "decisions": [
+                    {**d.to_json(s), "text": action_of(s, d).text(s)} for d in self.decisions
+                ],
+                "roles": {
+                    name: {"actions": r.actions, "where": r.where}
+                    for name, r in self.exercise.all_roles().items()
+                },
+                "detours": [list(d.between) for d in s.network.detours],
+            }
+
+    # ------------------------------------------------------------------ moving the room
+    def advance(self, to: float | None = None, version: int | None = None) -> None:
+        """To the next decision point (or ``to``), at most the end of the run."""
+        with self.lock:
+            self._check_version(version)
+            target = self.next_point() if to is None else to
+            if target is None:
+                target = self.scenario.horizon
+            if target <= self.now:
+                s = self.scenario
+                raise DecisionRefused(
+                    f"{s.clock(target)} is not after the clock ({s.clock(self.now)})"
+                )
+            assert self.log is not None
+            self.log.now = min(target, self.scenario.horizon)
+            self.save(self.log)
+            self.version += 1
+
+    def decide(
+        self, role: str, action: dict[str, Any], note: str = "", version: int | None = None
+    ) -> Decision:
+        """Take a decision now; refused (nothing changes) with one line saying why."""
+        with self.lock:
+            self._check_version(version)
+            d = self.candidate(role, action, note)
+            assert self.log is not None
+            self.log.decisions.append(d)
+            try:
+                self.save(self.log)
+            except BaseException:
+                self.log.decisions.pop()
+                raise
+            self._model = None  # built again with the decision, the same past
+            self.version += 1
+            return d
+
+    def candidate(self, role: str, action: dict[str, Any], note: str = "") -> Decision:
+        """A decision checked as if taken now (not taken)."""
+        d = Decision(self.now, role, dict(action), note)
+        for path, message in check_decision(self.scenario, d, self.now):
+            where = _dotted(tuple(p for p in path if p != "action")) if path else ""
+            raise DecisionRefused(f"{where}: {message}" if where else message)
+        return d
+
+    def rewind(self, to: float, version: int | None = None) -> None:
+        """Back to an earlier decision point; the decisions from it on are undone (kept in
+        the log under 'undone', with the time of the rewind)."""
+        with self.lock:
+            self._check_version(version)
+            s = self.scenario
+            if to not in self.exercise.decision_points or to > self.now:
+                raise DecisionRefused(
+                    f"{s.clock(to)} is not a decision point at or before the clock "
+                    f"({s.clock(self.now)})"
+                )
+            assert self.log is not None
+            kept = [d for d in self.decisions if d.at < to]
+            undone = [d for d in self.decisions if d.at >= to]
+            if undone or to != self.now:
+                self.log.undone.append(
+                    {
+                        "rewound_from": self.now,
+                        "rewound_to": to,
+                        "decisions": [d.to_json(s) for d in undone],
+                    }
+                )
+            self.log.decisions = kept
+            self.log.now = to
+            self.save(self.log)
+            self._model = None
+            self.version += 1
+
+    def _check_version(self, version: int | None) -> None:
+        if version is not None and version != self.version:
+            raise StaleDecision(
+                "the room has moved on since this page was drawn (another browser decided, "
+                "advanced or rewound): look at the situation again, then decide"
+            )
+
+    # ------------------------------------------------------------------ looking ahead
+    def forecast(
+        self, hours: float, replications: int, progress: Callable[[int], None] | None = None
+    ) -> Forecast:
+        """If nothing more is done: ``replications`` futures from the situation now."""
+        with self.lock:
+            model = self.model()
+            return forecast(
+                model,
+                lambda: build_model(self.scenario, self.decisions, self.now),
+                hours,
+                replications,
+                self.jobs,
+                progress,
+            )
+
+    def preview(
+        self,
+        role: str,
+        action: dict[str, Any],
+        hours: float,
+        replications: int,
+        progress: Callable[[int], None] | None = None,
+    ) -> tuple[Forecast, Forecast]:
+        """A candidate decision against none, on the same futures (not taken)."""
+        with self.lock:
+            d = self.candidate(role, action)
+            without = self.forecast(hours, replications, progress)
+            trial = [*self.decisions, d]
+            model = build_model(self.scenario, trial, self.now)
+            with_it = forecast(
+                model,
+                lambda: build_model(self.scenario, trial, self.now),
+                hours,
+                replications,
+                self.jobs,
+                progress,
+            )
+            return without, with_it
+
+
+def _direction_words(d: str) -> str:
+    return {"into_us": "into the US", "into_canada": "into Canada"}.get(d, d)
