@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 bad input (scenario file or options), 1 internal error.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 from pathlib import Path
@@ -562,6 +563,219 @@ def _compare(file: str, plans: str | None, practical: float, as_json: bool, opts
         f"in {study.seconds:.2f} s, {study.executor}):\n  {final}/\n"
         f"open the briefing:\n  {final / 'report.html'}"
     )
+
+
+@main.command(short_help="Run a tabletop exercise in the browser, or replay its decisions.")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option(
+    "--decisions",
+    "replay",
+    type=click.Path(path_type=Path),
+    metavar="LOG",
+    help="Replay this decision log without a browser and write the after-action report.",
+)
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(path_type=Path),
+    help="Where the exercise's decisions are saved, after every one [default: "
+    "exercises/<scenario name>.log.json]; an existing log is resumed where the room was.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to serve the page on; 0.0.0.0 lets players' laptops watch (they need "
+    "the observer's address, with its access token).",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="Port [default: any free one]."
+)
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@click.option(
+    "--practical",
+    type=click.FloatRange(0, 100),
+    default=5.0,
+    show_default=True,
+    metavar="PERCENT",
+    help="After-action report: differences under this share of doing nothing's value "
+    "are 'too small to matter'.",
+)
+@_execution_options
+def exercise(
+    file: str,
+    replay: Path | None,
+    log_path: Path | None,
+    host: str,
+    port: int,
+    no_browser: bool,
+    practical: float,
+    as_json: bool,
+    **opts,
+) -> None:
+    """Run the tabletop exercise of the scenario in FILE (its 'exercise' section): a page
+    in the browser shows the simulated clock, injects, the situation at every crossing
+    and a forecast; the facilitator advances the clock, previews and takes decisions,
+    and rewinds. Decisions are saved after each one (--log); running the same command
+    again resumes where the room was.
+
+    With --decisions LOG, replays a decision log without a browser and writes the
+    after-action report: results/<scenario name>/exercise-<date>-<time>/report.html, what
+    was played against doing nothing and each plan on paper, and what each decision did.
+    """
+    if replay is not None:
+        from .report.drawing import Drawing
+
+        with Drawing() as drawing:
+            _after_action(file, replay, practical, as_json, opts, drawing)
+        return
+    _live_exercise(file, log_path, host, port, no_browser, opts)
+
+
+def _exercise_scenario(file: str, seed: int | None, as_json: bool = False):
+    file = _scenario_file(file)
+    scenario, text = _load(file, seed, as_json)
+    if scenario.exercise is None:
+        _fail(
+            f"{file}: the scenario has no 'exercise' section (decision points, injects, "
+            "roles): see docs/exercises.md, or try the bundled niagara-winter-storm",
+            as_json,
+        )
+    return file, scenario, text
+
+
+def _read_log(path: Path, scenario, text: str, as_json: bool = False):
+    from .scenario import ScenarioError
+    from .scenario.decisions import parse_log
+
+    try:
+        if not path.is_file():
+            raise ScenarioError(str(path), "no such file" if not path.exists() else "not a file")
+        content = path.read_text(encoding="utf-8")
+        return parse_log(content, str(path), scenario, text)
+    except ScenarioError as e:
+        _fail(str(e), as_json)
+    except UnicodeDecodeError:
+        _fail(f"{path}: not an exercise log (not UTF-8 text)", as_json)
+    except OSError as e:
+        _fail(f"{path}: cannot read the exercise log ({e.strerror})", as_json)
+
+
+def _after_action(file: str, replay: Path, practical: float, as_json: bool, opts, drawing) -> None:
+    import json
+
+    from .compare import compare as compare_plans
+    from .exercise.after_action import EXERCISE_FILE, debrief, study_plans
+    from .exercise.session import PLAYED
+    from .report.files import write_comparison
+
+    file, scenario, text = _exercise_scenario(file, opts["seed"], as_json)
+    log = _read_log(replay, scenario, text, as_json)
+    if opts["seed"] is not None and opts["seed"] != log.seed:
+        _fail(f"--seed {opts['seed']}: the log was played with seed {log.seed}", as_json)
+    derived, shown, plans = study_plans(scenario, log)
+    results: dict = {}
+
+    def write(folder: Path, study) -> None:
+        main = compare_plans(study, practical / 100.0, labels=shown)
+        without = [p for p in plans if p not in shown]
+        effects = (
+            compare_plans(study, practical / 100.0, labels=[PLAYED, *without]) if without else None
+        )
+        words = debrief(scenario.model_copy(update={"seed": log.seed}), log, main, effects)
+        (folder / EXERCISE_FILE).write_text(json.dumps(words, indent=1) + "\n", encoding="utf-8")
+        (folder / "decisions.json").write_text(replay.read_text(encoding="utf-8"), encoding="utf-8")
+        results["table"], results["words"] = main, words
+        write_comparison(folder, study, main, source=text, drawing=drawing)
+
+    final, study = _study(derived, text, file, "exercise", list(plans), opts, as_json, write)
+    if as_json:
+        _json({"ok": True, "results": str(final), "after_action": results["words"]})
+        return
+    if not opts["quiet"]:
+        for p in results["words"]["paragraphs"]:
+            click.echo(f"{p['heading']}:")
+            for sentence in p["sentences"]:
+                click.echo(_wrapped(sentence["text"]))
+    click.echo(
+        f"after-action report written ({len(plans)} plans x {len(study.replications)} "
+        f"replications in {study.seconds:.2f} s):\n  {final}/\nopen the briefing:\n"
+        f"  {final / 'report.html'}"
+    )
+
+
+def _wrapped(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=78, initial_indent="  ", subsequent_indent="    ")
+
+
+def _live_exercise(file: str, log_path: Path | None, host: str, port: int, no_browser: bool, opts):
+    import ipaddress
+
+    from .exercise.log import LogError, LogFile, is_log
+    from .exercise.session import Session
+    from .exercise.web import Tokens, create_app, serve
+    from .scenario.loading import parse_mapping
+
+    file, scenario, text = _exercise_scenario(file, opts["seed"])
+    path = log_path or Path("exercises") / f"{scenario.name}.log.json"
+    log = _read_log(path, scenario, text) if path.exists() and is_log(path) else None
+    if log is not None and opts["seed"] is not None and opts["seed"] != log.seed:
+        _fail(f"--seed {opts['seed']}: the log {path} was played with seed {log.seed}")
+    tokens = Tokens.new()
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    try:
+        with LogFile(path, scenario) as logfile:
+            session = Session(scenario, text, save=logfile.save, log=log)
+            if opts["jobs"]:
+                session.jobs = opts["jobs"]
+            session.state()  # the situation is built before the page asks for it
+
+            def parse_action(line: str) -> dict:
+                from .exercise.session import DecisionRefused
+
+                try:
+                    return parse_mapping(line)
+                except ValueError as e:
+                    raise DecisionRefused(str(e)) from None
+
+            app = create_app(session, tokens, parse_action)
+
+            def ready(bound: int) -> None:
+                shown = host if loopback or host not in ("0.0.0.0", "::") else _hostname()
+                base = f"http://{shown}:{bound}/"
+                facilitator = f"{base}?token={tokens.facilitator}"
+                click.echo(
+                    f"exercise '{session.exercise.title or scenario.name}' at "
+                    f"{scenario.clock(session.now)}"
+                    + (" (resumed from the log)" if log is not None else "")
+                    + f"\nfacilitator (decides):\n  {facilitator}"
+                )
+                if not loopback:
+                    click.echo(f"observers (watch only):\n  {base}?token={tokens.observer}")
+                click.echo(f"decisions saved after each one to:\n  {path}\nstop with Ctrl-C")
+                if not no_browser:
+                    import webbrowser
+
+                    webbrowser.open(facilitator)
+
+            with contextlib.suppress(KeyboardInterrupt):
+                serve(app, host, port, ready)
+    except LogError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(f"cannot serve the exercise on {host}:{port}: {e.strerror or e}")
+    click.echo(f"exercise stopped; run the same command to resume from {path}")
+
+
+def _hostname() -> str:
+    import socket
+
+    return socket.gethostname()
 
 
 def _json(data) -> None:

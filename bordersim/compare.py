@@ -62,14 +62,17 @@ def compared_keys(results: Results) -> list[FigureKey]:
     return keys
 
 
-def compare(study: Study, practical: float = PRACTICAL_SHARE) -> Comparison:
+def compare(
+    study: Study, practical: float = PRACTICAL_SHARE, labels: list[str] | None = None
+) -> Comparison:
     """Each compared figure under every plan, with the paired difference to the first.
 
     A difference under ``practical`` (a share) of the reference's value is said to make
     no practical difference, even when it is statistically clear. The best plan is also
     compared with the runner-up, so the briefing can say whether the choice is clear.
+    ``labels`` compares some of the study's plans (the first as reference); all if unset.
     """
-    labels = study.labels
+    labels = study.labels if labels is None else labels
     first = labels[0]
     ctx = context(study.scenario)
     tables = {label: (study.tables[label].keys, study.tables[label].matrix()) for label in labels}

@@ -36,8 +36,8 @@ from .interrupts import deferred
 MARKER = "bordersim.json"
 WORK = ".bordersim"
 WORK_MARKER = "made-by-bordersim"  # in the working folder: it is bordersim's, not yours
-KINDS = ("run", "compare")
-RESULTS_NAME = re.compile(r"^(run|compare)-\d{4}-\d{2}-\d{2}-\d{6}(-\d+)?$")
+KINDS = ("run", "compare", "exercise")  # exercise: an after-action report
+RESULTS_NAME = re.compile(r"^(run|compare|exercise)-\d{4}-\d{2}-\d{2}-\d{6}(-\d+)?$")
 OUR_TEMPORARY = re.compile(r"^\.report-[A-Za-z0-9_]+\.html$")  # a report being written
 
 

@@ -46,6 +46,62 @@ plans:
 )
 
 
+# A small exercise: two crossings with a detour between them, a closure, an inject that
+# brings a staffing cut, decision points and a plan on paper.
+EXERCISE = """\
+name: drill
+start: 2025-06-10 00:00
+horizon: 1d
+warmup: 1h
+seed: 7
+crossings:
+  amb:
+    name: Ambassador
+    into_us:
+      lane_groups:
+        cars: {booths: 4, serves: [car], open: 3}
+        trucks: {booths: 4, serves: [truck], open: 3}
+      secondary: {officers: 2, bays: 4}
+    into_canada:
+      lane_groups:
+        cars: {booths: 4, serves: [car], open: 3}
+        trucks: {booths: 3, serves: [truck]}
+  blue:
+    name: Blue Water
+    into_us:
+      lane_groups:
+        cars: {booths: 3, serves: [car], open: 2}
+        trucks: {booths: 3, serves: [truck], open: 2}
+    into_canada:
+      lane_groups:
+        cars: {booths: 3, serves: [car]}
+        trucks: {booths: 3, serves: [truck]}
+demand:
+  amb.into_us: {daily: {car: 3000, truck: 1500}}
+  amb.into_canada: {daily: {car: 2500, truck: 1200}}
+  blue.into_us: {daily: {car: 1500, truck: 800}}
+  blue.into_canada: {daily: {car: 1400, truck: 700}}
+network:
+  detours:
+    - {between: [amb, blue], time: 1h}
+events:
+  - {type: closure, where: amb.into_us, start: Tue 10:00, end: Tue 13:00, note: bridge closed}
+plans:
+  divert_early:
+    - {type: divert, from: amb.into_us, to: [blue.into_us], mode: voluntary,
+       start: Tue 10:00, end: Tue 13:00}
+    - {type: open_booths, where: blue.into_us.trucks, open: 3, start: Tue 10:00}
+exercise:
+  title: Drill
+  decision_points: [Tue 09:00, Tue 10:30, Tue 13:00]
+  injects:
+    - {at: Tue 09:50, from: Bridge company, text: The bridge closes at 10:00.}
+    - {at: Tue 10:15, from: CBP, text: Two officers ill at Blue Water.,
+       event: {type: staffing, where: blue.into_us.cars, fraction: 0.5, start: Tue 10:15,
+               end: Tue 12:00}}
+"""
+
+
 def scenario(text: str) -> Scenario:
     return parse_scenario(textwrap.dedent(text), file="test.yaml")
 

@@ -58,16 +58,19 @@ class Forecast:
 def _ahead(model: RegionModel, future: int, until: float) -> dict[str, dict[str, object]]:
     """One replication from the model's situation: branch, run, read (mutates the model)."""
     first = int(model.env.now // BIN_SECONDS)
+    last = int(until // BIN_SECONDS)
     before = {p.key: (sum(p.gave_up), sum(p.diverted)) for p in model.plazas}
     model.branch(future)
-    model.advance(until)
+    # A second past the end, so that the bin ending at ``until`` is closed (the clock
+    # stops before the events of the instant it stops at).
+    model.advance(min(until + 1.0, model.view.horizon))
     out = {}
     for p in model.plazas:
         p.fold()
         gave_up, diverted = before[p.key]
         out[p.key] = {
-            "queue_km": np.asarray(p.series["queue_km"][first:], dtype=float),
-            "queued": np.asarray(p.series["queued"][first:], dtype=float),
+            "queue_km": np.asarray(p.series["queue_km"][first:last], dtype=float),
+            "queued": np.asarray(p.series["queued"][first:last], dtype=float),
             "gave_up": sum(p.gave_up) - gave_up,
             "diverted": sum(p.diverted) - diverted,
         }

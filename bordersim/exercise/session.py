@@ -55,7 +55,7 @@ def played_scenario(s: Scenario, decisions: list[Decision]) -> Scenario:
 def build_model(s: Scenario, decisions: list[Decision], until: float) -> RegionModel:
     """The played run, advanced to ``until``."""
     view = compile_scenario(played_scenario(s, decisions), PLAYED, True)
-    model = RegionModel(view, HISTORY)
+    model = RegionModel(view, HISTORY, post_waits=True)
     model.advance(until)
     return model
 
@@ -168,6 +168,14 @@ class Session:
                     for name, r in self.exercise.all_roles().items()
                 },
                 "detours": [list(d.between) for d in s.network.detours],
+                "lane_groups": [
+                    {"key": f"{c}.{d}.{g}", "name": f"{names[f'{c}.{d}']}: {g}"}
+                    for c, d, plaza in s.plazas()
+                    for g in plaza.lane_groups
+                ],
+                "classes": [
+                    c for c in s.vehicle_classes() if any(c in v for v in self._demand.values())
+                ],
             }
 
     # ------------------------------------------------------------------ moving the room
@@ -285,9 +293,45 @@ class Session:
                 hours,
                 replications,
                 self.jobs,
-                progress,
+                (lambda k: progress(replications + k)) if progress else None,
             )
             return without, with_it
+
+    # ------------------------------------------------------------------ the log as a plan
+    def plan_yaml(self) -> str:
+        """The decisions as a plan: YAML ready to paste under ``plans:``."""
+        import yaml
+
+        s = self.scenario
+        with self.lock:
+            items = []
+            for d in self.decisions:
+                item = {k: v for k, v in d.action.items() if k not in ("start", "end")}
+                item["start"] = _written(s, d.at)
+                if d.action.get("end") is not None:
+                    item["end"] = _written(s, float(d.action["end"]))
+                if d.note:
+                    item["note"] = d.note
+                items.append(item)
+            head = (
+                f"# The decisions of exercise '{self.exercise.title or s.name}' as a plan, "
+                f"played to {s.clock(self.now)}.\n# Paste under plans: in {s.name}.yaml.\n"
+            )
+            body = yaml.safe_dump({PLAYED: items}, sort_keys=False, default_flow_style=None)
+            return head + body
+
+
+def _written(s: Scenario, seconds: float) -> str:
+    """A time of the run as a file would write it: on the calendar, else from the start."""
+    from datetime import timedelta
+
+    start = s.start_datetime
+    if start is None:
+        days, rest = divmod(int(round(seconds)), 86400)
+        hours, rest = divmod(rest, 3600)
+        text = f"{hours:02d}:{rest // 60:02d}"
+        return f"{days}d {text}" if days else text
+    return (start + timedelta(seconds=seconds)).strftime("%Y-%m-%d %H:%M")
 
 
 def _direction_words(d: str) -> str:

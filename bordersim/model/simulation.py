@@ -145,10 +145,15 @@ class RegionModel:
 
     Building wires, per plaza, its controls, staging areas and arrivals (in that order,
     which fixes the order of simultaneous events), then the diversions of the region.
+    ``post_waits`` posts waits even where no plan diverts anyone (for an exercise's page).
     """
 
     def __init__(
-        self, view: ScenarioView, replication: int = 0, record_vehicles: bool = False
+        self,
+        view: ScenarioView,
+        replication: int = 0,
+        record_vehicles: bool = False,
+        post_waits: bool = False,
     ) -> None:
         self.view = view
         self.replication = replication
@@ -176,7 +181,9 @@ class RegionModel:
             feeder = _Feeder(env, plaza, arrivals.chunks(), first_id=len(self.plazas) << 32)
             self.feeds.append((arrivals, feeder))
             self.plazas.append(plaza)
-        self.router = Router(env, view, self.plazas) if view.diversions else None
+        # Waits are posted where drivers may act on them; an exercise shows them always
+        # (posting only computes them: without a diversion, no driver reads them).
+        self.router = Router(env, view, self.plazas) if view.diversions or post_waits else None
         self.started = False
 
     def run(self, progress: Progress | None = None) -> SimResult:

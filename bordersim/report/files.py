@@ -167,7 +167,7 @@ def write_comparison(
     """Write table.csv/json, results.xlsx, the figures, the chart's data and report.html."""
     folder = Path(folder)
     drawing = drawing or Drawing(background=False)
-    _common(folder, study, source, drawing)
+    _common(folder, study, source, drawing, list(result.plans))
     drawn = [p.key for p in result.plazas_by_delay()]
     _figures(folder, study, list(result.plans), drawn, result.context, drawing)  # by plan
     drawing.draw("key_figures", result, key_figure_keys(result), folder / "key_figures.png")
@@ -179,11 +179,13 @@ def write_comparison(
     write_report(folder, study.scenario)
 
 
-def _common(folder: Path, study: Study, source: str | None, drawing: Drawing) -> None:
-    """What every results folder holds: the scenario as run and its timeline."""
+def _common(folder: Path, study: Study, source: str | None, drawing: Drawing, plans=None) -> None:
+    """What every results folder holds: the scenario as run and its timeline (of
+    ``plans``, the study's by default)."""
     if source is not None:
         (folder / "scenario.yaml").write_text(source, encoding="utf-8")
-    drawing.draw("timeline", sketch(study.scenario, study.plans), folder / "timeline.png")
+    shown = study.plans if plans is None else plans
+    drawing.draw("timeline", sketch(study.scenario, shown), folder / "timeline.png")
 
 
 def _write_json(path: Path, data: Any, indent: int | None = 2) -> None:

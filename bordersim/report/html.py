@@ -222,6 +222,7 @@ def build(folder: Path, scenario: Scenario | None = None) -> str:
         elif file not in OPTIONAL_FIGURES or len(ctx.crossings) > 1:
             missing.append(file)
     chart = _chart(folder, missing)
+    after_action = _after_action(folder, missing)
     try:
         if compare:
             headline = compare_briefing(data)
@@ -246,6 +247,7 @@ def build(folder: Path, scenario: Scenario | None = None) -> str:
         description=description,
         intro=intro,
         missing=missing,
+        after_action=after_action,
         headline_title="Recommendation" if compare else "What happened",
         headline=headline,
         top_tables=top,
@@ -264,6 +266,59 @@ def build(folder: Path, scenario: Scenario | None = None) -> str:
         css=CSS,
         self_check=SELF_CHECK,
     )
+
+
+AFTER_ACTION_FILE = "exercise.json"  # written beside the results of an exercise's replay
+
+
+def _after_action(folder: Path, missing: list[str]) -> dict[str, Any] | None:
+    """The after-action words of an exercise (bordersim.exercise.after_action), checked
+    for shape: a folder's files are data, and the page shows only text from them."""
+    path = folder / AFTER_ACTION_FILE
+    if not path.exists():
+        return None
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_RESULTS_BYTES:
+            raise ValueError("not a regular file of a sensible size")
+        data = json.loads(path.read_text(encoding="utf-8"))
+
+        def text(v: Any) -> str:
+            if not isinstance(v, str):
+                raise ValueError("text expected")
+            return v
+
+        paragraphs = [
+            {
+                "heading": text(p["heading"]),
+                "sentences": [
+                    {
+                        "text": text(x["text"]),
+                        "tone": x["tone"] if x.get("tone") in ("better", "worse") else None,
+                    }
+                    for x in p["sentences"]
+                ],
+            }
+            for p in data["paragraphs"]
+        ]
+        rows = [
+            [text(r["clock"]), text(r["kind"]), text(r["who"]), text(r["what"])]
+            for r in data["timeline"]
+        ]
+        return {
+            "title": text(data["title"]),
+            "clock": text(data["clock"]),
+            "paragraphs": paragraphs,
+            "timeline": _table(
+                "Timeline of the exercise: injects and decisions",
+                ["when", "what", "who", "message or decision"],
+                rows,
+                id="timeline",
+                left=4,
+            ),
+        }
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
+        missing.append(f"{AFTER_ACTION_FILE} (unreadable)")
+        return None
 
 
 def _when_made(folder: Path) -> str:

@@ -246,3 +246,20 @@ def _message(e: dict[str, Any]) -> str:
 def _describe(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_mapping(text: str, what: str = "an action") -> dict[str, Any]:
+    """One YAML mapping written inline, e.g. an action typed in an exercise's page
+    (``{type: priority, where: a.into_us}``); a ValueError says what is wrong."""
+    if len(text) > 10_000:
+        raise ValueError(f"{what} is written in at most 10,000 characters")
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as e:
+        problem = getattr(e, "problem", None) or type(e).__name__
+        raise ValueError(f"cannot read {what} as YAML: {problem}") from None
+    except RecursionError:
+        raise ValueError(f"{what} is nested too deeply") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{what} is a mapping such as {{type: priority, where: a.into_us}}")
+    return data
