@@ -735,15 +735,7 @@ def _live_exercise(file: str, log_path: Path | None, host: str, port: int, no_br
                 session.jobs = opts["jobs"]
             session.state()  # the situation is built before the page asks for it
 
-            def parse_action(line: str) -> dict:
-                from .exercise.session import DecisionRefused
-
-                try:
-                    return parse_mapping(line)
-                except ValueError as e:
-                    raise DecisionRefused(str(e)) from None
-
-            app = create_app(session, tokens, parse_action)
+            app = create_app(session, tokens, parse_mapping)
 
             def ready(bound: int) -> None:
                 shown = host if loopback or host not in ("0.0.0.0", "::") else _hostname()
@@ -755,8 +747,7 @@ def _live_exercise(file: str, log_path: Path | None, host: str, port: int, no_br
                     + (" (resumed from the log)" if log is not None else "")
                     + f"\nfacilitator (decides):\n  {facilitator}"
                 )
-                if not loopback:
-                    click.echo(f"observers (watch only):\n  {base}?token={tokens.observer}")
+                click.echo(f"observers (watch only):\n  {base}?token={tokens.observer}")
                 click.echo(f"decisions saved after each one to:\n  {path}\nstop with Ctrl-C")
                 if not no_browser:
                     import webbrowser

@@ -317,8 +317,19 @@ class Session:
                 f"# The decisions of exercise '{self.exercise.title or s.name}' as a plan, "
                 f"played to {s.clock(self.now)}.\n# Paste under plans: in {s.name}.yaml.\n"
             )
-            body = yaml.safe_dump({PLAYED: items}, sort_keys=False, default_flow_style=None)
-            return head + body
+            lines = [
+                "  - "
+                + yaml.safe_dump(i, sort_keys=False, default_flow_style=True, width=10**6).strip()
+                for i in items
+            ]
+            return (
+                head
+                + f"{PLAYED}:"
+                + (" []" if not lines else "")
+                + "\n"
+                + "\n".join(lines)
+                + ("\n" if lines else "")
+            )
 
 
 def _written(s: Scenario, seconds: float) -> str:

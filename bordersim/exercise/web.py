@@ -152,7 +152,10 @@ def create_app(session: Session, tokens: Tokens, parse_action=None) -> Flask:
         if isinstance(action, str):
             if parse_action is None:
                 raise DecisionRefused("actions written as YAML are not read here")
-            action = parse_action(action)
+            try:
+                action = parse_action(action)
+            except ValueError as e:
+                raise DecisionRefused(str(e)) from None
         if not isinstance(action, dict):
             raise DecisionRefused("a decision needs an action")
         hours = data.get("for_hours")

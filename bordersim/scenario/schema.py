@@ -318,7 +318,7 @@ class Scenario(StrictModel):
 def schema_models() -> dict[str, type[BaseModel]]:
     """Every model a scenario file may hold, by class name: the schema's, the field
     types', and those of every event and action type (such as a phased reopening's step)."""
-    modules = [sys.modules[__name__], sys.modules[ServiceTime.__module__]]
+    modules = [sys.modules[m] for m in (__name__, ServiceTime.__module__, Exercise.__module__)]
     modules += [sys.modules[c.__module__] for c in (*EVENTS.values(), *ACTIONS.values())]
     return {
         m.__name__: m
