@@ -160,9 +160,8 @@ class Session:
                 ],
                 "bin_seconds": BIN_SECONDS,
                 "curves": curves_so_far(model),
-                "decisions": [
-                    {**d.to_json(s), "text": action_of(s, d).text(s)} for d in self.decisions
-                ],
+                "decisions": [{**d.to_json(s), "text": _decided(s, d)} for d in self.decisions],
+                "start_iso": s.start_datetime.isoformat() if s.start_datetime else None,
                 "roles": {
                     name: {"actions": r.actions, "where": r.where}
                     for name, r in self.exercise.all_roles().items()
@@ -330,6 +329,13 @@ class Session:
                 + "\n".join(lines)
                 + ("\n" if lines else "")
             )
+
+
+def _decided(s: Scenario, d: Decision) -> str:
+    """What a decision does and until when, in words (its start is the decision's time)."""
+    end = d.action.get("end")
+    until = f"until {s.clock(float(end))}" if end is not None else "until the end of the run"
+    return f"{action_of(s, d).describe(s)} ({until})"
 
 
 def _written(s: Scenario, seconds: float) -> str:

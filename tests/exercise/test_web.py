@@ -124,7 +124,9 @@ def test_a_forecast_and_a_preview_through_the_api(app):
     f = c.post("/api/forecast", json={"ahead": 2, "reps": 3}, headers=h).json
     band = f["forecast"]["plazas"]["amb.into_us"]["queue_km"]
     assert len(band["median"]) == 24
-    assert all(lo <= m <= hi for lo, m, hi in zip(band["low"], band["median"], band["high"]))
+    assert all(
+        lo <= m <= hi for lo, m, hi in zip(band["low"], band["median"], band["high"], strict=True)
+    )
     p = c.post(
         "/api/preview",
         json={

@@ -189,7 +189,7 @@
     const el0 = $("chart");
     const width = Math.max(320, el0.clientWidth || 900);
     const series = [
-      { label: "hours from the start" },
+      { label: "clock", value: (u, v) => clockLabel(v) },
       { label: "queue so far (km)", stroke: "#0072B2", width: 2 },
       { label: preview ? "forecast without the decision (median)" : "forecast if nothing more is done (median)", stroke: "#D55E00", dash: [6, 4], width: 2 },
       { label: "10% of forecasts", stroke: "#E69F00", width: 1 },
@@ -199,12 +199,21 @@
     const opts = {
       width, height: 300, series,
       scales: { x: { time: false } },
-      axes: [{ label: "hours from the start of the run" }, { label: "queue (km)" }],
+      axes: [{ label: "simulated clock", space: 90, values: (u, vals) => vals.map(clockLabel) }, { label: "queue (km)" }],
       bands: [{ series: [4, 3], fill: "rgba(230,159,0,0.15)" }],
     };
     if (chart) chart.destroy();
     chart = new uPlot(opts, [xs, sofar, med, lo, hi, withIt], el0);
     previewText(key);
+  }
+
+  // An axis tick (hours from the start) as the clock reads it: "Tue 14:00".
+  function clockLabel(h) {
+    if (h === null || h === undefined) return "";
+    if (!state.start_iso) return h + " h";
+    const t = new Date(Date.parse(state.start_iso + "Z") + h * 3600e3);
+    const day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][t.getUTCDay()];
+    return `${day} ${String(t.getUTCHours()).padStart(2, "0")}:${String(t.getUTCMinutes()).padStart(2, "0")}`;
   }
 
   // What the preview says at the plaza shown, in words (and colour).
@@ -334,7 +343,7 @@
   };
   $("forecast").onclick = () => {
     busy(true, "forecasting");
-    api("/api/forecast", { hours: Number($("fc-hours").value), reps: Number($("fc-reps").value) })
+    api("/api/forecast", { ahead: Number($("fc-hours").value), reps: Number($("fc-reps").value) })
       .then((r) => { forecast = r.forecast; preview = null; $("forecast-note").textContent = `Median and 10-90% band of ${r.forecast.replications} replications from the situation now, ${r.hours} h ahead, if nothing more is done.`; drawChart(); })
       .catch((e) => say(e.message, "error")).finally(() => busy(false));
   };
