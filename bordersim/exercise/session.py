@@ -80,6 +80,7 @@ class Session:
             self.log.now = self.exercise.decision_points[0]
         self.scenario = self.scenario.model_copy(update={"seed": self.log.seed})
         self._model: RegionModel | None = None
+        self._forecast: tuple[tuple, Forecast] | None = None  # the last one asked for
         self._demand = {  # the classes each plaza sees, for its waits
             key: [k for k, v in demand.daily.items() if v > 0]
             for key, demand in self.scenario.demand.items()
@@ -260,10 +261,16 @@ class Session:
     def forecast(
         self, hours: float, replications: int, progress: Callable[[int], None] | None = None
     ) -> Forecast:
-        """If nothing more is done: ``replications`` futures from the situation now."""
+        """If nothing more is done: ``replications`` futures from the situation now (the
+        same question about the same situation is answered once)."""
         with self.lock:
+            key = (self.version, self.now, hours, replications)
+            if self._forecast is not None and self._forecast[0] == key:
+                if progress:
+                    progress(replications)
+                return self._forecast[1]
             model = self.model()
-            return forecast(
+            f = forecast(
                 model,
                 lambda: build_model(self.scenario, self.decisions, self.now),
                 hours,
@@ -271,6 +278,8 @@ class Session:
                 self.jobs,
                 progress,
             )
+            self._forecast = (key, f)
+            return f
 
     def preview(
         self,
