@@ -167,6 +167,11 @@ def _said(d: Difference, who: str, against: str) -> dict[str, Any]:
     e = d.estimate
     if e.value is None:
         return {"text": f"{who}: against {against}, cannot tell within the horizon.", "tone": None}
+    if e.value == 0 and e.low in (0, None) and e.high in (0, None):
+        return {
+            "text": f"{who} gave the same total excess delay as {against}, in every replication.",
+            "tone": None,
+        }
     size = f"{abs(e.value):,.0f} vehicle-hours"
     if e.low is not None and e.high is not None:
         lo, hi = sorted((abs(e.low), abs(e.high)))
