@@ -92,8 +92,17 @@ class Server:
         return "".join(self.lines) + (out or "")
 
 
+OPEN: list = []  # browser contexts, closed before their server stops (pages poll it)
+
+
+def _close_pages() -> None:
+    while OPEN:
+        OPEN.pop().close()
+
+
 def _page(browser, url: str, problems: list[str], requests: list[str]):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    OPEN.append(context)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -185,6 +194,7 @@ def test_a_drill_in_the_browser(browser, tmp_path):
         stranger = _page(browser, server.base + "?token=guess", problems, requests)
         assert "Wrong or missing access token" in stranger.text_content("body")
     finally:
+        _close_pages()
         output = server.stop()
     assert "exercise stopped" in output and "Traceback" not in output
 
@@ -197,6 +207,7 @@ def test_a_drill_in_the_browser(browser, tmp_path):
         assert page.text_content("#clock") == "Tue 10 Jun 10:30"
         assert "1 more booths open" in page.text_content("#decisions")
     finally:
+        _close_pages()
         again.stop()
     # Refusals (the CBSA decision, the observer, the stranger) are answered 400 and 403,
     # which the console notes; anything else is a problem.
