@@ -215,3 +215,77 @@ def test_a_drill_in_the_browser(browser, tmp_path):
     assert [p for p in problems if not expected.search(p)] == []
     outside = [u for u in requests if not re.match(r"^(http://127\.0\.0\.1:\d+/|data:)", u)]
     assert outside == []
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _children(pid: int) -> set[int]:
+    """Every descendant of a process (from /proc), to see none is left behind."""
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for k in map(int, kids):
+                if k not in out:
+                    out.add(k)
+                    todo.append(k)
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_a_server_killed_mid_forecast_loses_nothing_and_leaves_nothing(tmp_path):
+    import contextlib
+    import json
+    import threading
+    import urllib.request
+
+    (tmp_path / "drill.yaml").write_text(EXERCISE)
+    server = Server(tmp_path)
+    token = server.facilitator.split("token=")[1]
+
+    def post(path: str, body: dict) -> None:
+        request = urllib.request.Request(
+            server.base + path,
+            data=json.dumps(body).encode(),
+            headers={"X-Token": token, "Content-Type": "application/json"},
+        )
+        with contextlib.suppress(OSError):  # the server is killed under it
+            urllib.request.urlopen(request, timeout=120).read()
+
+    post(
+        "api/decide",
+        {"version": 0, "role": "CBP", "action": {"type": "priority", "where": "amb.into_us"}},
+    )
+    post("api/advance", {"version": 1})
+    log = tmp_path / "exercises" / "drill.log.json"
+    saved = log.read_text()
+    ahead = threading.Thread(target=post, args=("api/forecast", {"ahead": 24, "reps": 50}))
+    ahead.start()
+    forked: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not forked:  # the forecast's children are running
+        forked = _children(server.proc.pid)
+        time.sleep(0.05)
+    assert forked, "no forecast replication was seen running"
+    server.proc.kill()  # SIGKILL: no clean-up of its own
+    server.proc.wait()
+    ahead.join(timeout=120)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(_alive(p) for p in forked):
+        time.sleep(0.2)
+    left = [p for p in forked if _alive(p)]
+    assert left == [], f"forecast processes left behind: {left}"
+    assert log.read_text() == saved  # the log is whole, as last saved
+    assert json.loads(saved)["decisions"][0]["action"]["type"] == "priority"
+    assert sorted(p.name for p in log.parent.iterdir()) == ["drill.log.json", "drill.log.json.lock"]
