@@ -952,7 +952,7 @@ def list_scenarios() -> None:
         except ScenarioError as e:
             console.print(Text(f"{name}: does not load ({e.message})", style="red"))
             continue
-        verb = "compare" if s.plans else "run"
+        verb = "exercise" if s.exercise else "compare" if s.plans else "run"
         console.print(Text(name, style="bold"))
         for line in textwrap.wrap(s.description, max(20, console.width - 2)):
             console.print(Text(f"  {line}"))
