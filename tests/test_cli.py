@@ -405,7 +405,8 @@ def test_list_shows_every_bundled_scenario_and_its_command_whole_at_80_columns()
     lines = [line.rstrip() for line in r.stdout.splitlines()]
     assert all(len(line) <= 80 for line in lines)
     for path in SCENARIOS.glob("*.yaml"):
-        verb = "compare" if "\nplans:" in path.read_text() else "run"
+        text = path.read_text()
+        verb = "exercise" if "\nexercise:" in text else "compare" if "\nplans:" in text else "run"
         assert f"  bordersim {verb} {path.stem}" in lines, path.stem  # whole, on its line
 
 
