@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .plaza import Plaza, _load
-from .simulation import BIN_SECONDS, RegionModel
+from .simulation import RegionModel
 
 
 @dataclass
@@ -113,4 +113,3 @@ def curves_so_far(model: RegionModel) -> dict[str, dict[str, list[float]]]:
     return out
 
 
-BIN = BIN_SECONDS
