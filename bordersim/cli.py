@@ -236,6 +236,18 @@ def _execution_options(f):
     return f
 
 
+def _practical_option(help: str):
+    """--practical PERCENT: differences that do not matter (compare, exercise)."""
+    return click.option(
+        "--practical",
+        type=click.FloatRange(0, 100),
+        default=5.0,
+        show_default=True,
+        metavar="PERCENT",
+        help=help,
+    )
+
+
 def _study(
     scenario: Scenario,
     text: str,
@@ -487,15 +499,10 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
     help="Comma-separated plans to compare, the first as reference "
     "[default: every plan in the file, in its order].",
 )
-@click.option(
-    "--practical",
-    type=click.FloatRange(0, 100),
-    default=5.0,
-    show_default=True,
-    metavar="PERCENT",
-    help="Better or worse only for differences over this share of the reference plan's "
+@_practical_option(
+    "Better or worse only for differences over this share of the reference plan's "
     "value; a difference whose whole 95% interval is within it is reported as 'no "
-    "practical difference', even when it is statistically clear.",
+    "practical difference', even when it is statistically clear."
 )
 @_execution_options
 def compare(file: str, plans: str | None, practical: float, as_json: bool, **opts) -> None:
@@ -592,14 +599,9 @@ def _compare(file: str, plans: str | None, practical: float, as_json: bool, opts
     "--port", type=click.IntRange(0, 65535), default=0, help="Port [default: any free one]."
 )
 @click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
-@click.option(
-    "--practical",
-    type=click.FloatRange(0, 100),
-    default=5.0,
-    show_default=True,
-    metavar="PERCENT",
-    help="After-action report: differences under this share of doing nothing's value "
-    "are 'too small to matter'.",
+@_practical_option(
+    "After-action report: differences under this share of doing nothing's value are "
+    "'too small to matter'."
 )
 @_execution_options
 def exercise(

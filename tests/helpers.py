@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,22 @@ from bordersim.runner import plan_label
 from bordersim.scenario import Scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The machine's own Chromium (Debian's package; nothing is downloaded) for browser tests,
+# and the flags a sandboxed, offline machine needs (no background calls to the network).
+CHROMIUM = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
+    None,
+)
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCENARIOS = ROOT / "scenarios"
 
 # A small scenario file as a planner would write it, and the same with plans.

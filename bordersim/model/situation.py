@@ -111,5 +111,3 @@ def curves_so_far(model: RegionModel) -> dict[str, dict[str, list[float]]]:
             "transit_min": [None if x != x else round(float(x), 1) for x in transit],
         }
     return out
-
-

@@ -20,26 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import BROWSER_TIMEOUT
 from tests.helpers import EXERCISE
-from tests.report.test_browser import CHROMIUM, FLAGS
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-TIMEOUT = 60_000  # ms: a loaded two-core machine may take its time
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("BORDERSIM_REQUIRE_BROWSER"):
-            pytest.fail("no Chromium on this machine, and CI requires the browser tests")
-        pytest.skip("no Chromium here: install Debian's chromium (.ci/run does)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    playwright.expect.set_options(timeout=TIMEOUT)
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+TIMEOUT = BROWSER_TIMEOUT
 
 
 class Server:

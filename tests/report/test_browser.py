@@ -10,8 +10,6 @@ beside each report (``screenshot-top.png``, ``screenshot-full.png``) to look at.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,34 +17,6 @@ from click.testing import CliRunner
 
 from bordersim.cli import main
 from tests.helpers import PLANS
-
-CHROMIUM = next(
-    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
-    None,
-)
-# The flags a sandboxed, offline machine needs (no background calls to the network).
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("BORDERSIM_REQUIRE_BROWSER"):
-            pytest.fail("no Chromium on this machine, and CI requires the browser tests")
-        pytest.skip("no Chromium here: install Debian's chromium (.ci/run does) to run this test")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
