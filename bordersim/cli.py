@@ -699,10 +699,11 @@ def _after_action(file: str, replay: Path, practical: float, as_json: bool, opts
             click.echo(f"{p['heading']}:")
             for sentence in p["sentences"]:
                 click.echo(_wrapped(sentence["text"]))
+    removed = len(plans) - len(shown)
     click.echo(
-        f"after-action report written ({len(plans)} plans x {len(study.replications)} "
-        f"replications in {study.seconds:.2f} s):\n  {final}/\nopen the briefing:\n"
-        f"  {final / 'report.html'}"
+        f"after-action report written ({len(shown)} plans compared, and the decisions less "
+        f"each of {removed} in turn, x {len(study.replications)} replications in "
+        f"{study.seconds:.2f} s):\n  {final}/\nopen the briefing:\n  {final / 'report.html'}"
     )
 
 
@@ -720,7 +721,7 @@ def _live_exercise(file: str, log_path: Path | None, host: str, port: int, no_br
     from .exercise.web import Tokens, create_app, serve
     from .scenario.loading import parse_mapping
 
-    file, scenario, text = _exercise_scenario(file, opts["seed"])
+    _, scenario, text = _exercise_scenario(file, opts["seed"])
     path = log_path or Path("exercises") / f"{scenario.name}.log.json"
     log = _read_log(path, scenario, text) if path.exists() and is_log(path) else None
     if log is not None and opts["seed"] is not None and opts["seed"] != log.seed:
@@ -737,7 +738,8 @@ def _live_exercise(file: str, log_path: Path | None, host: str, port: int, no_br
                 session.jobs = opts["jobs"]
             session.state()  # the situation is built before the page asks for it
 
-            app = create_app(session, tokens, parse_mapping)
+            replay = f"bordersim exercise {_quoted(file)} --decisions {_quoted(str(path))}"
+            app = create_app(session, tokens, parse_mapping, replay)
 
             def ready(bound: int) -> None:
                 shown = host if loopback or host not in ("0.0.0.0", "::") else _hostname()
@@ -763,6 +765,12 @@ def _live_exercise(file: str, log_path: Path | None, host: str, port: int, no_br
     except OSError as e:
         _fail(f"cannot serve the exercise on {host}:{port}: {e.strerror or e}")
     click.echo(f"exercise stopped; run the same command to resume from {path}")
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _hostname() -> str:

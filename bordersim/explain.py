@@ -82,4 +82,24 @@ def explain(s: Scenario) -> list[str]:
         out.append("")
         out.append(f"Plan '{plan}':" if actions else f"Plan '{plan}': no action (the reference).")
         out.extend(f"  {in_words(s, a.text(s))}" for a in actions)
+    if s.exercise is not None:
+        out.extend(_exercise(s))
+    return out
+
+
+def _exercise(s: Scenario) -> list[str]:
+    """The exercise section in words: decision points, injects (and the events they
+    bring, which happen in every run), roles, plans on paper."""
+    ex = s.exercise
+    assert ex is not None
+    out = ["", f"Exercise '{ex.title or s.name}' (bordersim exercise):"]
+    out.append("  decision points: " + ", ".join(s.clock(t) for t in ex.decision_points))
+    for i in sorted(ex.injects, key=lambda i: i.at):
+        source = f"{i.source}: " if i.source else ""
+        out.append(f"  inject {s.clock(i.at)}, {source}{i.text}")
+        if i.event is not None:
+            out.append(f"    it brings: {in_words(s, i.event.text(s))}")
+    for name, role in ex.all_roles().items():
+        out.append(f"  role {name}: {', '.join(role.actions)} at {', '.join(role.where)}")
+    out.append("  compared with: doing nothing, " + ", ".join(ex.paper_plans(s)))
     return out

@@ -26,7 +26,7 @@ from ..results import (
 from ..scenario import Scenario
 from ..scenario.decisions import Log, action_of
 from ..units import format_duration
-from .session import NOTHING, PLAYED, played_scenario
+from .session import NOTHING, PLAYED, named, played_scenario
 
 WITHOUT = "without_"  # plans of the decisions as played less one: without_1, without_2...
 EXERCISE_FILE = "exercise.json"
@@ -57,7 +57,7 @@ def timeline(s: Scenario, log: Log) -> list[dict[str, str]]:
         if i.at <= log.now
     ]
     for n, d in enumerate(log.decisions, 1):
-        words = action_of(s, d).text(s)
+        words = named(s, action_of(s, d).text(s))
         rows.append(
             (
                 d.at,
@@ -94,7 +94,8 @@ def debrief(s: Scenario, log: Log, main: Comparison, effects: Comparison | None)
 
     # Recovery at each disrupted plaza: said where the decisions made it differ.
     recovery: list[dict[str, Any]] = []
-    alike = []
+    alike: list[str] = []
+    never: list[str] = []  # not back to normal by the end under any plan
     for info in ctx.plazas:
         row = main.row(FigureKey(TIME_TO_RECOVER, info.place))
         if row is None:
@@ -115,6 +116,9 @@ def debrief(s: Scenario, log: Log, main: Comparison, effects: Comparison | None)
                 parts.append(f"where {label} does not by the end of the run")
             elif theirs.value is not None:
                 parts.append(f"where {label} does ({_after(theirs.value)})")
+        if not parts and mine.value is None:
+            never.append(ctx.name(info.place))
+            continue
         if not parts:
             alike.append(ctx.name(info.place))
             continue
@@ -137,11 +141,21 @@ def debrief(s: Scenario, log: Log, main: Comparison, effects: Comparison | None)
                 "tone": None,
             }
         )
+    if never:
+        recovery.append(
+            {
+                "text": f"At {_listed(never)}, waits were not back to normal by the end of the "
+                "run, under the decisions taken, doing nothing or any plan on paper.",
+                "tone": None,
+            }
+        )
     if recovery:
         paragraphs.append({"heading": "Recovery under the decisions taken", "sentences": recovery})
 
+    decision_rows: list[list[str]] = []
     if effects is not None and len(effects.plans) > 1:
-        paragraphs.append(_decisions_paragraph(s, log, effects))
+        paragraph, decision_rows = _decisions_paragraph(s, log, effects)
+        paragraphs.append(paragraph)
     return {
         "title": s.exercise.title or s.name,
         "clock": s.clock(log.now),
@@ -149,6 +163,7 @@ def debrief(s: Scenario, log: Log, main: Comparison, effects: Comparison | None)
         "replications": main.replications,
         "paragraphs": paragraphs,
         "timeline": timeline(s, log),
+        "decision_rows": decision_rows,
     }
 
 
@@ -192,41 +207,67 @@ def _said(d: Difference, who: str, against: str) -> dict[str, Any]:
     }
 
 
-def _decisions_paragraph(s: Scenario, log: Log, effects: Comparison) -> dict[str, Any]:
-    """Each decision's effect: the decisions as played against the same less it."""
+def _decisions_paragraph(
+    s: Scenario, log: Log, effects: Comparison
+) -> tuple[dict[str, Any], list[list[str]]]:
+    """Each decision's effect (the decisions as played against the same less it), in
+    sentences naming every decision, and as table rows."""
     total = effects.row(FigureKey(EXCESS_DELAY, REGION))
     assert total is not None
     rated = []
+    rows: list[list[str]] = []
     for i, d in enumerate(log.decisions, 1):
         plan = f"{WITHOUT}{i}"
         if plan not in total.differences:
             continue
-        # without minus played: positive when the decision saved delay
-        diff = total.differences[plan]
-        words = f"the {s.clock(d.at)} decision of {d.role} ({action_of(s, d).describe(s)})"
-        rated.append((diff, words, plan, i))
+        diff = total.differences[plan]  # without it minus as played: > 0 when it helped
+        what = named(s, action_of(s, d).describe(s))
+        rated.append((diff, f"decision {i} ({s.clock(d.at)}, {d.role}: {what})", plan, i))
+        rows.append([str(i), s.clock(d.at), d.role, what, *_effect(diff)])
     sentences: list[dict[str, Any]] = []
-    helped = [r for r in rated if r[0].verdict == "worse"]  # removing it makes things worse
-    hurt = [r for r in rated if r[0].verdict == "better"]
+    helped = sorted(
+        (r for r in rated if r[0].verdict == "worse"),  # removing it makes things worse
+        key=lambda r: -(r[0].estimate.value or 0.0),
+    )
     if helped:
-        best = max(helped, key=lambda r: r[0].estimate.value or 0.0)
+        diff, words, _, _ = helped[0]
         sentences.append(
             {
-                "text": f"The decision that helped most was {best[1]}: without it, total excess "
-                f"delay would have been {best[0].estimate.value:,.0f} vehicle-hours more.",
+                "text": f"The decision that helped most was {words}: without it, total excess "
+                f"delay would have been {diff.estimate.value:,.0f} vehicle-hours more.",
                 "tone": "better",
             }
         )
-    for diff, words, _, _ in hurt:
+        if len(helped) > 1:
+            others = [f"decision {i} ({r.estimate.value:,.0f})" for r, _, _, i in helped[1:]]
+            sentences.append(
+                {
+                    "text": f"Also helping, in vehicle-hours saved: {_listed(others)}.",
+                    "tone": "better",
+                }
+            )
+    for diff, words, _, _ in (r for r in rated if r[0].verdict == "better"):
         sentences.append(
             {
-                "text": f"{words[0].upper()}{words[1:]} made things worse: without it, total "
-                f"excess delay would have been {abs(diff.estimate.value or 0):,.0f} "
-                "vehicle-hours less.",
+                "text": f"{_capital(words)} made things worse: without it, total excess delay "
+                f"would have been {abs(diff.estimate.value or 0):,.0f} vehicle-hours less.",
                 "tone": "worse",
             }
         )
-    # Queues a decision caused somewhere (a clear rise of a plaza's longest queue).
+    unclear = [i for r, _, _, i in rated if r.verdict not in ("better", "worse")]
+    if unclear:
+        which = _listed([str(i) for i in unclear])
+        sentences.append(
+            {
+                "text": f"Decision{'s' if len(unclear) > 1 else ''} {which} made no clear "
+                "difference to the total delay on "
+                f"{'their' if len(unclear) > 1 else 'its'} own (too small to matter, or not "
+                "clear yet).",
+                "tone": None,
+            }
+        )
+    # Queues a decision caused somewhere (a clear rise of a plaza's longest queue), even
+    # where the decision helped overall: the room should know where the traffic went.
     for _, words, plan, _ in rated:
         for info in effects.context.plazas:
             row = effects.row(FigureKey(MAX_QUEUE_KM, info.place))
@@ -237,22 +278,32 @@ def _decisions_paragraph(s: Scenario, log: Log, effects: Comparison) -> dict[str
             if q.verdict == "better" and e.value is not None and abs(e.value) >= 0.5:
                 sentences.append(
                     {
-                        "text": f"{words[0].upper()}{words[1:]} lengthened the queue at "
+                        "text": f"{_capital(words)} lengthened the queue at "
                         f"{effects.context.name(info.place)} by {abs(e.value):.1f} km at its "
                         "longest.",
-                        "tone": "worse",
+                        "tone": None,
                     }
                 )
-    unclear = [r for r in rated if r[0].verdict not in ("better", "worse")]
-    if unclear:
-        sentences.append(
-            {
-                "text": f"{len(unclear)} decision{'s' if len(unclear) != 1 else ''} made no "
-                "clear difference to the total delay on their own (too small to matter, or "
-                "not clear yet).",
-                "tone": None,
-            }
-        )
     if not sentences:
         sentences.append({"text": "No decision was taken.", "tone": None})
-    return {"heading": "Each decision", "sentences": sentences}
+    return {"heading": "Each decision", "sentences": sentences}, rows
+
+
+def _effect(d: Difference) -> list[str]:
+    """A decision's effect on total excess delay, and its verdict in words."""
+    e = d.estimate
+    if e.value is None:
+        return ["cannot tell", "cannot tell within the horizon"]
+    text = f"{e.value:+,.0f} veh-h"
+    if e.low is not None and e.high is not None:
+        text += f" (95% {e.low:+,.0f} to {e.high:+,.0f})"
+    verdict = {
+        "worse": "it helped",
+        "better": "it made things worse",
+        "no practical difference": "too small to matter",
+    }.get(d.verdict, "not clear")
+    return [text, verdict]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -38,25 +38,22 @@ class StaleDecision(DecisionRefused):
     that sent this decision was drawn."""
 
 
-def with_injects(s: Scenario) -> Scenario:
-    """The scenario with the events its exercise's injects bring."""
-    ex = s.exercise
-    injected = [i.event for i in ex.injects if i.event is not None] if ex else []
-    return s.model_copy(update={"events": [*s.events, *injected]}) if injected else s
-
-
 def played_scenario(s: Scenario, decisions: list[Decision]) -> Scenario:
-    """The scenario as played: injects' events, and the decisions as the plan PLAYED."""
-    base = with_injects(s)
-    plans = {**base.plans, PLAYED: [action_of(base, d) for d in decisions]}
-    return base.model_copy(update={"plans": plans})
+    """The scenario with the decisions as the plan PLAYED (the injects' events are among
+    its events from the moment it was read: see scenario.loading)."""
+    plans = {**s.plans, PLAYED: [action_of(s, d) for d in decisions]}
+    return s.model_copy(update={"plans": plans})
 
 
-def build_model(s: Scenario, decisions: list[Decision], until: float) -> RegionModel:
-    """The played run, advanced to ``until``."""
+def build_model(
+    s: Scenario, decisions: list[Decision], until: float, inclusive: bool = True
+) -> RegionModel:
+    """The played run, advanced to ``until``: by default through what happens at that
+    instant (the situation the room sees at a decision point includes a closure starting
+    then, and the decisions taken then); else up to just before it."""
     view = compile_scenario(played_scenario(s, decisions), PLAYED, True)
     model = RegionModel(view, HISTORY, post_waits=True)
-    model.advance(until)
+    model.advance(until, inclusive=inclusive)
     return model
 
 
@@ -105,11 +102,10 @@ class Session:
 
     def model(self) -> RegionModel:
         """The live model at the room's clock (built again after a decision)."""
-        if self._model is None or self._model.env.now != self.now:
-            if self._model is None or self._model.env.now > self.now:
-                self._model = build_model(self.scenario, self.decisions, self.now)
-            else:
-                self._model.advance(self.now)
+        if self._model is None or self._model.env.now > self.now:
+            self._model = build_model(self.scenario, self.decisions, self.now)
+        elif self._model.env.now < self.now:
+            self._model.advance(self.now, inclusive=True)
         return self._model
 
     def next_point(self) -> float | None:
@@ -222,9 +218,9 @@ class Session:
             raise DecisionRefused(f"{where}: {message}" if where else message)
         return d
 
-    def rewind(self, to: float, version: int | None = None) -> None:
-        """Back to an earlier decision point; the decisions from it on are undone (kept in
-        the log under 'undone', with the time of the rewind)."""
+    def rewind(self, to: float, version: int | None = None) -> int:
+        """Back to an earlier decision point; the decisions taken at it and after are undone
+        (kept in the log under 'undone', with the time of the rewind); how many."""
         with self.lock:
             self._check_version(version)
             s = self.scenario
@@ -249,6 +245,7 @@ class Session:
             self.save(self.log)
             self._model = None
             self.version += 1
+            return len(undone)
 
     def _check_version(self, version: int | None) -> None:
         if version is not None and version != self.version:
@@ -344,7 +341,26 @@ def _decided(s: Scenario, d: Decision) -> str:
     """What a decision does and until when, in words (its start is the decision's time)."""
     end = d.action.get("end")
     until = f"until {s.clock(float(end))}" if end is not None else "until the end of the run"
-    return f"{action_of(s, d).describe(s)} ({until})"
+    return f"{named(s, action_of(s, d).describe(s))} ({until})"
+
+
+def named(s: Scenario, text: str) -> str:
+    """Places in words as the file names them: ``rainbow.into_us.cars`` becomes
+    ``Rainbow Bridge into the US (cars)``, ``rainbow.into_us`` ``Rainbow Bridge into the
+    US``."""
+    import re
+
+    words: dict[str, str] = {}
+    for c, crossing in s.crossings.items():
+        name = crossing.name or c
+        for d, plaza in crossing.plazas():
+            words[f"{c}.{d}"] = f"{name} {_direction_words(d)}"
+            for g in plaza.lane_groups:
+                words[f"{c}.{d}.{g}"] = f"{name} {_direction_words(d)} ({g})"
+        words[c] = name
+    keys = sorted(words, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, keys)) + r")(?!\w|\.\w)")
+    return pattern.sub(lambda m: words[m.group(1)], text)
 
 
 def _written(s: Scenario, seconds: float) -> str:

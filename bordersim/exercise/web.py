@@ -23,7 +23,7 @@ from flask import Flask, Response, jsonify, request
 from ..scenario.decisions import action_of
 from ..scenario.errors import ScenarioError
 from .forecast import Forecast
-from .session import DecisionRefused, Session, StaleDecision
+from .session import DecisionRefused, Session, StaleDecision, named
 
 MAX_FORECAST_HOURS = 48.0
 MAX_FORECAST_REPS = 50
@@ -74,9 +74,12 @@ def _number(value: Any, default: float, low: float, high: float, what: str) -> f
     return float(value)
 
 
-def create_app(session: Session, tokens: Tokens, parse_action=None) -> Flask:
+def create_app(
+    session: Session, tokens: Tokens, parse_action=None, after_action: str = ""
+) -> Flask:
     """The app for one session. ``parse_action`` reads an action written as one line of
-    YAML (as in a plan), for types the forms do not cover."""
+    YAML (as in a plan), for types the forms do not cover; ``after_action`` is the
+    command that writes the after-action report, shown at the end of the run."""
     app = Flask("bordersim.exercise")
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     progress = {"done": 0, "of": 0, "what": ""}
@@ -95,8 +98,14 @@ def create_app(session: Session, tokens: Tokens, parse_action=None) -> Flask:
         r.status_code = status
         return r
 
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status=204)  # none, and no token needed to say so
+
     @app.before_request
     def check_token():
+        if request.path == "/favicon.ico":
+            return None
         who = role_of()
         if who is None:
             if request.path.startswith("/api/"):
@@ -135,6 +144,7 @@ def create_app(session: Session, tokens: Tokens, parse_action=None) -> Flask:
     def state() -> Response:
         data = session.state()
         data["can_decide"] = role_of() == "facilitator"
+        data["after_action"] = after_action
         return jsonify(data)
 
     @app.get("/api/progress")
@@ -191,11 +201,11 @@ def create_app(session: Session, tokens: Tokens, parse_action=None) -> Flask:
     def rewind() -> Response:
         def work():
             data = body()
-            session.rewind(
+            undone = session.rewind(
                 _number(data.get("to"), -1, 0, session.scenario.horizon, "to"),
                 version=data.get("version"),
             )
-            return jsonify({"ok": True})
+            return jsonify({"ok": True, "undone": undone})
 
         return guarded(work)
 
@@ -210,7 +220,12 @@ def create_app(session: Session, tokens: Tokens, parse_action=None) -> Flask:
                 version=data.get("version"),
             )
             return jsonify(
-                {"ok": True, "text": action_of(session.scenario, d).text(session.scenario)}
+                {
+                    "ok": True,
+                    "text": named(
+                        session.scenario, action_of(session.scenario, d).text(session.scenario)
+                    ),
+                }
             )
 
         return guarded(work)

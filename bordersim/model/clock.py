@@ -23,6 +23,7 @@ sets SimPy's ``_queue``, ``_eid`` and ``_now``, as SimPy's own environments do.)
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -91,10 +92,13 @@ class Clock(simpy.Environment):
             return
         super().step()
 
-    def run_until(self, until: float) -> None:
+    def run_until(self, until: float, inclusive: bool = False) -> None:
         """Process arrivals, calls and events before ``until``, in time order; then the
         clock reads ``until`` (as ``simpy.Environment.run(until=...)``, which stops before
-        the events at that instant)."""
+        the events at that instant). ``inclusive``: those at that instant too (an
+        exercise's situation at a decision point includes a closure starting then)."""
+        if inclusive:
+            until = math.nextafter(until, math.inf)  # the first instant after it
         queue, feeds, step = self._queue, self._feeds, super().step
         heappop, heapreplace = heapq.heappop, heapq.heapreplace
         while feeds and feeds[0][0] < until:
@@ -120,4 +124,4 @@ class Clock(simpy.Environment):
                 function(argument, now)
             else:
                 step()
-        self._now = until
+        self._now = math.nextafter(until, -math.inf) if inclusive else until

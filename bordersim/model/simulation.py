@@ -191,15 +191,20 @@ class RegionModel:
         self.advance(self.view.horizon, progress)
         return self.finish(progress)
 
-    def advance(self, until: float, progress: Progress | None = None) -> None:
+    def advance(
+        self, until: float, progress: Progress | None = None, inclusive: bool = False
+    ) -> None:
         """Simulate up to ``until`` (at most the horizon); the model can be read there
-        (:mod:`bordersim.model.situation`) and advanced again."""
+        (:mod:`bordersim.model.situation`) and advanced again. ``inclusive``: what happens
+        at that very instant (a control change) has happened too."""
         env = self.env
         if not self.started:
             env.process(_sampler(env, self.plazas, self.n_bins, progress))
             self.started = True
-        until = min(until, self.view.horizon)
-        if until <= env.now:
+        horizon = self.view.horizon
+        until = min(until, horizon)
+        inclusive = inclusive and until < horizon
+        if until < env.now or (until == env.now and not inclusive):
             return
         # Vehicles come and go by the hundred thousand and make no reference cycles (the
         # model's cycles are a few thousand SimPy objects): the cyclic collector would
@@ -207,7 +212,7 @@ class RegionModel:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            env.run_until(until)
+            env.run_until(until, inclusive)
         finally:
             if collecting:
                 gc.enable()

@@ -25,7 +25,7 @@ class PlazaNow:
     queue_km: float
     wait_now: dict[str, float | None]  # by class with demand: expected wait, s (None: closed)
     posted: dict[str, float | None] | None  # the last posted wait (None: waits not posted)
-    booths_open: int
+    booths_open: int  # staffed, in lane groups open to traffic (a closure: 0)
     booths: int
     secondary_busy: int  # officers inspecting
     secondary_officers: int
@@ -76,7 +76,7 @@ def situation(model: RegionModel, classes_with_demand: dict[str, list[str]]) -> 
                 queue_km=p.queued_m / p.lanes / 1000.0,
                 wait_now={n: _wait(p, index[n]) for n in names},
                 posted=posted,
-                booths_open=sum(g.open for g in p.groups),
+                booths_open=p.n_open,  # staffed and open to some class (0 when closed)
                 booths=sum(g.booths for g in p.groups),
                 secondary_busy=len(sec.inspecting) if sec else 0,
                 secondary_officers=sec.officers if sec else 0,

@@ -80,6 +80,8 @@ def _median(f: Figure, e: Estimate, scale: float) -> str:
         return beyond if x is None else format_duration(x * scale)
 
     total = e.total
+    if e.value is None and (e.beyond or 0.0) <= 0:  # no time left after the disruption
+        return "cannot tell: the disruption lasts to the end of the run"
     if e.value is None:
         if total == 1:
             return f"{beyond} ({f.measure.missing_means})"

@@ -304,10 +304,26 @@ def _after_action(folder: Path, missing: list[str]) -> dict[str, Any] | None:
             [text(r["clock"]), text(r["kind"]), text(r["who"]), text(r["what"])]
             for r in data["timeline"]
         ]
+        decisions = [[text(c) for c in r] for r in data.get("decision_rows", [])]
+        if any(len(r) != 6 for r in decisions):
+            raise ValueError("a decision row has six cells")
         return {
             "title": text(data["title"]),
             "clock": text(data["clock"]),
             "paragraphs": paragraphs,
+            "decisions": _table(
+                "Each decision, removed in turn",
+                ["", "when", "who", "decision", "without it: total excess delay", "so"],
+                decisions,
+                id="decisions",
+                left=4,
+                notes=[
+                    "The decisions as played, less this one, against the decisions as played: "
+                    "paired on the same replications. More delay without it means it helped."
+                ],
+            )
+            if decisions
+            else None,
             "timeline": _table(
                 "Timeline of the exercise: injects and decisions",
                 ["when", "what", "who", "message or decision"],

@@ -190,6 +190,12 @@ def parse_log(text: str, file: str, s: Scenario, text_of_scenario: str) -> Log:
         raise fail(
             ("scenario",), f"this log is of scenario {data.get('scenario')!r}, not {s.name!r}"
         )
+    if not isinstance(data.get("fingerprint"), str):
+        raise fail(
+            ("fingerprint",),
+            "a log names the scenario text it was played on (its SHA-256): play the exercise "
+            "to make a log, rather than writing one by hand",
+        )
     if data.get("fingerprint") != fingerprint(text_of_scenario):
         raise fail(
             ("fingerprint",),

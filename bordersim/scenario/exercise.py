@@ -96,8 +96,9 @@ class Exercise(StrictModel):
     injects: Annotated[list[Inject], Field(max_length=500)] = []
     """Messages reaching the room at their times."""
     roles: dict[Name, Role] | None = None
-    """Who may decide what; unset: CBP at plazas into the US, CBSA into Canada (booths,
-    reallocation, triage, phased reopening, staging), transport anywhere (diversion, staging).
+    """Who may decide what (the whole list when given); unset: CBP at plazas into the US, CBSA
+    into Canada (booths, reallocation, triage, phased reopening, staging), transport anywhere
+    (diversion, staging).
     """
     compare_with: list[str] | None = None
     """The plans on paper (names under plans) to compare what was played with; all if unset."""

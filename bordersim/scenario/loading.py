@@ -167,7 +167,14 @@ def parse_scenario(text: str, file: str = "<scenario>", default_name: str = "sce
     if problems:
         path, message = min(problems, key=lambda pm: _line_of(pm[0], lines) or 0)
         raise ScenarioError(file, message, _line_of(path, lines), _dotted(path))
-    return scenario
+    return _with_injected_events(scenario)
+
+
+def _with_injected_events(s: Scenario) -> Scenario:
+    """An exercise's inject that brings an event makes it part of the disruption: it
+    happens in every run and plan (run, compare and the exercise alike)."""
+    injected = [i.event for i in s.exercise.injects if i.event is not None] if s.exercise else []
+    return s.model_copy(update={"events": [*s.events, *injected]}) if injected else s
 
 
 def _start(value: Any) -> datetime | None:

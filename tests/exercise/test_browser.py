@@ -118,9 +118,11 @@ def test_a_drill_in_the_browser(browser, tmp_path):
         page.select_option("#d-fields select[data-field=where]", "blue.into_us.trucks")
         page.fill("#d-fields input[data-field=add]", "1")
         page.click("#take")
-        expect(page.locator("#decisions")).to_contain_text("1 more booths open")
+        expect(page.locator("#decisions")).to_contain_text("1 more booth open")
         assert "Decision taken" in page.text_content("#message")
-        assert "blue.into_us.trucks: 1 more booths open" in page.text_content("#decisions")
+        assert "Blue Water into the US (trucks): 1 more booth open" in page.text_content(
+            "#decisions"
+        )
 
         # A refused decision says why, in words, and changes nothing.
         page.select_option("#d-role", "CBSA")
@@ -191,7 +193,7 @@ def test_a_drill_in_the_browser(browser, tmp_path):
         page = _page(browser, again.facilitator, problems, requests)
         page.wait_for_selector("#plazas tbody tr")
         assert page.text_content("#clock") == "Tue 10 Jun 10:30"
-        assert "1 more booths open" in page.text_content("#decisions")
+        assert "1 more booth open" in page.text_content("#decisions")
     finally:
         _close_pages()
         again.stop()

@@ -17,6 +17,7 @@ from bordersim.exercise.session import (
     StaleDecision,
     build_model,
 )
+from bordersim.model.situation import situation
 from bordersim.scenario import parse_scenario
 from bordersim.scenario.decisions import parse_log
 from tests.helpers import EXERCISE, scenario
@@ -54,8 +55,24 @@ def test_a_decision_changes_nothing_before_it_is_taken(role, action):
     assert sum(p["queued"] for p in before["plazas"]) > 0
     ss.decide(role, action)
     after = ss.state()
-    assert seen(after) == seen(before)
+    assert json.dumps(after["curves"]) == json.dumps(before["curves"])  # every bin so far
     assert len(after["decisions"]) == 1
+    # Up to the very instant it is taken, everything is as it was: queues, booths, the
+    # vehicles at every stage, posted waits.
+    s, now, d = ss.scenario, ss.now, ss.decisions
+    without = situation(build_model(s, [], now, inclusive=False), {})
+    with_it = situation(build_model(s, d, now, inclusive=False), {})
+    assert [vars(p) for p in with_it] == [vars(p) for p in without]
+
+
+def test_the_situation_at_a_time_includes_what_starts_then():
+    ss = session()
+    ss.advance(to=10 * 3600)  # the closure of amb.into_us starts at 10:00
+    amb = next(p for p in ss.state()["plazas"] if p["key"] == "amb.into_us")
+    assert amb["booths_open"] == 0 and set(amb["wait_now"].values()) == {None}
+    ss.decide("CBP", {"type": "open_booths", "where": "blue.into_us.trucks", "add": 1})
+    blue = next(p for p in ss.state()["plazas"] if p["key"] == "blue.into_us")
+    assert blue["booths_open"] == 2 + 3  # the decision is in force at once: 2 + (2 + 1)
 
 
 def test_the_live_model_is_the_model_built_again_with_the_same_decisions():
@@ -257,11 +274,17 @@ def test_the_decisions_export_as_a_plan_that_gives_the_same_run():
     )
     pasted = parse_scenario(as_file, "pasted.yaml")
     assert len(pasted.plans["pasted"]) == 2
-    from bordersim.exercise.session import with_injects
     from bordersim.model.simulation import simulate
 
-    a = simulate(with_injects(pasted), plan="pasted")
+    a = simulate(pasted, plan="pasted")
     b = build_model(ss.scenario, ss.decisions, 0)
     b.advance(ss.scenario.horizon)
     rb = b.finish()
     assert [p.accounting for p in a.plazas] == [p.accounting for p in rb.plazas]
+
+
+def test_an_injected_event_is_part_of_the_disruption_everywhere():
+    s = scenario(EXERCISE)
+    staffing = [e for e in s.events if e.type == "staffing"]
+    assert len(staffing) == 1 and staffing[0].where == "blue.into_us.cars"
+    assert len(s.events) == 2  # the file's closure and the inject's staffing cut

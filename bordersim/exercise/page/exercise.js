@@ -71,12 +71,15 @@
       const o = el("option", p.clock); o.value = p.at; rw.append(o);
     }
     $("rewind").disabled = rw.options.length === 0;
-    $("advance-next").disabled = s.ended;
-    $("advance-by").disabled = s.ended;
+    atTheEnd();
+    $("ended").hidden = !s.ended;
+    if (s.ended) {
+      $("ended").textContent = "The exercise has reached the end of the run. Write the after-action report with: " + (s.after_action || "bordersim exercise FILE --decisions LOG");
+    }
     $("export").href = "/api/plan?token=" + encodeURIComponent(token);
     const dl = $("decisions"); dl.replaceChildren();
     for (const d of s.decisions) dl.append(el("li", `${d.clock} - ${d.role}: ${d.text}${d.note ? " (" + d.note + ")" : ""}`));
-    if (!s.decisions.length) dl.append(el("li", "None yet."));
+    if (!s.decisions.length) dl.append(el("li", "None yet.", "none"));
     const sel = $("chart-plaza");
     if (first) {
       for (const p of s.plazas) { const o = el("option", p.name); o.value = p.key; sel.append(o); }
@@ -85,6 +88,12 @@
       buildForm(s);
     }
     drawChart();
+  }
+
+  // At the end of the run nothing moves forward: the buttons that would are disabled.
+  function atTheEnd() {
+    if (!state) return;
+    for (const id of ["advance-next", "advance-by", "take", "preview", "forecast"]) $(id).disabled = state.ended;
   }
 
   function renderPlazas(s) {
@@ -216,18 +225,23 @@
     return `${day} ${String(t.getUTCHours()).padStart(2, "0")}:${String(t.getUTCMinutes()).padStart(2, "0")}`;
   }
 
-  // What the preview says at the plaza shown, in words (and colour).
+  // What the preview says at the plaza shown, in words (and colour): the queue over the
+  // whole window (km-hours, the area under the median curve) and at its longest.
   function previewText(key) {
     const out = $("preview-result"); out.replaceChildren();
     if (!preview) return;
     const a = preview.without.plazas[key].queue_km.median, b = preview.with.plazas[key].queue_km.median;
-    const peakA = Math.max(...a), peakB = Math.max(...b), diff = peakB - peakA;
+    const hours = state.bin_seconds / 3600;
+    const areaA = a.reduce((x, y) => x + y, 0) * hours, areaB = b.reduce((x, y) => x + y, 0) * hours;
+    const peakA = Math.max(...a), peakB = Math.max(...b);
     const name = $("chart-plaza").selectedOptions[0].textContent;
-    const words = Math.abs(diff) < 0.1
-      ? `no difference that matters to the longest queue at ${name} (within 0.1 km)`
-      : `the longest queue at ${name} would be ${peakB.toFixed(1)} km with the decision against ${peakA.toFixed(1)} km without: ${diff < 0 ? "better" : "worse"}`;
-    out.append(el("span", `Preview, not taken, over the next ${preview.hours} h (medians of ${preview.with.replications} paired replications): ${words}. Choose another plaza above to see it there.`,
-      Math.abs(diff) < 0.1 ? "" : diff < 0 ? "better" : "worse"));
+    const small = Math.abs(areaB - areaA) <= Math.max(0.05 * areaA, 0.1) && Math.abs(peakB - peakA) < 0.1;
+    const verdict = small ? "no difference that matters" : areaB < areaA ? "better" : "worse";
+    const words = `at ${name}, the queue on the road would add up to ${areaB.toFixed(1)} km-hours with the decision against ${areaA.toFixed(1)} without, at its longest ${peakB.toFixed(1)} km against ${peakA.toFixed(1)} km: ${verdict}`;
+    const gone = preview.with.plazas[key].gave_up - preview.without.plazas[key].gave_up;
+    const left = Math.abs(gone) >= 1 ? ` Drivers giving up: ${gone > 0 ? "+" : ""}${Math.round(gone)}.` : "";
+    out.append(el("span", `Preview, not taken, over the next ${preview.hours} h (medians of ${preview.with.replications} paired replications; vehicles held in staging are off the road): ${words}.${left} Choose another plaza above to see it there.`,
+      small ? "" : verdict));
   }
 
   // ------------------------------------------------------------------ decisions
@@ -285,6 +299,17 @@
       input.dataset.field = name; input.dataset.kind = kind;
       label.append(input); box.append(label);
     }
+    const from = box.querySelector("[data-field=from]"), to = box.querySelector("[data-field=to]");
+    if (from && to) {
+      const sameWay = () => {
+        const way = from.value.split(".")[1];
+        for (const o of to.options) {
+          o.hidden = o.disabled = o.value === from.value || o.value.split(".")[1] !== way;
+          if (o.disabled) o.selected = false;
+        }
+      };
+      from.onchange = sameWay; sameWay();
+    }
     if (!FIELDS[type]) box.append(el("span", `write the ${type.replace(/_/g, " ")} as YAML below`, "note"));
   }
 
@@ -301,7 +326,7 @@
         const v = Array.from(input.selectedOptions).map((o) => o.value);
         if (v.length) action[f] = v;
       } else if (input.type === "number") {
-        if (input.value !== "") action[f] = k === "int" ? parseInt(input.value, 10) : Number(input.value);
+        if (input.value !== "") action[f] = Number(input.value);  // 2.5 booths is refused, not cut
       } else if (input.value) action[f] = input.value;
     }
     body.action = action;
@@ -319,7 +344,10 @@
         bar.max = p.of || 1; bar.value = p.done;
         $("progress-text").textContent = `${what}: ${p.done} of ${p.of} replications`;
       }).catch(() => {}), 300);
-    } else if (polling) { clearInterval(polling); polling = null; }
+    } else {
+      if (polling) { clearInterval(polling); polling = null; }
+      atTheEnd();
+    }
   }
 
   function refresh() {
@@ -327,21 +355,36 @@
   }
 
   function move(path, body, done) {
+    say("");
+    const before = state;
     busy(true, "working");
-    return api(path, body).then((r) => { forecast = null; preview = null; $("forecast-note").textContent = ""; $("preview-result").textContent = ""; say(done(r), "ok"); })
-      .catch((e) => say(e.message, "error"))
-      .finally(() => { busy(false); refresh(); });
+    return api(path, body)
+      .then((r) => api("/api/state").then((s) => {
+        forecast = null; preview = null;
+        $("forecast-note").textContent = "";
+        render(s);
+        say(done(r, before, s), "ok");
+      }))
+      .catch((e) => { say(e.message, "error"); refresh(); })
+      .finally(() => busy(false));
   }
 
-  $("advance-next").onclick = () => move("/api/advance", { version: state.version }, () => "Advanced.");
-  $("advance-by").onclick = () => move("/api/advance", { version: state.version, hours: Number($("advance-hours").value) }, () => "Advanced.");
-  $("rewind").onclick = () => move("/api/rewind", { version: state.version, to: Number($("rewind-to").value) }, () => "Rewound: the decisions after that point are undone (kept in the log).");
+  function advanced(r, before, s) {
+    const n = s.injects.length - before.injects.length;
+    return `Advanced to ${s.clock}` + (n ? `: ${n} new inject${n > 1 ? "s" : ""}.` : "; no new inject.");
+  }
+
+  $("advance-next").onclick = () => move("/api/advance", { version: state.version }, advanced);
+  $("advance-by").onclick = () => move("/api/advance", { version: state.version, hours: Number($("advance-hours").value) }, advanced);
+  $("rewind").onclick = () => move("/api/rewind", { version: state.version, to: Number($("rewind-to").value) },
+    (r, before, s) => `Rewound to ${s.clock}: ${r.undone ? r.undone + " decision" + (r.undone > 1 ? "s" : "") + " taken at or after it undone (kept in the log)" : "no decision to undo"}.`);
   $("chart-plaza").onchange = drawChart;
   $("decision-form").onsubmit = (ev) => {
     ev.preventDefault();
     move("/api/decide", decision(), (r) => "Decision taken: " + r.text);
   };
   $("forecast").onclick = () => {
+    say("");
     busy(true, "forecasting");
     api("/api/forecast", { ahead: Number($("fc-hours").value), reps: Number($("fc-reps").value) })
       .then((r) => { forecast = r.forecast; preview = null; $("forecast-note").textContent = `Median and 10-90% band of ${r.forecast.replications} replications from the situation now, ${r.hours} h ahead, if nothing more is done.`; drawChart(); })
@@ -349,6 +392,7 @@
   };
   $("preview").onclick = () => {
     const body = { ...decision(), reps: Number($("fc-reps").value), ahead: Number($("fc-hours").value) };
+    say("");
     busy(true, "previewing");
     api("/api/preview", body)
       .then((r) => { preview = r; forecast = null; drawChart(); })

@@ -40,7 +40,13 @@ class OpenBooths(TimedAction):
         yield from super().check(s, path, classes)
         group = places.lane_group(s, self.where)
         if self.open is not None and group is not None and self.open > group.booths:
-            yield (*path, "open"), f"the lane group has only {group.booths} booths"
+            yield (
+                (*path, "open"),
+                (
+                    f"the lane group has only {group.booths} booth"
+                    + ("s" if group.booths != 1 else "")
+                ),
+            )
         elif group is not None and min(group.schedule()) >= group.booths:
             field = "open" if self.open is not None else "add"
             if self.open is None or self.open >= group.booths:
@@ -54,4 +60,4 @@ class OpenBooths(TimedAction):
     def describe(self, s) -> str:
         if self.open is not None:
             return f"{self.where}: {self.open} booths open"
-        return f"{self.where}: {self.add} more booths open"
+        return f"{self.where}: {self.add} more booth{'s' if self.add != 1 else ''} open"

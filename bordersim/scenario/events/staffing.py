@@ -52,7 +52,13 @@ class Staffing(Event):
                     ("'open' needs a lane group in 'where' (use 'fraction' for a plaza)"),
                 )
             elif self.open > group.booths:
-                yield (*path, "open"), f"the lane group has only {group.booths} booths"
+                yield (
+                    (*path, "open"),
+                    (
+                        f"the lane group has only {group.booths} booth"
+                        + ("s" if group.booths != 1 else "")
+                    ),
+                )
 
     def describe(self, s) -> str:
         if self.open is not None:
