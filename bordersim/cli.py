@@ -5,7 +5,6 @@ Exit codes: 0 success, 2 bad input (scenario file or options), 1 internal error.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import sys
 from pathlib import Path
@@ -654,7 +653,7 @@ def _read_log(path: Path, scenario, text: str, as_json: bool = False):
         if not path.is_file():
             raise ScenarioError(str(path), "no such file" if not path.exists() else "not a file")
         content = path.read_text(encoding="utf-8")
-        return parse_log(content, str(path), scenario, text)
+        return parse_log(content, str(path), scenario, text), content
     except ScenarioError as e:
         _fail(str(e), as_json)
     except UnicodeDecodeError:
@@ -672,7 +671,7 @@ def _after_action(file: str, replay: Path, practical: float, as_json: bool, opts
     from .report.files import write_comparison
 
     file, scenario, text = _exercise_scenario(file, opts["seed"], as_json)
-    log = _read_log(replay, scenario, text, as_json)
+    log, log_text = _read_log(replay, scenario, text, as_json)  # read once
     if opts["seed"] is not None and opts["seed"] != log.seed:
         _fail(f"--seed {opts['seed']}: the log was played with seed {log.seed}", as_json)
     derived, shown, plans = study_plans(scenario, log)
@@ -686,7 +685,7 @@ def _after_action(file: str, replay: Path, practical: float, as_json: bool, opts
         )
         words = debrief(scenario.model_copy(update={"seed": log.seed}), log, main, effects)
         (folder / EXERCISE_FILE).write_text(json.dumps(words, indent=1) + "\n", encoding="utf-8")
-        (folder / "decisions.json").write_text(replay.read_text(encoding="utf-8"), encoding="utf-8")
+        (folder / "decisions.json").write_text(log_text, encoding="utf-8")
         results["table"], results["words"] = main, words
         write_comparison(folder, study, main, source=text, drawing=drawing)
 
@@ -716,14 +715,17 @@ def _wrapped(text: str) -> str:
 def _live_exercise(file: str, log_path: Path | None, host: str, port: int, no_browser: bool, opts):
     import ipaddress
 
+    from .exercise.forecast import stop_all
     from .exercise.log import LogError, LogFile, is_log
     from .exercise.session import Session
-    from .exercise.web import Tokens, create_app, serve
+    from .exercise.web import Tokens, bind, create_app, serve
     from .scenario.loading import parse_mapping
 
     _, scenario, text = _exercise_scenario(file, opts["seed"])
     path = log_path or Path("exercises") / f"{scenario.name}.log.json"
-    log = _read_log(path, scenario, text) if path.exists() and is_log(path) else None
+    log = None
+    if path.is_file() and not path.is_symlink() and is_log(path):
+        log, _ = _read_log(path, scenario, text)
     if log is not None and opts["seed"] is not None and opts["seed"] != log.seed:
         _fail(f"--seed {opts['seed']}: the log {path} was played with seed {log.seed}")
     tokens = Tokens.new()
@@ -737,33 +739,42 @@ def _live_exercise(file: str, log_path: Path | None, host: str, port: int, no_br
             if opts["jobs"]:
                 session.jobs = opts["jobs"]
             session.state()  # the situation is built before the page asks for it
-
             replay = f"bordersim exercise {_quoted(file)} --decisions {_quoted(str(path))}"
             app = create_app(session, tokens, parse_mapping, replay)
+            try:  # listening first: a taken port or a wrong host writes nothing
+                server = bind(app, host, port)
+            except ValueError:
+                _fail(f"--host {host}: not an address this machine can serve on")
+            except OSError as e:
+                _fail(f"cannot serve the exercise on {host}:{port}: {e.strerror or e}")
+            try:
+                logfile.save(session.log)  # the log exists from the start
+            except OSError as e:
+                _fail(f"cannot write the exercise log {path}: {e.strerror or e}")
+            shown = host if loopback or host not in ("0.0.0.0", "::") else _hostname()
+            shown = f"[{shown}]" if ":" in shown else shown  # an IPv6 address
+            base = f"http://{shown}:{server.effective_port}/"
+            facilitator = f"{base}?token={tokens.facilitator}"
+            click.echo(
+                f"exercise '{session.exercise.title or scenario.name}' at "
+                f"{scenario.clock(session.now)}"
+                + (" (resumed from the log)" if log is not None else "")
+                + f"\nfacilitator (decides):\n  {facilitator}"
+                + f"\nobservers (watch only):\n  {base}?token={tokens.observer}"
+                + f"\ndecisions saved after each one to:\n  {path}\nstop with Ctrl-C"
+            )
+            if not no_browser:
+                import webbrowser
 
-            def ready(bound: int) -> None:
-                shown = host if loopback or host not in ("0.0.0.0", "::") else _hostname()
-                base = f"http://{shown}:{bound}/"
-                facilitator = f"{base}?token={tokens.facilitator}"
-                click.echo(
-                    f"exercise '{session.exercise.title or scenario.name}' at "
-                    f"{scenario.clock(session.now)}"
-                    + (" (resumed from the log)" if log is not None else "")
-                    + f"\nfacilitator (decides):\n  {facilitator}"
-                )
-                click.echo(f"observers (watch only):\n  {base}?token={tokens.observer}")
-                click.echo(f"decisions saved after each one to:\n  {path}\nstop with Ctrl-C")
-                if not no_browser:
-                    import webbrowser
-
-                    webbrowser.open(facilitator)
-
-            with contextlib.suppress(KeyboardInterrupt):
-                serve(app, host, port, ready)
+                webbrowser.open(facilitator)
+            try:
+                serve(server)
+            except KeyboardInterrupt:
+                pass
+            finally:
+                stop_all()  # a forecast running: its replications stop now
     except LogError as e:
         _fail(str(e))
-    except OSError as e:
-        _fail(f"cannot serve the exercise on {host}:{port}: {e.strerror or e}")
     click.echo(f"exercise stopped; run the same command to resume from {path}")
 
 

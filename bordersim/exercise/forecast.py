@@ -19,11 +19,15 @@ candidate decision and no decision are compared on common random numbers.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -88,16 +92,18 @@ def forecast(
     replications: int,
     jobs: int,
     progress: Callable[[int], None] | None = None,
+    fork_lock: Any = None,
 ) -> Forecast:
     """``replications`` runs of ``hours`` from the model's clock (the model is unchanged).
-    ``rebuild`` gives a fresh model of the same situation (used where fork is missing)."""
+    ``rebuild`` gives a fresh model of the same situation (used where fork is missing);
+    ``fork_lock`` is held while forking (so that no other thread is changing the model)."""
     now = model.env.now
     until = min(now + hours * 3600.0, model.view.horizon)
     runs: list[dict[str, dict[str, object]]] = []
     futures = list(range(1, replications + 1))
     if can_fork():
         for i in range(0, len(futures), max(1, jobs)):
-            runs += _forked(model, futures[i : i + max(1, jobs)], until)
+            runs += _forked(model, futures[i : i + max(1, jobs)], until, fork_lock)
             if progress:
                 progress(len(runs))
     else:
@@ -126,35 +132,64 @@ class ForecastError(RuntimeError):
     """A forecast replication failed (a bug, or the machine killed it)."""
 
 
-def _forked(model: RegionModel, futures: list[int], until: float) -> list[dict]:
+RUNNING: set[int] = set()  # forecast children alive now (stopped if bordersim is stopped)
+
+
+def stop_all() -> None:
+    """Stop every forecast child now (the command is being stopped)."""
+    for pid in list(RUNNING):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a child: the kernel stops it if its parent dies (Linux), and it holds none of
+    the parent's files but its pipe (not the server's listening socket)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def _forked(model: RegionModel, futures: list[int], until: float, lock: Any) -> list[dict]:
     """Run each future in a child forked from the model; their results in order."""
     children = []
+    parent = os.getpid()
     try:
-        for k in futures:
-            read, write = os.pipe()
-            with warnings.catch_warnings():
-                # Python 3.12+ warns about fork in a process with threads: the child only
-                # computes and writes to its pipe, then leaves with os._exit.
-                warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
-            if pid == 0:  # the child
-                code = 1
-                try:
-                    os.close(read)
-                    data = pickle.dumps(_ahead(model, k, until), pickle.HIGHEST_PROTOCOL)
-                    with os.fdopen(write, "wb") as f:
-                        f.write(data)
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(write)
-            children.append((pid, read))
+        with lock if lock is not None else contextlib.nullcontext():
+            for k in futures:
+                read, write = os.pipe()
+                with warnings.catch_warnings():
+                    # Python 3.12+ warns about fork in a process with threads: the child
+                    # only computes and writes to its pipe, then leaves with os._exit.
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    pid = os.fork()
+                if pid == 0:  # the child
+                    code = 1
+                    try:
+                        _die_with_parent(parent)
+                        os.closerange(3, write)
+                        os.closerange(write + 1, 1 << 16)
+                        data = pickle.dumps(_ahead(model, k, until), pickle.HIGHEST_PROTOCOL)
+                        with os.fdopen(write, "wb") as f:
+                            f.write(data)
+                        code = 0
+                    finally:
+                        os._exit(code)
+                os.close(write)
+                RUNNING.add(pid)
+                children.append((pid, read))
         out = []
         while children:
             pid, read = children[0]
             with os.fdopen(read, "rb") as f:
                 data = f.read()
             _, status = os.waitpid(pid, 0)
+            RUNNING.discard(pid)
             children.pop(0)  # read and reaped
             if status != 0 or not data:
                 raise ForecastError(f"a forecast replication failed (status {status})")
@@ -163,8 +198,7 @@ def _forked(model: RegionModel, futures: list[int], until: float) -> list[dict]:
     finally:
         for pid, read in children:  # interrupted: stop the children left and reap them
             os.close(read)
-            try:
-                os.kill(pid, 9)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-            except OSError:
-                pass
+            RUNNING.discard(pid)

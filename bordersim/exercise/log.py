@@ -41,17 +41,26 @@ class LogFile:
         self.path = Path(path)
         self.scenario = scenario
         self.lock: Any = None
+        self.made_folder = False  # the log's folder was made here (removed if left empty)
+        self.new_mode = _default_mode()  # read here, before the server's threads start
 
     def __enter__(self) -> LogFile:
         from filelock import FileLock, Timeout
 
+        if self.path.is_symlink():
+            raise LogError(
+                f"{self.path}: is a link; give the log's own path with --log (a link would "
+                "be replaced by the log, and the file it points to left behind)"
+            )
         if self.path.exists() and (not self.path.is_file() or not is_log(self.path)):
             raise LogError(
                 f"{self.path}: exists and is not a bordersim exercise log; not touched "
                 "(choose another --log)"
             )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.parent.exists():
+                self.path.parent.mkdir(parents=True)
+                self.made_folder = True
             self.lock = FileLock(str(self.path) + ".lock")
             self.lock.acquire(timeout=0.5)
         except Timeout:
@@ -63,6 +72,10 @@ class LogFile:
             raise LogError(
                 f"cannot write the exercise log in {self.path.parent}: {e.strerror}"
             ) from None
+        # Our own temporary files of a save cut short (the machine stopped mid-save).
+        for left in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                left.unlink()
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -70,19 +83,33 @@ class LogFile:
             self.lock.release()
             with contextlib.suppress(OSError):
                 Path(self.lock.lock_file).unlink()
+        if self.made_folder:  # nothing was saved in it (a port taken): leave no trace
+            with contextlib.suppress(OSError):
+                self.path.parent.rmdir()
 
     def save(self, log: Log) -> None:
         """Write the log whole, or not at all (an OSError says why)."""
         text = json.dumps(log.to_json(self.scenario), indent=1, allow_nan=False) + "\n"
-        if self.path.exists() and not is_log(self.path):  # replaced under our feet
+        if self.path.is_symlink() or (self.path.exists() and not is_log(self.path)):
             raise LogError(f"{self.path}: is no longer a bordersim exercise log; not touched")
-        fd, tmp = tempfile.mkstemp(prefix=".log-", suffix=".json", dir=self.path.parent)
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else self.new_mode
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+        )
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
                 f.flush()
                 os.fsync(f.fileno())
+            os.chmod(tmp, mode)  # as the log was (mkstemp makes files only we can read)
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _default_mode() -> int:
+    """A new file's mode under this process's umask (as open() would make it)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model.simulation import BIN_SECONDS, RegionModel
@@ -68,6 +68,7 @@ class Session:
     jobs: int = field(default_factory=default_jobs)
     lock: threading.RLock = field(default_factory=threading.RLock)
     version: int = 0  # changes with every move of the room (decision, advance, rewind)
+    forecasting: bool = False  # a forecast is running: the room cannot move
 
     def __post_init__(self) -> None:
         if self.scenario.exercise is None:
@@ -78,11 +79,11 @@ class Session:
         self.scenario = self.scenario.model_copy(update={"seed": self.log.seed})
         self._model: RegionModel | None = None
         self._forecast: tuple[tuple, Forecast] | None = None  # the last one asked for
+        # (The log is saved by the first move; the command saves it once it listens.)
         self._demand = {  # the classes each plaza sees, for its waits
             key: [k for k, v in demand.daily.items() if v > 0]
             for key, demand in self.scenario.demand.items()
         }
-        self.save(self.log)
 
     # ------------------------------------------------------------------ reading
     @property
@@ -175,39 +176,38 @@ class Session:
             }
 
     # ------------------------------------------------------------------ moving the room
-    def advance(self, to: float | None = None, version: int | None = None) -> None:
-        """To the next decision point (or ``to``), at most the end of the run."""
+    # Each move saves the log as it will be, then changes the room: a save that fails (a
+    # full disk) leaves the room as it was, as the message says.
+    def advance(
+        self, to: float | None = None, version: int | None = None, by: float | None = None
+    ) -> None:
+        """To the next decision point, to ``to``, or ``by`` seconds; at most the end of
+        the run."""
         with self.lock:
-            self._check_version(version)
+            self._may_move(version)
+            s = self.scenario
+            if by is not None:
+                to = self.now + by
             target = self.next_point() if to is None else to
             if target is None:
-                target = self.scenario.horizon
+                target = s.horizon
+            if self.now >= s.horizon:
+                raise DecisionRefused("the exercise has reached the end of the run")
             if target <= self.now:
-                s = self.scenario
                 raise DecisionRefused(
                     f"{s.clock(target)} is not after the clock ({s.clock(self.now)})"
                 )
-            assert self.log is not None
-            self.log.now = min(target, self.scenario.horizon)
-            self.save(self.log)
-            self.version += 1
+            self._commit(replace(self._log, now=min(target, s.horizon)))
 
     def decide(
         self, role: str, action: dict[str, Any], note: str = "", version: int | None = None
     ) -> Decision:
         """Take a decision now; refused (nothing changes) with one line saying why."""
         with self.lock:
-            self._check_version(version)
+            self._may_move(version)
             d = self.candidate(role, action, note)
-            assert self.log is not None
-            self.log.decisions.append(d)
-            try:
-                self.save(self.log)
-            except BaseException:
-                self.log.decisions.pop()
-                raise
+            self._commit(replace(self._log, decisions=[*self.decisions, d]))
             self._model = None  # built again with the decision, the same past
-            self.version += 1
             return d
 
     def candidate(self, role: str, action: dict[str, Any], note: str = "") -> Decision:
@@ -222,32 +222,42 @@ class Session:
         """Back to an earlier decision point; the decisions taken at it and after are undone
         (kept in the log under 'undone', with the time of the rewind); how many."""
         with self.lock:
-            self._check_version(version)
+            self._may_move(version)
             s = self.scenario
             if to not in self.exercise.decision_points or to > self.now:
                 raise DecisionRefused(
                     f"{s.clock(to)} is not a decision point at or before the clock "
                     f"({s.clock(self.now)})"
                 )
-            assert self.log is not None
             kept = [d for d in self.decisions if d.at < to]
             undone = [d for d in self.decisions if d.at >= to]
+            history = list(self._log.undone)
             if undone or to != self.now:
-                self.log.undone.append(
+                history.append(
                     {
                         "rewound_from": self.now,
                         "rewound_to": to,
                         "decisions": [d.to_json(s) for d in undone],
                     }
                 )
-            self.log.decisions = kept
-            self.log.now = to
-            self.save(self.log)
+            self._commit(replace(self._log, now=to, decisions=kept, undone=history))
             self._model = None
-            self.version += 1
             return len(undone)
 
-    def _check_version(self, version: int | None) -> None:
+    @property
+    def _log(self) -> Log:
+        assert self.log is not None
+        return self.log
+
+    def _commit(self, log: Log) -> None:
+        """Save the log as the room will be, then move the room (never the other way)."""
+        self.save(log)
+        self.log = log
+        self.version += 1
+
+    def _may_move(self, version: int | None) -> None:
+        if self.forecasting:
+            raise DecisionRefused("a forecast is running: wait for it, then move the room")
         if version is not None and version != self.version:
             raise StaleDecision(
                 "the room has moved on since this page was drawn (another browser decided, "
@@ -255,6 +265,9 @@ class Session:
             )
 
     # ------------------------------------------------------------------ looking ahead
+    # A forecast runs without the lock, so that the page can still be read meanwhile; it
+    # takes the lock to fork its replications (never mid-read of the model), and the
+    # room cannot be moved until it is done.
     def forecast(
         self, hours: float, replications: int, progress: Callable[[int], None] | None = None
     ) -> Forecast:
@@ -266,17 +279,11 @@ class Session:
                 if progress:
                     progress(replications)
                 return self._forecast[1]
-            model = self.model()
-            f = forecast(
-                model,
-                lambda: build_model(self.scenario, self.decisions, self.now),
-                hours,
-                replications,
-                self.jobs,
-                progress,
-            )
+            model, decisions, now = self.model(), list(self.decisions), self.now
+        f = self._looking_ahead(model, decisions, now, hours, replications, progress)
+        with self.lock:
             self._forecast = (key, f)
-            return f
+        return f
 
     def preview(
         self,
@@ -289,18 +296,37 @@ class Session:
         """A candidate decision against none, on the same futures (not taken)."""
         with self.lock:
             d = self.candidate(role, action)
-            without = self.forecast(hours, replications, progress)
-            trial = [*self.decisions, d]
-            model = build_model(self.scenario, trial, self.now)
-            with_it = forecast(
+            trial, now = [*self.decisions, d], self.now
+        without = self.forecast(hours, replications, progress)
+        model = build_model(self.scenario, trial, now)
+        with_it = self._looking_ahead(
+            model,
+            trial,
+            now,
+            hours,
+            replications,
+            (lambda k: progress(replications + k)) if progress else None,
+        )
+        return without, with_it
+
+    def _looking_ahead(self, model, decisions, now, hours, replications, progress) -> Forecast:
+        with self.lock:
+            if self.forecasting:
+                raise DecisionRefused("a forecast is already running: wait for it")
+            self.forecasting = True
+        try:
+            return forecast(
                 model,
-                lambda: build_model(self.scenario, trial, self.now),
+                lambda: build_model(self.scenario, decisions, now),
                 hours,
                 replications,
                 self.jobs,
-                (lambda k: progress(replications + k)) if progress else None,
+                progress,
+                fork_lock=self.lock,
             )
-            return without, with_it
+        finally:
+            with self.lock:
+                self.forecasting = False
 
     # ------------------------------------------------------------------ the log as a plan
     def plan_yaml(self) -> str:

@@ -11,6 +11,7 @@ a message, never applied to a situation nobody saw.
 
 from __future__ import annotations
 
+import json
 import math
 import secrets
 import threading
@@ -23,6 +24,7 @@ from flask import Flask, Response, jsonify, request
 from ..scenario.decisions import action_of
 from ..scenario.errors import ScenarioError
 from .forecast import Forecast
+from .log import LogError
 from .session import DecisionRefused, Session, StaleDecision, named
 
 MAX_FORECAST_HOURS = 48.0
@@ -152,10 +154,27 @@ def create_app(
         return jsonify(progress)
 
     def body() -> dict[str, Any]:
-        data = request.get_json(silent=True)
+        """The request's JSON object (numbers finite: NaN and Infinity are refused)."""
+
+        def no_constant(name: str) -> None:
+            raise ValueError(f"{name} is not a number here")
+
+        try:
+            data = json.loads(request.get_data(cache=False), parse_constant=no_constant)
+        except (ValueError, RecursionError, UnicodeDecodeError):
+            data = None
         if not isinstance(data, dict):
-            raise DecisionRefused("the request is not a JSON object")
+            raise DecisionRefused("the request is not a JSON object (with finite numbers)")
         return data
+
+    def version(data: dict[str, Any]) -> int:
+        """A move names the version of the situation its page showed."""
+        v = data.get("version")
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise DecisionRefused(
+                "a move names the version of the situation it was made on ('version')"
+            )
+        return v
 
     def action_from(data: dict[str, Any]) -> dict[str, Any]:
         action = data.get("action")
@@ -180,6 +199,8 @@ def create_app(
             return refused(str(e), 409)
         except (DecisionRefused, ScenarioError) as e:
             return refused(str(e))
+        except LogError as e:
+            return refused(f"{e}; nothing changed", 500)
         except OSError as e:
             return refused(f"cannot save the exercise log: {e.strerror or e}; nothing changed", 500)
 
@@ -187,12 +208,12 @@ def create_app(
     def advance() -> Response:
         def work():
             data = body()
-            to = data.get("to")
+            to, by = data.get("to"), None
             if data.get("hours") is not None:
-                to = session.now + _number(data["hours"], 1, 0.25, 24 * 30, "hours") * 3600
+                by = _number(data["hours"], 1, 0.25, 24 * 30, "hours") * 3600
             elif to is not None:
                 to = _number(to, 0, 0, session.scenario.horizon, "to")
-            session.advance(to, version=data.get("version"))
+            session.advance(to, version=version(data), by=by)
             return jsonify({"ok": True})
 
         return guarded(work)
@@ -201,9 +222,11 @@ def create_app(
     def rewind() -> Response:
         def work():
             data = body()
+            if data.get("to") is None:
+                raise DecisionRefused("say which decision point to rewind to ('to')")
             undone = session.rewind(
-                _number(data.get("to"), -1, 0, session.scenario.horizon, "to"),
-                version=data.get("version"),
+                _number(data["to"], 0, 0, session.scenario.horizon, "to"),
+                version=version(data),
             )
             return jsonify({"ok": True, "undone": undone})
 
@@ -217,7 +240,7 @@ def create_app(
                 str(data.get("role", "")),
                 action_from(data),
                 str(data.get("note") or "")[:500],
-                version=data.get("version"),
+                version=version(data),
             )
             return jsonify(
                 {
@@ -279,13 +302,15 @@ def create_app(
     return app
 
 
-def serve(app: Flask, host: str, port: int, ready=None) -> None:
-    """Serve until interrupted (Ctrl-C); ``ready(port)`` once listening."""
+def bind(app: Flask, host: str, port: int) -> Any:
+    """The server, listening (an OSError: the port is taken; a ValueError: no such host)."""
     from waitress.server import create_server
 
-    server = create_server(app, host=host, port=port, threads=6, ident="bordersim")
-    if ready is not None:
-        ready(server.effective_port)
+    return create_server(app, host=host, port=port, threads=6, ident="bordersim")
+
+
+def serve(server: Any) -> None:
+    """Serve until interrupted (Ctrl-C)."""
     try:
         server.run()
     finally:

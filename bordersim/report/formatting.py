@@ -81,7 +81,7 @@ def _median(f: Figure, e: Estimate, scale: float) -> str:
 
     total = e.total
     if e.value is None and (e.beyond or 0.0) <= 0:  # no time left after the disruption
-        return "cannot tell: the disruption lasts to the end of the run"
+        return f"{_not_within(f)}: the disruption lasts to the end of the run"
     if e.value is None:
         if total == 1:
             return f"{beyond} ({f.measure.missing_means})"

@@ -12,6 +12,7 @@ field (JSON is YAML, so the loader's line map serves).
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from ..units import MAX_WHEN
 from .errors import Path_, Problem, ScenarioError, suggest
 from .exercise import Exercise, decision_types
 from .items import Action
@@ -100,6 +102,9 @@ def check_decision(s: Scenario, d: Decision, now: float, path: Path_ = ()) -> It
     if d.role not in roles:
         yield (*path, "role"), f"no role '{d.role}' in this exercise" + suggest(d.role, roles)
         return
+    if not _time(d.at):
+        yield (*path, "at"), f"a time is seconds from the start, within 400 days; got {d.at!r}"
+        return
     if d.at < now:
         yield (
             (*path, "at"),
@@ -129,7 +134,7 @@ def check_decision(s: Scenario, d: Decision, now: float, path: Path_ = ()) -> It
         )
         return
     end = d.action.get("end")
-    if end is not None and (not isinstance(end, int | float) or end <= d.at):
+    if end is not None and (not _time(end) or end <= d.at):
         yield (
             (*path, "action", "end"),
             (f"the decision must end after it is taken ({s.clock(d.at)}); got {end!r}"),
@@ -151,6 +156,17 @@ def check_decision(s: Scenario, d: Decision, now: float, path: Path_ = ()) -> It
                 (f"{d.role} acts at {', '.join(role.where)}, not at {crossing}.{direction}"),
             )
             return
+
+
+def _time(x: object) -> bool:
+    """A time of the run in seconds: a finite number, from 0 to 400 days (a time that
+    cannot be said on a calendar is refused before it is said)."""
+    return (
+        isinstance(x, int | float)
+        and not isinstance(x, bool)
+        and math.isfinite(x)
+        and 0 <= x <= MAX_WHEN
+    )
 
 
 def _plazas_touched(s: Scenario, action: Action) -> list[tuple[str, str]]:
@@ -203,10 +219,10 @@ def parse_log(text: str, file: str, s: Scenario, text_of_scenario: str) -> Log:
             "mean the same now (start a new log, or restore the file)",
         )
     seed = data.get("seed")
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise fail(("seed",), f"a seed is a whole number, got {seed!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+        raise fail(("seed",), f"a seed is a whole number from 0 to 2**63 - 1, got {seed!r}")
     now = data.get("now")
-    if not isinstance(now, int | float) or isinstance(now, bool) or not 0 <= now <= s.horizon:
+    if not _time(now) or not now <= s.horizon:  # type: ignore[operator]
         raise fail(("now",), f"the clock is seconds from the start within the run, got {now!r}")
     raw = data.get("decisions")
     if not isinstance(raw, list):
@@ -223,7 +239,7 @@ def parse_log(text: str, file: str, s: Scenario, text_of_scenario: str) -> Log:
             key = sorted(unknown)[0]
             raise fail((*path, key), f"unknown key '{key}'")
         at, role, action = item.get("at"), item.get("role"), item.get("action")
-        if not isinstance(at, int | float) or isinstance(at, bool) or at < 0:
+        if not _time(at):
             raise fail((*path, "at"), f"'at' is seconds from the start, got {at!r}")
         if not isinstance(role, str):
             raise fail((*path, "role"), "a decision names its role")

@@ -140,6 +140,8 @@ def check_exercise(s: Scenario, ex: Exercise, classes: Any) -> Iterator[Problem]
         if inject.event is not None:
             yield from inject.event.check(s, (*path, "injects", i, "event"), classes)
     known = decision_types()
+    if ex.roles is not None and not ex.roles:
+        yield (*path, "roles"), "no role can decide: name at least one, or leave roles out"
     for name, role in ex.all_roles().items():
         for j, a in enumerate(role.actions):
             if a not in ACTIONS:

@@ -251,7 +251,12 @@ def _message(e: dict[str, Any]) -> str:
 
 
 def _describe(value: Any) -> str:
-    text = repr(value)
+    """A value, shortened (reprlib: a huge value is never written out in full first)."""
+    import reprlib
+
+    short = reprlib.Repr()
+    short.maxstring, short.maxother, short.maxlevel = 40, 40, 3
+    text = short.repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -261,10 +266,15 @@ def parse_mapping(text: str, what: str = "an action") -> dict[str, Any]:
     if len(text) > 10_000:
         raise ValueError(f"{what} is written in at most 10,000 characters")
     try:
-        data = yaml.load(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Loader)
+        if root is not None:
+            _line_map(root, (), {}, "")  # refuses aliases that multiply the values
+        data = yaml.load(text, Loader=_Loader) if root is not None else None
     except yaml.YAMLError as e:
         problem = getattr(e, "problem", None) or type(e).__name__
         raise ValueError(f"cannot read {what} as YAML: {problem}") from None
+    except ScenarioError as e:
+        raise ValueError(f"cannot read {what}: {e.message}") from None
     except RecursionError:
         raise ValueError(f"{what} is nested too deeply") from None
     if not isinstance(data, dict):

@@ -243,7 +243,8 @@ def test_two_rooms_cannot_drive_one_log(tmp_path):
     s = scenario(EXERCISE)
     path = tmp_path / "drill.log.json"
     with LogFile(path, s) as first:
-        Session(s, EXERCISE, save=first.save)
+        ss = Session(s, EXERCISE, save=first.save)
+        first.save(ss.log)
         saved = path.read_text()
         with pytest.raises(LogError, match="another bordersim exercise"):
             LogFile(path, s).__enter__()
