@@ -294,7 +294,7 @@ def _effect(d: Difference) -> list[str]:
     e = d.estimate
     if e.value is None:
         return ["cannot tell", "cannot tell within the horizon"]
-    text = f"{e.value:+,.0f} veh-h"
+    text = "0 veh-h" if round(e.value) == 0 else f"{e.value:+,.0f} veh-h"
     if e.low is not None and e.high is not None:
         text += f" (95% {e.low:+,.0f} to {e.high:+,.0f})"
     verdict = {

@@ -304,9 +304,11 @@ def _after_action(folder: Path, missing: list[str]) -> dict[str, Any] | None:
             [text(r["clock"]), text(r["kind"]), text(r["who"]), text(r["what"])]
             for r in data["timeline"]
         ]
-        decisions = [[text(c) for c in r] for r in data.get("decision_rows", [])]
+        decisions: list[list[Any]] = [[text(c) for c in r] for r in data.get("decision_rows", [])]
         if any(len(r) != 6 for r in decisions):
             raise ValueError("a decision row has six cells")
+        tone = {"it helped": BETTER, "it made things worse": WORSE}
+        decisions = [[*r[:5], (r[5], tone.get(r[5]))] for r in decisions]  # said in colour too
         return {
             "title": text(data["title"]),
             "clock": text(data["clock"]),
