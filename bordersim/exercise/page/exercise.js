@@ -86,6 +86,8 @@
       const worst = s.plazas.slice().sort((a, b) => b.queue_km - a.queue_km)[0];
       if (worst) sel.value = worst.key;
       buildForm(s);
+      const first = s.plazas.find((p) => p.key.endsWith(".into_us")) || s.plazas[0];
+      if (first) $("d-yaml").placeholder = `{type: phased_reopening, where: ${first.key}, steps: [{after: 0s, fraction: 0.5}, {after: 2h}]}`;
     }
     drawChart();
   }
