@@ -85,6 +85,7 @@ def create_app(
     app = Flask("bordersim.exercise")
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     progress = {"done": 0, "of": 0, "what": ""}
+    last: dict[str, Any] = {}  # the last forecast, shown to every page of the same situation
     busy = threading.Lock()  # one forecast at a time: they use every core
 
     def role_of() -> str | None:
@@ -147,6 +148,8 @@ def create_app(
         data = session.state()
         data["can_decide"] = role_of() == "facilitator"
         data["after_action"] = after_action
+        shown = last.get("forecast")  # the room's last forecast, while it still holds
+        data["last_forecast"] = shown if shown and shown["version"] == data["version"] else None
         return jsonify(data)
 
     @app.get("/api/progress")
@@ -277,8 +280,11 @@ def create_app(
                         "hours": hours,
                     }
                 )
+            version = session.version
             f = session.forecast(hours, reps, tell)
-            return jsonify({"ok": True, "forecast": _bands(f), "hours": hours})
+            answer = {"ok": True, "forecast": _bands(f), "hours": hours, "version": version}
+            last["forecast"] = answer  # what every page then shows, observers' too
+            return jsonify(answer)
         finally:
             progress.update(done=progress["of"])
             busy.release()

@@ -122,6 +122,8 @@ def test_a_forecast_and_a_preview_through_the_api(app):
     h = {"X-Token": tokens.facilitator}
     c.post("/api/advance", json={"version": 0}, headers=h)
     f = c.post("/api/forecast", json={"ahead": 2, "reps": 3}, headers=h).json
+    shown = c.get(f"/api/state?token={tokens.observer}").json["last_forecast"]
+    assert shown["forecast"] == f["forecast"]  # observers see the room's forecast
     band = f["forecast"]["plazas"]["amb.into_us"]["queue_km"]
     assert len(band["median"]) == 24
     assert all(
@@ -139,5 +141,7 @@ def test_a_forecast_and_a_preview_through_the_api(app):
     ).json
     assert p["ok"] and p["with"]["replications"] == 3
     assert session.decisions == []
+    c.post("/api/advance", json={"version": session.version}, headers=h)
+    assert c.get(f"/api/state?token={tokens.observer}").json["last_forecast"] is None
     r = c.post("/api/forecast", json={"ahead": 1000, "reps": 3}, headers=h)
     assert r.status_code == 400 and "hours ahead" in r.json["error"]

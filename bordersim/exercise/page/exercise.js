@@ -185,7 +185,9 @@
     const bin = state.bin_seconds;
     const xs = [], sofar = [], med = [], lo = [], hi = [], withIt = [];
     curves.queue_km.forEach((v, i) => { xs.push((i + 0.5) * bin / 3600); sofar.push(v); med.push(null); lo.push(null); hi.push(null); withIt.push(null); });
-    const f = preview ? preview.without : forecast;
+    const shared = !forecast && !preview && state.last_forecast ? state.last_forecast : null;
+    const f = preview ? preview.without : forecast || (shared && shared.forecast);
+    if (shared) $("forecast-note").textContent = `The room's last forecast: median and 10-90% band of ${shared.forecast.replications} replications from the situation now, ${shared.hours} h ahead, if nothing more is done.`;
     if (f && f.plazas[key]) {
       const b = f.plazas[key].queue_km;
       const w = preview ? preview.with.plazas[key].queue_km : null;
