@@ -128,16 +128,13 @@ def test_the_page_can_be_read_while_a_forecast_runs_and_the_room_waits_for_it():
     while not session.forecasting and time.monotonic() < deadline:
         time.sleep(0.01)
     assert session.forecasting
-    t0 = time.monotonic()
-    state = session.state()  # not held up by the forecast
-    read = time.monotonic() - t0
+    state = session.state()  # not held up by the forecast...
     with pytest.raises(DecisionRefused, match="a forecast is running"):
         session.advance()
-    still_running = not done.is_set()
+    still_running = not done.is_set()  # ...which was still running after both
     worker.join()
     assert state["clock"] == "Tue 10 Jun 10:30"
     assert still_running, "the forecast ended before the page was read: make it longer"
-    assert read < 5.0
 
 
 def test_the_log_is_never_a_link_and_keeps_its_mode(tmp_path):
