@@ -167,6 +167,21 @@ def test_a_drill_in_the_browser(browser, tmp_path):
         expect(page.locator("#clock")).to_have_text("Tue 10 Jun 10:30")
         expect(page.locator("#decisions li")).to_have_count(1)
 
+        # A phased reopening through its form: half the booths to tiers 1-2, all after 2 h.
+        page.fill("#d-yaml", "")
+        page.select_option("#d-role", "CBP")
+        page.select_option("#d-type", "phased_reopening")
+        page.select_option("#d-fields select[data-field=where]", "blue.into_us")
+        page.fill("#d-fields input[data-field=fraction]", "0.5")
+        page.select_option("#d-fields select[data-field=tiers]", "2")
+        page.fill("#d-fields input[data-field=full_after]", "2")
+        page.click("#take")
+        expect(page.locator("#decisions li")).to_have_count(2)
+        assert (
+            "phased reopening of Blue Water into the US: at once: 50% of booths, tiers 1-2; "
+            "after 2h 00min: 100% of booths, everyone"
+        ) in page.text_content("#decisions")
+
         # An observer watches, with no control; a wrong token sees nothing.
         watcher = _page(browser, server.observer, problems, requests)
         watcher.wait_for_selector("#plazas tbody tr")

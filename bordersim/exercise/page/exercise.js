@@ -255,6 +255,10 @@
     priority: [["where", "plaza"]],
     divert: [["from", "plaza"], ["to", "plazas"], ["classes", "classes"], ["mode", "mode"]],
     staging: [["where", "plaza"], ["classes", "classes"], ["per_hour", "number", "released an hour"]],
+    // A phased reopening in two steps: a share of the booths to some tiers at once, then
+    // everything after some hours (more steps: write it as YAML).
+    phased_reopening: [["where", "plaza"], ["fraction", "number", "share of booths first (0-1)"],
+      ["tiers", "tiers", "tiers admitted first"], ["full_after", "number", "everyone after (hours)"]],
   };
 
   function covers(role, key) {
@@ -297,6 +301,11 @@
       } else if (kind === "mode") {
         input = document.createElement("select");
         for (const m of ["voluntary", "mandatory", "information"]) { const o = el("option", m); o.value = m; input.append(o); }
+      } else if (kind === "tiers") {
+        input = document.createElement("select");
+        for (const [v, words] of [["1", "1: national priority"], ["2", "2: and trusted travellers"], ["3", "3: everyone"]]) {
+          const o = el("option", words); o.value = v; input.append(o);
+        }
       } else {
         input = document.createElement("input"); input.type = "number"; input.min = "0"; input.step = kind === "int" ? "1" : "any"; input.style.width = "5em";
       }
@@ -332,6 +341,14 @@
       } else if (input.type === "number") {
         if (input.value !== "") action[f] = Number(input.value);  // 2.5 booths is refused, not cut
       } else if (input.value) action[f] = input.value;
+    }
+    if (action.type === "phased_reopening") {  // the form's two steps, as a plan writes them
+      const first = { after: "0s", fraction: action.fraction, tiers: Number(action.tiers || 3) };
+      if (first.fraction === undefined) delete first.fraction;
+      const steps = [first];
+      if (action.full_after !== undefined) steps.push({ after: `${Math.round(action.full_after * 60)}min` });
+      delete action.fraction; delete action.tiers; delete action.full_after;
+      action.steps = steps;
     }
     body.action = action;
     return body;
