@@ -23,12 +23,9 @@ from tests.helpers import EXERCISE, scenario
 
 
 @pytest.fixture
-def room():
-    session = Session(scenario(EXERCISE), EXERCISE, save=lambda log: None)
-    tokens = Tokens.new()
-    app = create_app(session, tokens, parse_mapping)
-    app.testing = True
-    return app.test_client(), {"X-Token": tokens.facilitator}, session
+def room(app):
+    flask_app, tokens, session = app
+    return flask_app.test_client(), {"X-Token": tokens.facilitator}, session
 
 
 def test_times_that_cannot_be_said_are_refused_and_nothing_is_saved(room):

@@ -5,22 +5,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
-from bordersim.exercise.session import Session
-from bordersim.exercise.web import Tokens, create_app
-from bordersim.scenario.loading import parse_mapping
-from tests.helpers import EXERCISE, scenario
-
-
-@pytest.fixture
-def app():
-    session = Session(scenario(EXERCISE), EXERCISE, save=lambda log: None)
-    tokens = Tokens.new()
-    flask_app = create_app(session, tokens, parse_mapping)
-    flask_app.testing = True
-    return flask_app, tokens, session
-
 
 def test_the_page_and_the_state_need_a_token(app):
     flask_app, tokens, _ = app
