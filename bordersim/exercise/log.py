@@ -10,6 +10,7 @@ is not a bordersim exercise log is never overwritten.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -42,6 +43,7 @@ class LogFile:
         self.scenario = scenario
         self.lock: Any = None
         self.made_folder = False  # the log's folder was made here (removed if left empty)
+        self.made_lock = False  # the lock file was made here (removed at the end)
         self.new_mode = _default_mode()  # read here, before the server's threads start
 
     def __enter__(self) -> LogFile:
@@ -57,11 +59,19 @@ class LogFile:
                 f"{self.path}: exists and is not a bordersim exercise log; not touched "
                 "(choose another --log)"
             )
+        lock_path = Path(str(self.path) + ".lock")
+        if lock_path.is_symlink() or (lock_path.exists() and lock_path.stat().st_size > 0):
+            raise LogError(
+                f"{lock_path}: exists and is not the log's lock; not touched (choose another --log)"
+            )
         try:
             if not self.path.parent.exists():
                 self.path.parent.mkdir(parents=True)
                 self.made_folder = True
-            self.lock = FileLock(str(self.path) + ".lock")
+            if not os.access(self.path.parent, os.W_OK | os.X_OK):
+                raise PermissionError(13, "Permission denied")
+            self.made_lock = not lock_path.exists()
+            self.lock = FileLock(str(lock_path))
             self.lock.acquire(timeout=0.5)
         except Timeout:
             raise LogError(
@@ -73,7 +83,7 @@ class LogFile:
                 f"cannot write the exercise log in {self.path.parent}: {e.strerror}"
             ) from None
         # Our own temporary files of a save cut short (the machine stopped mid-save).
-        for left in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        for left in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
             with contextlib.suppress(OSError):
                 left.unlink()
         return self
@@ -81,8 +91,9 @@ class LogFile:
     def __exit__(self, *exc: Any) -> None:
         if self.lock is not None:
             self.lock.release()
-            with contextlib.suppress(OSError):
-                Path(self.lock.lock_file).unlink()
+            if self.made_lock:  # an empty lock file that was there before stays
+                with contextlib.suppress(OSError):
+                    Path(self.lock.lock_file).unlink()
         if self.made_folder:  # nothing was saved in it (a port taken): leave no trace
             with contextlib.suppress(OSError):
                 self.path.parent.rmdir()

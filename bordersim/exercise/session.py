@@ -19,7 +19,14 @@ from ..model.simulation import BIN_SECONDS, RegionModel
 from ..model.situation import curves_so_far, situation
 from ..runner import default_jobs
 from ..scenario import Scenario, compile_scenario
-from ..scenario.decisions import Decision, Log, action_of, check_decision, fingerprint
+from ..scenario.decisions import (
+    Decision,
+    Log,
+    action_of,
+    check_decision,
+    fingerprint,
+    written,
+)
 from ..scenario.exercise import Exercise
 from ..scenario.loading import _dotted
 from .forecast import Forecast, forecast
@@ -216,7 +223,7 @@ class Session:
         for path, message in check_decision(self.scenario, d, self.now):
             where = _dotted(tuple(p for p in path if p != "action")) if path else ""
             raise DecisionRefused(f"{where}: {message}" if where else message)
-        return d
+        return written(d)
 
     def rewind(self, to: float, version: int | None = None) -> int:
         """Back to an earlier decision point; the decisions taken at it and after are undone

@@ -23,7 +23,7 @@ from flask import Flask, Response, jsonify, request
 
 from ..scenario.decisions import action_of
 from ..scenario.errors import ScenarioError
-from .forecast import Forecast
+from .forecast import Forecast, ForecastError
 from .log import LogError
 from .session import DecisionRefused, Session, StaleDecision, named
 
@@ -69,11 +69,15 @@ def _bands(f: Forecast) -> dict[str, Any]:
 def _number(value: Any, default: float, low: float, high: float, what: str) -> float:
     if value is None:
         return default
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):  # not a number, or hundreds of digits
+        number = math.nan
+    if isinstance(value, bool) or not math.isfinite(number):
         raise DecisionRefused(f"{what}: a number is expected")
-    if not low <= value <= high:
+    if not low <= number <= high:
         raise DecisionRefused(f"{what}: between {low:g} and {high:g}")
-    return float(value)
+    return number
 
 
 def create_app(
@@ -100,6 +104,10 @@ def create_app(
         r = jsonify({"ok": False, "error": message})
         r.status_code = status
         return r
+
+    @app.errorhandler(413)
+    def too_large(_: Any) -> Response:
+        return refused("the request is too large (at most 64 kB)", 413)
 
     @app.get("/favicon.ico")
     def favicon() -> Response:
@@ -204,6 +212,8 @@ def create_app(
             return refused(str(e))
         except LogError as e:
             return refused(f"{e}; nothing changed", 500)
+        except ForecastError as e:
+            return refused(f"{e}; nothing changed: ask again", 500)
         except OSError as e:
             return refused(f"cannot save the exercise log: {e.strerror or e}; nothing changed", 500)
 

@@ -12,6 +12,7 @@ field (JSON is YAML, so the loader's line map serves).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -95,6 +96,13 @@ def action_of(s: Scenario, decision: Decision) -> Action:
     return action.model_copy(update={"start": decision.at, "end": decision.action.get("end")})
 
 
+def written(decision: Decision) -> Decision:
+    """The decision as the log keeps it: its action in plain JSON values, as it will be
+    read back (check_decision has made sure it can be)."""
+    action = json.loads(json.dumps(decision.action, allow_nan=False))
+    return Decision(decision.at, decision.role, action, decision.note)
+
+
 def check_decision(s: Scenario, d: Decision, now: float, path: Path_ = ()) -> Iterator[Problem]:
     """Problems of a decision taken at ``now``: its role, its action, where and when."""
     ex = exercise_of(s)
@@ -133,6 +141,23 @@ def check_decision(s: Scenario, d: Decision, now: float, path: Path_ = ()) -> It
             (f"{d.role} may not take '{kind}' decisions (it may: {', '.join(role.actions)})"),
         )
         return
+    try:  # typed YAML may hold dates, sets or binary: none can be saved in the log
+        json.dumps(d.action, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        yield (*path, "action"), (
+            "the action holds values that cannot be saved (only text, numbers, lists and "
+            "mappings; finite numbers)"
+        )
+        return
+    if "start" in d.action:
+        yield (
+            (*path, "action", "start"),
+            (
+                "a decision starts when it is taken: leave 'start' out (set 'end', or how long "
+                "it holds)"
+            ),
+        )
+        return
     end = d.action.get("end")
     if end is not None and (not _time(end) or end <= d.at):
         yield (
@@ -161,12 +186,12 @@ def check_decision(s: Scenario, d: Decision, now: float, path: Path_ = ()) -> It
 def _time(x: object) -> bool:
     """A time of the run in seconds: a finite number, from 0 to 400 days (a time that
     cannot be said on a calendar is refused before it is said)."""
-    return (
-        isinstance(x, int | float)
-        and not isinstance(x, bool)
-        and math.isfinite(x)
-        and 0 <= x <= MAX_WHEN
-    )
+    if not isinstance(x, int | float) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(float(x)) and 0 <= x <= MAX_WHEN
+    except OverflowError:  # an integer of hundreds of digits
+        return False
 
 
 def _plazas_touched(s: Scenario, action: Action) -> list[tuple[str, str]]:
@@ -253,6 +278,10 @@ def parse_log(text: str, file: str, s: Scenario, text_of_scenario: str) -> Log:
         clock = d.at
         decisions.append(d)
     undone = data.get("undone") or []
-    if not isinstance(undone, list):
-        raise fail(("undone",), "undone decisions are a list")
+    if not isinstance(undone, list) or not all(isinstance(u, dict) for u in undone):
+        raise fail(("undone",), "undone decisions are a list of rewinds")
+    try:  # kept as read, and written back at the next save: it must be plain JSON
+        json.dumps(undone, allow_nan=False)
+    except (ValueError, TypeError, RecursionError):
+        raise fail(("undone",), "not plain JSON (numbers must be finite)") from None
     return Log(s.name, data["fingerprint"], seed, float(now), decisions, undone)

@@ -227,3 +227,96 @@ def test_a_log_with_impossible_numbers_is_one_line(tmp_path):
         assert r.returncode == 2, r.stderr
         assert words in r.stderr and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_what_a_typed_action_holds_must_be_savable_and_start_is_the_rooms(room):
+    client, h, session = room
+    cases = [
+        ("{type: priority, where: amb.into_us, start: 2025-06-10 12:00}", "leave 'start' out"),
+        ("{type: priority, where: amb.into_us, start: [[[[1]]]]}", "leave 'start' out"),
+        ("{type: staging, where: amb.into_us, classes: !!set {truck}, per_hour: 30}", "saved"),
+        ("{type: priority, where: amb.into_us, note: !!binary aGVsbG8=}", "saved"),
+        ("{type: priority, where: amb.into_us, end: .nan}", "saved"),
+    ]
+    for line, words in cases:
+        r = client.post(
+            "/api/decide", json={"version": 0, "role": "CBP", "action": line}, headers=h
+        )
+        assert r.status_code == 400 and words in r.json["error"], (line, r.json)
+    huge = 10**400
+    for path, body in (
+        ("/api/advance", {"version": 0, "hours": huge}),
+        ("/api/rewind", {"version": 0, "to": huge}),
+        ("/api/forecast", {"ahead": huge}),
+        (
+            "/api/decide",
+            {
+                "version": 0,
+                "role": "CBP",
+                "for_hours": huge,
+                "action": {"type": "priority", "where": "amb.into_us"},
+            },
+        ),
+        (
+            "/api/decide",
+            {
+                "version": 0,
+                "role": "CBP",
+                "action": {"type": "priority", "where": "amb.into_us", "end": huge},
+            },
+        ),
+    ):
+        r = client.post(path, json=body, headers=h)
+        assert r.status_code == 400 and r.is_json, (path, r.status_code)
+    r = client.post("/api/advance", data="x" * 70_000, headers=h)
+    assert r.status_code == 413 and "too large" in r.json["error"]
+    assert session.decisions == [] and session.version == 0
+
+
+def test_a_failed_forecast_replication_is_said_in_a_line(room, monkeypatch):
+    from bordersim.exercise import forecast as forecasting
+
+    client, h, _ = room
+
+    def killed(*args, **kwargs):
+        raise forecasting.ForecastError("a forecast replication failed (status 9)")
+
+    monkeypatch.setattr(forecasting, "_forked", killed)
+    r = client.post("/api/forecast", json={"ahead": 1, "reps": 2}, headers=h)
+    assert r.status_code == 500 and "a forecast replication failed" in r.json["error"]
+
+
+def test_files_beside_the_log_that_bordersim_did_not_make_are_left_alone(tmp_path):
+    s = scenario(EXERCISE)
+    odd = tmp_path / "x*"  # a log name with a wildcard...
+    precious = tmp_path / ".xreport.draft.tmp"  # ...must not reach this file
+    precious.write_text("precious")
+    with LogFile(odd, s):
+        pass
+    assert precious.read_text() == "precious"
+    empty = tmp_path / "room.json.lock"  # an empty lock left by an earlier room: kept
+    empty.write_text("")
+    with LogFile(tmp_path / "room.json", s):
+        pass
+    assert empty.exists()
+    notes = tmp_path / "notes.json.lock"
+    notes.write_text("my notes")
+    with (
+        pytest.raises(LogError, match="is not the log's lock"),
+        LogFile(tmp_path / "notes.json", s),
+    ):
+        pass
+    assert notes.read_text() == "my notes"
+
+
+def test_a_log_whose_undone_part_cannot_be_written_back_is_refused(tmp_path):
+    from bordersim.scenario.decisions import parse_log
+
+    s = scenario(EXERCISE)
+    path = tmp_path / "drill.log.json"
+    with LogFile(path, s) as lf:
+        session = Session(s, EXERCISE, save=lf.save)
+        session.decide("CBP", {"type": "priority", "where": "amb.into_us"})
+    data = path.read_text().replace('"undone": []', '"undone": [{"x": 1e999}]')
+    with pytest.raises(Exception, match=r"undone: not plain JSON"):
+        parse_log(data, "drill.log.json", s, EXERCISE)
