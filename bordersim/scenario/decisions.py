@@ -144,9 +144,12 @@ def check_decision(s: Scenario, d: Decision, now: float, path: Path_ = ()) -> It
     try:  # typed YAML may hold dates, sets or binary: none can be saved in the log
         json.dumps(d.action, allow_nan=False)
     except (TypeError, ValueError, RecursionError):
-        yield (*path, "action"), (
-            "the action holds values that cannot be saved (only text, numbers, lists and "
-            "mappings; finite numbers)"
+        yield (
+            (*path, "action"),
+            (
+                "the action holds values that cannot be saved (only text, numbers, lists and "
+                "mappings; finite numbers)"
+            ),
         )
         return
     if "start" in d.action:
