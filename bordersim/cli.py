@@ -167,9 +167,10 @@ def main() -> None:
         bordersim compare ambassador-exercise --reps 10
         bordersim init my-exercise --from ambassador-exercise
         bordersim compare my-exercise.yaml
+        bordersim exercise niagara-winter-storm
 
     Each run or comparison writes a new results folder with report.html, the briefing
-    to open in a browser.
+    to open in a browser. An exercise (a tabletop dry run) opens a page for the room.
 
     Exit codes: 0 ok, 1 internal error, 2 bad input or environment, 130 interrupted
     (Ctrl-C or SIGTERM; nothing half-written is left).
