@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 bad input (scenario file or options), 1 internal error.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -764,10 +765,14 @@ def _live_exercise(file: str, log_path: Path | None, host: str, port: int, no_br
                 + f"\nobservers (watch only):\n  {base}?token={tokens.observer}"
                 + f"\ndecisions saved after each one to:\n  {path}\nstop with Ctrl-C"
             )
-            if not no_browser:
+            if not no_browser and _has_display():
                 import webbrowser
 
                 webbrowser.open(facilitator)
+            elif not no_browser:
+                click.echo(
+                    "(no graphical display here: open the facilitator's address in a browser)"
+                )
             try:
                 serve(server)
             except KeyboardInterrupt:
@@ -777,6 +782,14 @@ def _live_exercise(file: str, log_path: Path | None, host: str, port: int, no_br
     except LogError as e:
         _fail(str(e))
     click.echo(f"exercise stopped; run the same command to resume from {path}")
+
+
+def _has_display() -> bool:
+    """Whether a browser window can open here. Without a display, Python's webbrowser
+    would start a text browser in this very terminal, in front of the server."""
+    if sys.platform.startswith("linux") or "bsd" in sys.platform:
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
 
 
 def _quoted(text: str) -> str:
