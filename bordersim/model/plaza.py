@@ -351,14 +351,20 @@ class Plaza:
         self.join(v, now)
 
     def post_waits(self) -> None:
-        """Publish a wait estimate per class: vehicles ahead beyond the free booths, per
-        open booth, times the class's mean inspection time, in the best lane group."""
+        """Publish a wait estimate per class (:meth:`expected_wait`), read by drivers until
+        the next post."""
         for c in range(len(self.posted)):
-            best = math.inf
-            for g in self.eligible[c]:
-                if g.open > 0 and c not in g.closed:
-                    best = min(best, _load(g) * self.mean_service[c] * g.service_factor[c])
-            self.posted[c] = best
+            self.posted[c] = self.expected_wait(c)
+
+    def expected_wait(self, c: int) -> float:
+        """The wait of a class-c vehicle joining now, in seconds (inf: nothing open to it):
+        vehicles ahead beyond the free booths, per open booth, times the class's mean
+        inspection time, in the best lane group."""
+        best = math.inf
+        for g in self.eligible[c]:
+            if g.open > 0 and c not in g.closed:
+                best = min(best, _load(g) * self.mean_service[c] * g.service_factor[c])
+        return best
 
     def open_to(self, c: int) -> bool:
         """Whether some lane group can inspect class c now."""

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .plaza import Plaza, _load
 from .simulation import RegionModel
 
 
@@ -39,16 +38,6 @@ class PlazaNow:
     heading_here: int  # diverted vehicles on a detour towards this plaza
 
 
-def _wait(p: Plaza, c: int) -> float | None:
-    """The wait a vehicle of class c joining now can expect: the load of the best lane
-    group open to it, in inspection times (as posted waits are computed, but now)."""
-    best = math.inf
-    for g in p.eligible[c]:
-        if g.open > 0 and c not in g.closed:
-            best = min(best, _load(g) * p.mean_service[c] * g.service_factor[c])
-    return None if best == math.inf else best
-
-
 def situation(model: RegionModel, classes_with_demand: dict[str, list[str]]) -> list[PlazaNow]:
     """Every plaza's situation at the model's clock."""
     router = model.router
@@ -64,9 +53,7 @@ def situation(model: RegionModel, classes_with_demand: dict[str, list[str]]) -> 
         index = {n: i for i, n in enumerate(p.class_names)}
         posted = None
         if router is not None:
-            posted = {
-                n: (None if p.posted[index[n]] == math.inf else p.posted[index[n]]) for n in names
-            }
+            posted = {n: _finite(p.posted[index[n]]) for n in names}
         sec = p.secondary
         out.append(
             PlazaNow(
@@ -74,7 +61,7 @@ def situation(model: RegionModel, classes_with_demand: dict[str, list[str]]) -> 
                 queued=sum(where["queued"]),
                 staged=sum(where["staged"]),
                 queue_km=p.queued_m / p.lanes / 1000.0,
-                wait_now={n: _wait(p, index[n]) for n in names},
+                wait_now={n: _finite(p.expected_wait(index[n])) for n in names},
                 posted=posted,
                 booths_open=p.n_open,  # staffed and open to some class (0 when closed)
                 booths=sum(g.booths for g in p.groups),
@@ -91,6 +78,11 @@ def situation(model: RegionModel, classes_with_demand: dict[str, list[str]]) -> 
             )
         )
     return out
+
+
+def _finite(seconds: float) -> float | None:
+    """A wait in seconds, None when nothing is open to the class."""
+    return None if seconds == math.inf else seconds
 
 
 def curves_so_far(model: RegionModel) -> dict[str, dict[str, list[float]]]:
