@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..report.briefing import capital, listed
 from ..results import (
     EXCESS_DELAY,
     MAX_QUEUE_KM,
@@ -26,7 +27,7 @@ from ..results import (
 from ..scenario import Scenario
 from ..scenario.decisions import Log, action_of
 from ..units import format_duration
-from .session import NOTHING, PLAYED, named, played_scenario
+from .session import NOTHING, PLAYED, PlaceNames, played_scenario
 
 WITHOUT = "without_"  # plans of the decisions as played less one: without_1, without_2...
 EXERCISE_FILE = "exercise.json"
@@ -48,7 +49,7 @@ def study_plans(s: Scenario, log: Log) -> tuple[Scenario, list[str], list[str]]:
     return played.model_copy(update={"plans": plans}), shown, list(plans)
 
 
-def timeline(s: Scenario, log: Log) -> list[dict[str, str]]:
+def timeline(s: Scenario, log: Log, names: PlaceNames) -> list[dict[str, str]]:
     """Injects received and decisions taken, in time order (up to the room's clock)."""
     assert s.exercise is not None
     rows = [
@@ -57,7 +58,7 @@ def timeline(s: Scenario, log: Log) -> list[dict[str, str]]:
         if i.at <= log.now
     ]
     for n, d in enumerate(log.decisions, 1):
-        words = named(s, action_of(s, d).text(s))
+        words = names(action_of(s, d).text(s))
         rows.append(
             (
                 d.at,
@@ -73,6 +74,7 @@ def debrief(s: Scenario, log: Log, main: Comparison, effects: Comparison | None)
     worse) and the timeline, as JSON for the report."""
     assert s.exercise is not None
     ctx = main.context
+    names = PlaceNames(s)
     paragraphs = []
 
     # The decisions against doing nothing and against each plan on paper.
@@ -136,7 +138,7 @@ def debrief(s: Scenario, log: Log, main: Comparison, effects: Comparison | None)
     if alike:
         recovery.append(
             {
-                "text": f"At {_listed(alike)}, waits were back to normal within 15 minutes of "
+                "text": f"At {listed(alike)}, waits were back to normal within 15 minutes of "
                 "doing nothing and of every plan on paper.",
                 "tone": None,
             }
@@ -144,7 +146,7 @@ def debrief(s: Scenario, log: Log, main: Comparison, effects: Comparison | None)
     if never:
         recovery.append(
             {
-                "text": f"At {_listed(never)}, waits were not back to normal by the end of the "
+                "text": f"At {listed(never)}, waits were not back to normal by the end of the "
                 "run, under the decisions taken, doing nothing or any plan on paper.",
                 "tone": None,
             }
@@ -154,7 +156,7 @@ def debrief(s: Scenario, log: Log, main: Comparison, effects: Comparison | None)
 
     decision_rows: list[list[str]] = []
     if effects is not None and len(effects.plans) > 1:
-        paragraph, decision_rows = _decisions_paragraph(s, log, effects)
+        paragraph, decision_rows = _decisions_paragraph(s, log, effects, names)
         paragraphs.append(paragraph)
     return {
         "title": s.exercise.title or s.name,
@@ -162,7 +164,7 @@ def debrief(s: Scenario, log: Log, main: Comparison, effects: Comparison | None)
         "decisions": len(log.decisions),
         "replications": main.replications,
         "paragraphs": paragraphs,
-        "timeline": timeline(s, log),
+        "timeline": timeline(s, log, names),
         "decision_rows": decision_rows,
     }
 
@@ -171,10 +173,6 @@ def _after(hours: float) -> str:
     if hours * 60 < 1:
         return "as soon as the disruption ended"
     return f"{format_duration(hours * 3600)} after the disruption ended"
-
-
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _said(d: Difference, who: str, against: str) -> dict[str, Any]:
@@ -208,7 +206,7 @@ def _said(d: Difference, who: str, against: str) -> dict[str, Any]:
 
 
 def _decisions_paragraph(
-    s: Scenario, log: Log, effects: Comparison
+    s: Scenario, log: Log, effects: Comparison, names: PlaceNames
 ) -> tuple[dict[str, Any], list[list[str]]]:
     """Each decision's effect (the decisions as played against the same less it), in
     sentences naming every decision, and as table rows."""
@@ -221,7 +219,7 @@ def _decisions_paragraph(
         if plan not in total.differences:
             continue
         diff = total.differences[plan]  # without it minus as played: > 0 when it helped
-        what = named(s, action_of(s, d).describe(s))
+        what = names(action_of(s, d).describe(s))
         rated.append((diff, f"decision {i} ({s.clock(d.at)}, {d.role}: {what})", plan, i))
         rows.append([str(i), s.clock(d.at), d.role, what, *_effect(diff)])
     sentences: list[dict[str, Any]] = []
@@ -242,21 +240,21 @@ def _decisions_paragraph(
             others = [f"decision {i} ({r.estimate.value:,.0f})" for r, _, _, i in helped[1:]]
             sentences.append(
                 {
-                    "text": f"Also helping, in vehicle-hours saved: {_listed(others)}.",
+                    "text": f"Also helping, in vehicle-hours saved: {listed(others)}.",
                     "tone": "better",
                 }
             )
     for diff, words, _, _ in (r for r in rated if r[0].verdict == "better"):
         sentences.append(
             {
-                "text": f"{_capital(words)} made things worse: without it, total excess delay "
+                "text": f"{capital(words)} made things worse: without it, total excess delay "
                 f"would have been {abs(diff.estimate.value or 0):,.0f} vehicle-hours less.",
                 "tone": "worse",
             }
         )
     unclear = [i for r, _, _, i in rated if r.verdict not in ("better", "worse")]
     if unclear:
-        which = _listed([str(i) for i in unclear])
+        which = listed([str(i) for i in unclear])
         sentences.append(
             {
                 "text": f"Decision{'s' if len(unclear) > 1 else ''} {which} made no clear "
@@ -278,7 +276,7 @@ def _decisions_paragraph(
             if q.verdict == "better" and e.value is not None and abs(e.value) >= 0.5:
                 sentences.append(
                     {
-                        "text": f"{_capital(words)} lengthened the queue at "
+                        "text": f"{capital(words)} lengthened the queue at "
                         f"{effects.context.name(info.place)} by {abs(e.value):.1f} km at its "
                         "longest.",
                         "tone": None,
@@ -303,7 +301,3 @@ def _effect(d: Difference) -> list[str]:
         "no practical difference": "too small to matter",
     }.get(d.verdict, "not clear")
     return [text, verdict]
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]

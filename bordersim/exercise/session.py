@@ -10,6 +10,7 @@ force from now. Every change is saved to the log at once (:mod:`bordersim.exerci
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..model.simulation import BIN_SECONDS, RegionModel
 from ..model.situation import curves_so_far, situation
+from ..results import DIRECTION_WORDS
 from ..runner import default_jobs
 from ..scenario import Scenario, compile_scenario
 from ..scenario.decisions import (
@@ -87,9 +89,31 @@ class Session:
         self._model: RegionModel | None = None
         self._forecast: tuple[tuple, Forecast] | None = None  # the last one asked for
         # (The log is saved by the first move; the command saves it once it listens.)
+        s = self.scenario
         self._demand = {  # the classes each plaza sees, for its waits
-            key: [k for k, v in demand.daily.items() if v > 0]
-            for key, demand in self.scenario.demand.items()
+            key: [k for k, v in demand.daily.items() if v > 0] for key, demand in s.demand.items()
+        }
+        self.names = PlaceNames(s)
+        # What the page shows that never changes during the exercise.
+        self._page = {
+            "scenario": s.name,
+            "title": self.exercise.title or s.name,
+            "horizon": s.horizon,
+            "bin_seconds": BIN_SECONDS,
+            "start_iso": s.start_datetime.isoformat() if s.start_datetime else None,
+            "roles": {
+                name: {"actions": r.actions, "where": r.where}
+                for name, r in self.exercise.all_roles().items()
+            },
+            "detours": [list(d.between) for d in s.network.detours],
+            "lane_groups": [
+                {"key": key, "name": self.names[key]}
+                for c, d, plaza in s.plazas()
+                for key in (f"{c}.{d}.{g}" for g in plaza.lane_groups)
+            ],
+            "classes": [
+                c for c in s.vehicle_classes() if any(c in v for v in self._demand.values())
+            ],
         }
 
     # ------------------------------------------------------------------ reading
@@ -140,18 +164,11 @@ class Session:
             s = self.scenario
             model = self.model()
             nxt = self.next_point()
-            names = {
-                f"{c}.{d}": f"{cr.name or c} {_direction_words(d)}"
-                for c, cr in s.crossings.items()
-                for d, _ in cr.plazas()
-            }
             return {
-                "scenario": s.name,
-                "title": self.exercise.title or s.name,
+                **self._page,
                 "version": self.version,
                 "now": self.now,
                 "clock": s.clock(self.now),
-                "horizon": s.horizon,
                 "ended": self.now >= s.horizon,
                 "next_point": nxt,
                 "next_clock": s.clock(nxt) if nxt is not None else None,
@@ -161,24 +178,11 @@ class Session:
                 ],
                 "injects": self.injects_received(),
                 "plazas": [
-                    {**vars(p), "name": names[p.key]} for p in situation(model, self._demand)
+                    {**vars(p), "name": self.names[p.key]} for p in situation(model, self._demand)
                 ],
-                "bin_seconds": BIN_SECONDS,
                 "curves": curves_so_far(model),
-                "decisions": [{**d.to_json(s), "text": _decided(s, d)} for d in self.decisions],
-                "start_iso": s.start_datetime.isoformat() if s.start_datetime else None,
-                "roles": {
-                    name: {"actions": r.actions, "where": r.where}
-                    for name, r in self.exercise.all_roles().items()
-                },
-                "detours": [list(d.between) for d in s.network.detours],
-                "lane_groups": [
-                    {"key": f"{c}.{d}.{g}", "name": f"{names[f'{c}.{d}']}: {g}"}
-                    for c, d, plaza in s.plazas()
-                    for g in plaza.lane_groups
-                ],
-                "classes": [
-                    c for c in s.vehicle_classes() if any(c in v for v in self._demand.values())
+                "decisions": [
+                    {**d.to_json(s), "text": _decided(s, d, self.names)} for d in self.decisions
                 ],
             }
 
@@ -370,30 +374,36 @@ class Session:
             )
 
 
-def _decided(s: Scenario, d: Decision) -> str:
+def _decided(s: Scenario, d: Decision, names: PlaceNames) -> str:
     """What a decision does and until when, in words (its start is the decision's time)."""
     end = d.action.get("end")
     until = f"until {s.clock(float(end))}" if end is not None else "until the end of the run"
-    return f"{named(s, action_of(s, d).describe(s))} ({until})"
+    return f"{names(action_of(s, d).describe(s))} ({until})"
 
 
-def named(s: Scenario, text: str) -> str:
-    """Places in words as the file names them: ``rainbow.into_us.cars`` becomes
-    ``Rainbow Bridge into the US (cars)``, ``rainbow.into_us`` ``Rainbow Bridge into the
-    US``."""
-    import re
+class PlaceNames:
+    """Places in words as the file names them, built once per scenario: ``names[key]``
+    for ``crossing.direction`` (``Rainbow Bridge into the US``) or
+    ``crossing.direction.lane_group`` (``Rainbow Bridge into the US (cars)``), and
+    ``names(text)`` for a text with every such key put in words."""
 
-    words: dict[str, str] = {}
-    for c, crossing in s.crossings.items():
-        name = crossing.name or c
-        for d, plaza in crossing.plazas():
-            words[f"{c}.{d}"] = f"{name} {_direction_words(d)}"
-            for g in plaza.lane_groups:
-                words[f"{c}.{d}.{g}"] = f"{name} {_direction_words(d)} ({g})"
-        words[c] = name
-    keys = sorted(words, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, keys)) + r")(?!\w|\.\w)")
-    return pattern.sub(lambda m: words[m.group(1)], text)
+    def __init__(self, s: Scenario) -> None:
+        self.words: dict[str, str] = {}
+        for c, crossing in s.crossings.items():
+            name = crossing.name or c
+            for d, plaza in crossing.plazas():
+                self.words[f"{c}.{d}"] = f"{name} {DIRECTION_WORDS.get(d, d)}"
+                for g in plaza.lane_groups:
+                    self.words[f"{c}.{d}.{g}"] = f"{name} {DIRECTION_WORDS.get(d, d)} ({g})"
+            self.words[c] = name
+        keys = sorted(self.words, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, keys)) + r")(?!\w|\.\w)")
+
+    def __getitem__(self, key: str) -> str:
+        return self.words[key]
+
+    def __call__(self, text: str) -> str:
+        return self.pattern.sub(lambda m: self.words[m.group(1)], text)
 
 
 def _written(s: Scenario, seconds: float) -> str:
@@ -407,7 +417,3 @@ def _written(s: Scenario, seconds: float) -> str:
         text = f"{hours:02d}:{rest // 60:02d}"
         return f"{days}d {text}" if days else text
     return (start + timedelta(seconds=seconds)).strftime("%Y-%m-%d %H:%M")
-
-
-def _direction_words(d: str) -> str:
-    return {"into_us": "into the US", "into_canada": "into Canada"}.get(d, d)

@@ -25,7 +25,7 @@ from ..scenario.decisions import action_of
 from ..scenario.errors import ScenarioError
 from .forecast import Forecast, ForecastError
 from .log import LogError
-from .session import DecisionRefused, Session, StaleDecision, named
+from .session import DecisionRefused, Session, StaleDecision
 
 MAX_FORECAST_HOURS = 48.0
 MAX_FORECAST_REPS = 50
@@ -258,9 +258,7 @@ def create_app(
             return jsonify(
                 {
                     "ok": True,
-                    "text": named(
-                        session.scenario, action_of(session.scenario, d).text(session.scenario)
-                    ),
+                    "text": session.names(action_of(session.scenario, d).text(session.scenario)),
                 }
             )
 

@@ -86,7 +86,7 @@ def run_briefing(r: Results) -> list[Paragraph]:
     if diverted is not None and (diverted.value or 0) >= 0.5:
         moves.append(f"{diverted.value:,.0f} were diverted to another crossing")
     if moves:
-        region.add(_capital(" and ".join(moves)) + ".")
+        region.add(capital(" and ".join(moves)) + ".")
     if rest:
         quiet = sum(_total(r.get(EXCESS_DELAY, at)) for at in rest)
         names = ", ".join(ctx.name(at) for at in rest[:4]) + (
@@ -127,7 +127,7 @@ def _plaza_paragraph(r: Results, at: Place) -> Paragraph:
     if info.disruption is not None:
         start, end = info.disruption
         what = info.what or "disruption"
-        p.add(f"{_capital(what)} {span(ctx, start, end)}.")
+        p.add(f"{capital(what)} {span(ctx, start, end)}.")
     p.add(_queue_sentence(r, at, info.storage_km))
     longest = r.get(TRANSIT_MAX, at)
     if longest is not None and longest.value is not None:
@@ -188,7 +188,7 @@ def _recovery_sentences(r: Results, at: Place, end: float) -> list[str]:
     rec = r.get(TIME_TO_RECOVER, at)
     if rec is not None:
         out.append(
-            _capital(_after(ctx, rec, end, "waits were back to normal", "not back to normal")) + "."
+            capital(_after(ctx, rec, end, "waits were back to normal", "not back to normal")) + "."
         )
     return out
 
@@ -253,7 +253,7 @@ def compare_briefing(c: Comparison) -> list[Paragraph]:
         places = [c.context.name(info.place) for info in c.context.plazas if info.place.key in keys]
         if places and len(places) < len(c.context.plazas):
             nothing.add(
-                f"'{plan}' leaves {_listed(places)} exactly as under '{ref}' in every "
+                f"'{plan}' leaves {listed(places)} exactly as under '{ref}' in every "
                 "replication: it changes nothing there."
             )
     if nothing.sentences:
@@ -405,7 +405,8 @@ def _situation(c: Comparison) -> Paragraph:
     return p
 
 
-def _listed(names: list[str]) -> str:
+def listed(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -505,5 +506,5 @@ def money_words(f: Figure, currency: str | None) -> str:
     return money(Figure(f.key, Estimate(f.value)), currency)
 
 
-def _capital(text: str) -> str:
+def capital(text: str) -> str:
     return text[:1].upper() + text[1:]

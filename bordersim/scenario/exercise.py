@@ -28,7 +28,6 @@ from .unions import Event
 if TYPE_CHECKING:
     from .schema import Scenario
 
-DIRECTION_WORDS = {"into_us": "into the US", "into_canada": "into Canada"}
 EVERYWHERE = "everywhere"
 
 
@@ -158,7 +157,7 @@ def check_exercise(s: Scenario, ex: Exercise, classes: Any) -> Iterator[Problem]
                     ),
                 )
         for j, w in enumerate(role.where):
-            if w in (EVERYWHERE, *DIRECTION_WORDS):
+            if w in (EVERYWHERE, *places.DIRECTIONS):
                 continue
             if places.depth(w) > 2:
                 yield (
