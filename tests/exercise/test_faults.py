@@ -194,14 +194,9 @@ def test_a_port_in_use_or_a_wrong_host_is_one_line_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["drill.yaml"]
 
 
-def test_a_log_with_impossible_numbers_is_one_line(tmp_path):
+def test_a_log_with_impossible_numbers_is_one_line(tmp_path, drill_log):
     (tmp_path / "drill.yaml").write_text(EXERCISE)
-    s = scenario(EXERCISE)
-    path = tmp_path / "drill.log.json"
-    with LogFile(path, s) as lf:
-        session = Session(s, EXERCISE, save=lf.save)
-        session.decide("CBP", {"type": "priority", "where": "amb.into_us"})
-    good = json.loads(path.read_text())
+    good = json.loads(drill_log[1])
     for change, words in (
         ({"decisions": [{**good["decisions"][0], "at": 1e308}]}, "decisions[0].at"),
         ({"seed": 2**80}, "seed"),
@@ -309,14 +304,9 @@ def test_files_beside_the_log_that_bordersim_did_not_make_are_left_alone(tmp_pat
     assert notes.read_text() == "my notes"
 
 
-def test_a_log_whose_undone_part_cannot_be_written_back_is_refused(tmp_path):
+def test_a_log_whose_undone_part_cannot_be_written_back_is_refused(drill_log):
     from bordersim.scenario.decisions import parse_log
 
-    s = scenario(EXERCISE)
-    path = tmp_path / "drill.log.json"
-    with LogFile(path, s) as lf:
-        session = Session(s, EXERCISE, save=lf.save)
-        session.decide("CBP", {"type": "priority", "where": "amb.into_us"})
-    data = path.read_text().replace('"undone": []', '"undone": [{"x": 1e999}]')
+    data = drill_log[1].replace('"undone": []', '"undone": [{"x": 1e999}]')
     with pytest.raises(Exception, match=r"undone: not plain JSON"):
-        parse_log(data, "drill.log.json", s, EXERCISE)
+        parse_log(data, "drill.log.json", scenario(EXERCISE), EXERCISE)
