@@ -51,14 +51,14 @@ class ArrivalChunk:
     def size(self) -> int:
         return len(self.times)
 
+    def columns(self, start: int, stop: int) -> list[list]:
+        """Vehicles start..stop-1 as lists of Python numbers, a list per field in the
+        fields' order."""
+        return [getattr(self, f.name)[start:stop].tolist() for f in fields(self)]
+
     def rows(self, start: int, stop: int) -> list[tuple]:
         """Vehicles start..stop-1, each a tuple of Python numbers in the fields' order."""
-        return list(
-            zip(
-                *(getattr(self, f.name)[start:stop].tolist() for f in fields(self)),
-                strict=True,
-            )
-        )
+        return list(zip(*self.columns(start, stop), strict=True))
 
 
 def stream_seed(seed: int, replication: int, *names: str) -> np.random.SeedSequence:

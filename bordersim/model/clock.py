@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 import simpy
@@ -70,15 +70,11 @@ class Clock(simpy.Environment):
         entry = (self._now + delay, NORMAL, next(self._eid), (function, argument))
         heapq.heappush(self._queue, entry)
 
-    def caller(self) -> Callable[[float, Call, Any], None]:
-        """``call_at(when, function, argument)``: ``call_after`` for a hot path, given
-        the time (now + delay, as the caller has it) and with nothing to look up."""
-        queue, eid, push = self._queue, self._eid, heapq.heappush
-
-        def call_at(when: float, function: Call, argument: Any) -> None:
-            push(queue, (when, NORMAL, next(eid), (function, argument)))
-
-        return call_at
+    def call_queue(self) -> tuple[list, Iterator[int]]:
+        """The event queue and its sequence numbers, for a hot path that makes its calls
+        itself, without a function call in between, exactly as ``call_after`` would:
+        ``heappush(queue, (when, NORMAL, next(sequence), (function, argument)))``."""
+        return self._queue, self._eid
 
     def step(self) -> None:
         """SimPy's step, which also makes calls."""

@@ -85,9 +85,9 @@ def test_vehicles_make_no_reference_cycles():
     assert gc.isenabled()
 
 
-def test_arrivals_made_into_rows_a_slice_at_a_time_change_nothing(monkeypatch):
-    """A day's draws become Python rows a slice at a time (memory for regions of
-    thousands of plazas): the run is the same whatever the slice."""
+def test_arrivals_made_into_vehicles_a_slice_at_a_time_change_nothing(monkeypatch):
+    """A day's draws become vehicles a slice at a time (memory for regions of thousands
+    of plazas): the run is the same whatever the slice."""
     from bordersim.model import simulation
 
     s = load_scenario(SCENARIOS / "ambassador-closure.yaml")
