@@ -194,7 +194,7 @@ def _execution_options(f):
             "--jobs",
             "-j",
             type=click.IntRange(1, 1024),
-            help="Local worker processes [default: all cores].",
+            help="Processes simulating side by side, this one included [default: all cores].",
         ),
         click.option(
             "--scheduler",

@@ -10,7 +10,8 @@ baseline once, then each plan in turn, all on the same random numbers; with fewe
 replications than local workers (a single run), a replication's runs go to the workers
 separately and are put together here. Results are put back in replication order, so the
 figures are identical for any number of workers and any executor: in this process, a
-local process pool, or a Dask cluster.
+local process pool (which this process works alongside: ``jobs`` processes in all), or a
+Dask cluster.
 """
 
 from __future__ import annotations
@@ -340,8 +341,8 @@ def _on_local(work, todo: list[int], jobs: int, progress, keep) -> None:
         shares[r] = share
         tell()
 
-    with WorkerPool(jobs) as pool:
-        for r, result in pool.run(work, todo, tell_share):
+    with WorkerPool(jobs - 1) as pool:  # and this process
+        for r, result in pool.run(work, todo, tell_share, here=True):
             shares.pop(r, None)
             keep(result)
             finished += 1
@@ -375,8 +376,8 @@ def _split_on_local(scenario, plans, todo, parts, jobs: int, progress, keep) -> 
             done = finished + sum(shares.values())
             progress(done / len(parts), f"{finished} of {len(parts)} runs done")
 
-    with WorkerPool(jobs) as pool:
-        for part, result in pool.run(partial(run_part, scenario), parts, tell):
+    with WorkerPool(jobs - 1) as pool:  # and this process
+        for part, result in pool.run(partial(run_part, scenario), parts, tell, here=True):
             shares.pop(part, None)
             finished += 1
             r, plan = part

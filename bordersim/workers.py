@@ -152,10 +152,18 @@ class WorkerPool:
         work: Callable[..., Any],
         items: list[Any],
         progress: Callable[[Any, float, str], None] | None = None,
+        here: bool = False,
     ) -> Iterator[tuple[Any, Any]]:
-        """Yield ``(item, work(item))`` as they finish; ``progress(item, share, phase)``."""
+        """Yield ``(item, work(item))`` as they finish; ``progress(item, share, phase)``.
+
+        ``here``: this process takes tasks too, side by side with its workers. It starts
+        at once (no process to start) and would otherwise only wait for them. While it
+        works, what the workers send is handled at each of its own progress calls, so a
+        worker that finishes gets its next task within moments.
+        """
         pending = deque(items)
         busy: dict[int, Any] = {}
+        finished: deque[tuple[Any, Any]] = deque()  # results in, not yet yielded
 
         def feed(w: int) -> None:
             if pending:
@@ -165,19 +173,13 @@ class WorkerPool:
                 assert stdin is not None
                 _send(stdin, (work, item, progress is not None))
 
-        for w in range(len(self.procs)):
-            feed(w)
-        while busy:
-            try:
-                w, message = self.messages.get(timeout=0.5)
-            except queue.Empty:
-                continue
+        def handle(w: int, message: Any) -> None:
             if message is None:
                 if w in busy:
                     code = self.procs[w].wait()
                     last = " | ".join(list(self.stderr[w])[-5:])
                     raise WorkerError(f"a worker process stopped (exit code {code}) {last}")
-                continue
+                return
             kind, payload = message
             if kind == "progress":
                 if progress is not None and w in busy:
@@ -185,9 +187,41 @@ class WorkerPool:
             elif kind == "done":
                 item = busy.pop(w)
                 feed(w)
-                yield item, payload
+                finished.append((item, payload))
             else:
                 raise WorkerError(f"a worker failed: {payload}")
+
+        def handle_waiting() -> None:
+            while True:
+                try:
+                    w, message = self.messages.get_nowait()
+                except queue.Empty:
+                    return
+                handle(w, message)
+
+        for w in range(len(self.procs)):
+            feed(w)
+        while busy or pending or finished:
+            while finished:
+                yield finished.popleft()
+            if here and pending:
+                item = pending.popleft()
+
+                def tell(share: float, phase: str, item: Any = item) -> None:
+                    handle_waiting()
+                    if progress is not None:
+                        progress(item, share, phase)
+
+                yield item, work(item, progress=tell)
+                handle_waiting()
+                continue
+            if not busy:
+                continue
+            try:
+                w, message = self.messages.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            handle(w, message)
 
 
 # ---------------------------------------------------------------------------- a worker

@@ -1,5 +1,4 @@
-"""Figures (and the workbook) drawn in a process of their own, while the main process
-does the rest.
+"""Figures drawn in a process of their own, while the main process does the rest.
 
 matplotlib takes about a third of a second to load and each figure a tenth or more to
 draw. A results folder needs several figures and the main process has other files to
@@ -10,9 +9,9 @@ report's tables; the report waits for the figures at the end.
 
 It is one of bordersim's own worker processes (:mod:`bordersim.workers`): tasks go to it
 as pickles between bordersim's processes, and it stops when bordersim stops, however it
-stops. Each task names a drawing function of :mod:`bordersim.report.figures` (or the
-workbook) and its arguments, trimmed beforehand to what the figure shows (a few plazas'
-curves), so little crosses the pipe. Tasks are sent by a thread of their own: the
+stops. Each task names a drawing function of :mod:`bordersim.report.figures` and its
+arguments, trimmed beforehand to what the figure shows (a few plazas' curves), so little
+crosses the pipe. Tasks are sent by a thread of their own: the
 drawing process reads them only once it has loaded matplotlib, and the main process
 does not wait for that.
 """
@@ -24,12 +23,7 @@ from typing import Any
 
 def _warm_up(_: Any) -> None:
     """Load what drawing needs (in the drawing process, at its start)."""
-    import openpyxl  # noqa: F401 - for the workbook
-
-    from . import (
-        figures,  # noqa: F401 - matplotlib, at last
-        xlsx,  # noqa: F401
-    )
+    from . import figures  # noqa: F401 - matplotlib, at last
 
 
 def _draw(task: tuple[str, tuple[Any, ...]]) -> tuple[Any, ...] | None:
@@ -37,11 +31,6 @@ def _draw(task: tuple[str, tuple[Any, ...]]) -> tuple[Any, ...] | None:
     raised as one in the main process, which says it in one line."""
     name, args = task
     try:
-        if name == "workbook":
-            from .xlsx import write_book
-
-            write_book(*args)
-            return None
         from . import figures
 
         getattr(figures, name)(*args)
@@ -91,8 +80,7 @@ class Drawing:
             self.pool = None
 
     def draw(self, name: str, *args: Any) -> None:
-        """Draw ``figures.<name>(*args)`` (or ``"workbook"``: xlsx.write_book): in the
-        drawing process, or here and now."""
+        """Draw ``figures.<name>(*args)``: in the drawing process, or here and now."""
         if self.pool is None:
             failed = _draw((name, args))
             if failed is not None:

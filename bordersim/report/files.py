@@ -83,7 +83,7 @@ def write_results(
             vehicle_columns(study.vehicle_columns, start is not None),
             vehicle_rows(study.replications[0].vehicles or [], study.vehicle_columns, start),
         )
-    write_workbook(folder / "results.xlsx", results, drawing)  # drawn with the figures
+    write_workbook(folder / "results.xlsx", results)  # while the figures are drawn
     drawing.wait()  # the report embeds the figures
     write_report(folder, study.scenario)
 
@@ -174,7 +174,7 @@ def write_comparison(
     _write_json(folder / "table.json", result.to_json())
     rows = [[r[c] for c in TABLE_COLUMNS] for r in result.table_rows()]
     _write_csv(folder / "table.csv", TABLE_COLUMNS, rows)
-    write_workbook(folder / "results.xlsx", result, drawing)  # drawn with the figures
+    write_workbook(folder / "results.xlsx", result)  # while the figures are drawn
     drawing.wait()  # the report embeds the figures
     write_report(folder, study.scenario)
 

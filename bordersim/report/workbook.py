@@ -3,32 +3,30 @@
 Planners live in Excel. The workbook holds the same tidy rows as the CSV files (one
 figure a row, nothing packed into one cell), with a header row frozen and filters on, plus
 the headline in sentences and what made the results. Written with openpyxl in its
-streaming (write-only) mode (:mod:`bordersim.report.xlsx`), by the drawing process while
-the main process writes the rest; a region's detail rows are those of
-its MAX_PLAZAS most delayed plazas (and every crossing and region total), so writing
-stays quick whatever the number of plazas: every figure is in the CSV files.
+streaming (write-only) mode (:mod:`bordersim.report.xlsx`) by the main process, while the
+drawing process draws the figures (it would otherwise wait for them); a region's detail
+rows are those of its MAX_PLAZAS most delayed plazas (and every crossing and region
+total), so writing stays quick whatever the number of plazas: every figure is in the CSV
+files.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..results import FIGURE_COLUMNS, TABLE_COLUMNS, Comparison, Results, figure_rows
 from .briefing import compare_briefing, run_briefing
 from .tables import OVERVIEW_HEAD, overview_rows, ranking_head, ranking_rows
-from .xlsx import Book, Sheet
-
-if TYPE_CHECKING:
-    from .drawing import Drawing
+from .xlsx import Book, Sheet, write_book
 
 MAX_PLAZAS = 50  # plazas whose every figure is in the workbook (all are in the CSV files)
 
 
-def write_workbook(path: Path, data: Results | Comparison, drawing: Drawing) -> None:
-    """Write results.xlsx: its rows are taken here, the file written by ``drawing`` (in
-    the drawing process, or here: see report.drawing)."""
-    drawing.draw("workbook", path, workbook(data))
+def write_workbook(path: Path, data: Results | Comparison) -> None:
+    """Write results.xlsx (after sending the figures to the drawing process, so that it
+    is written while they are drawn)."""
+    write_book(path, workbook(data))
 
 
 def workbook(data: Results | Comparison) -> Book:

@@ -57,18 +57,17 @@ def test_the_drawing_process_draws_what_would_be_drawn_here(small_study, tmp_pat
     assert len(written_there["every figure"]) > 20
 
 
-def test_a_full_disk_in_the_drawing_process_is_an_oserror_here(tmp_path):
+def test_a_full_disk_in_the_drawing_process_is_an_oserror_here(small_study, tmp_path):
     """What the drawing process cannot write (a full disk, a folder gone) comes back as an
     OSError, which the command reports in one line, not as an internal error."""
     import errno
 
-    from bordersim.report.xlsx import Book
-
+    study, _ = small_study
     with Drawing() as drawing:
-        drawing.draw("workbook", tmp_path / "gone" / "results.xlsx", Book([[("x", True)]]))
+        drawing.draw("timeline", sketch(study.scenario, study.plans), tmp_path / "gone" / "t.png")
         with pytest.raises(OSError) as e:
             drawing.wait()
-    assert e.value.errno == errno.ENOENT and "results.xlsx" in e.value.filename
+    assert e.value.errno == errno.ENOENT and "t.png" in e.value.filename
 
 
 def test_drawing_loads_neither_pydantic_nor_scipy_nor_the_model():
