@@ -8,6 +8,7 @@ turn a handled Ctrl-C into death by SIGINT at exit).
 """
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -60,6 +61,10 @@ def main() -> None:
             stream.flush()
     if code != interrupts.EXIT_CODE:
         _quiet_streams()
+        # The command is done and has closed its files. Python's collections at exit would
+        # walk every object still alive (a tenth of a second or more after a run): leave
+        # them out of those walks; they are freed all the same.
+        gc.freeze()
         sys.exit(code)
     # Interrupted: every file is closed and every worker stopped by now (the commands
     # clean up as they unwind); leave at once, so that Python cannot turn the handled

@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 bad input (scenario file or options), 1 internal error.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -288,6 +289,10 @@ def _study(
             # The replications' curves are kept on disk, in the folder being written (so
             # cleaned with it whatever happens), and removed before it is put in place.
             keep_in = ws.tmp / ".curves"
+            # What is loaded by now lives as long as the command: leave it out of the
+            # cyclic collector's walks, which the study would otherwise pay for again
+            # and again.
+            gc.freeze()
             try:
                 keep_in.mkdir()
                 study = _simulate(

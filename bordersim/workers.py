@@ -12,6 +12,7 @@ or shared semaphore is involved, so nothing is left behind.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import queue
@@ -251,8 +252,12 @@ def _worker() -> None:
             last[0] = now
             _send(out, ("progress", (share, phase)))
 
+    frozen = False
     while True:
         work, item, wants_progress = tasks.get()
+        if not frozen:  # what the first task loaded lives as long as the worker: see cli
+            gc.freeze()
+            frozen = True
         try:
             result = work(item, progress=tell) if wants_progress else work(item)
             _send(out, ("done", result))

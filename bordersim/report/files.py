@@ -25,8 +25,15 @@ from ..results import (
 )
 from ..runner import BASELINE, Study
 from .drawing import Drawing
-from .html import CHART_FILE, write_report
-from .series import MAX_CHART_PLAZAS, chart_data, lines, timeseries, vehicle_columns, vehicle_rows
+from .series import (
+    CHART_FILE,
+    MAX_CHART_PLAZAS,
+    chart_data,
+    lines,
+    timeseries,
+    vehicle_columns,
+    vehicle_rows,
+)
 from .sketch import sketch
 from .style import MAX_CROSSINGS_DRAWN, MAX_PLAZAS_DRAWN
 from .workbook import write_workbook
@@ -84,6 +91,8 @@ def write_results(
             vehicle_rows(study.replications[0].vehicles or [], study.vehicle_columns, start),
         )
     write_workbook(folder / "results.xlsx", results)  # while the figures are drawn
+    from .html import write_report  # (and Jinja2 loaded)
+
     drawing.wait()  # the report embeds the figures
     write_report(folder, study.scenario)
 
@@ -175,6 +184,8 @@ def write_comparison(
     rows = [[r[c] for c in TABLE_COLUMNS] for r in result.table_rows()]
     _write_csv(folder / "table.csv", TABLE_COLUMNS, rows)
     write_workbook(folder / "results.xlsx", result)  # while the figures are drawn
+    from .html import write_report  # (and Jinja2 loaded)
+
     drawing.wait()  # the report embeds the figures
     write_report(folder, study.scenario)
 

@@ -43,6 +43,7 @@ from ..scenario import Scenario, ScenarioError, parse_scenario
 from ..units import format_duration
 from .briefing import GLOSSARY, compare_briefing, run_briefing
 from .formatting import figure
+from .series import CHART_FILE
 from .tables import (
     CROSSING_HEAD,
     OVERVIEW_HEAD,
@@ -108,7 +109,6 @@ COMPARE_FIGURES = [
     ("timeline.png", "Timeline of the disruption and the plans' actions"),
 ]
 OPTIONAL_FIGURES = {"overview.png"}  # only for regions of several crossings
-CHART_FILE = "recovery_chart.json"
 
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),

@@ -148,6 +148,7 @@ def _column(x: np.ndarray) -> list[float | str]:
 
 MAX_CHART_POINTS = 800  # per curve: the page stays light whatever the horizon
 MAX_CHART_PLAZAS = 12
+CHART_FILE = "recovery_chart.json"  # chart_data, beside the report, which embeds it
 
 
 def chart_data(
