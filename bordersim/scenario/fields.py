@@ -79,13 +79,14 @@ class StrictModel(BaseModel):
     """Strict base: unknown keys are errors, with the closest valid key suggested."""
 
     # A docstring under each field is its description: in the JSON Schema editors show
-    # and in docs/reference.md (one text for both).
+    # and in docs/reference.md (one text for both). They are read for the schema only
+    # (schema.json_schema): pydantic's use_attribute_docstrings reads them as each class
+    # is made, by parsing its module's source, which cost every command 65 ms.
     model_config = ConfigDict(
         extra="forbid",
         strict=True,
         frozen=True,
         allow_inf_nan=False,
-        use_attribute_docstrings=True,
     )
 
     @model_validator(mode="before")

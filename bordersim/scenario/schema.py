@@ -6,8 +6,12 @@ registry.
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 import re
 import sys
+import textwrap
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -328,6 +332,31 @@ def schema_models() -> dict[str, type[BaseModel]]:
     }
 
 
+def field_docstrings(model: type[BaseModel]) -> dict[str, str]:
+    """The docstring under each field of ``model``, its own or a base class's."""
+    docs: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if issubclass(cls, BaseModel) and cls.__module__.startswith("bordersim."):
+            docs.update(_docstrings_in(cls))
+    return docs
+
+
+@functools.cache
+def _docstrings_in(cls: type) -> dict[str, str]:
+    """The string right under each annotated field in the class's own source."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    return {
+        field.target.id: inspect.cleandoc(doc.value.value)
+        for field, doc in zip(body, body[1:], strict=False)
+        if isinstance(field, ast.AnnAssign)
+        and isinstance(field.target, ast.Name)
+        and isinstance(doc, ast.Expr)
+        and isinstance(doc.value, ast.Constant)
+        and isinstance(doc.value.value, str)
+    }
+
+
 SCHEMA_ID = "urn:bordersim:scenario"  # no web address is promised; editors match by file
 
 
@@ -335,6 +364,18 @@ def json_schema() -> dict[str, Any]:
     """The JSON Schema of scenario files, for editors (``bordersim schema``) and the
     reference: every key with its description, from the docstring under its field."""
     schema = Scenario.model_json_schema(by_alias=True)
+    defs = schema.get("$defs", {})
+    for name, model in schema_models().items():
+        node = schema if model is Scenario else defs.get(name)
+        if node is None:  # not in a scenario file's schema
+            continue
+        docs = field_docstrings(model)
+        properties = node.get("properties", {})
+        for field, info in model.model_fields.items():
+            key = info.alias or field
+            if key in properties and field in docs:  # in pydantic's order: by key
+                described = {**properties[key], "description": docs[field]}
+                properties[key] = dict(sorted(described.items()))
 
     def unwrap(node: Any) -> None:
         if isinstance(node, dict):
