@@ -425,6 +425,12 @@ def _simulate(scenario, plans, reps, opts, vehicles, quiet, saved, as_json, keep
     return study
 
 
+def _hands_for(scenario: Scenario, drawing) -> None:
+    """A region's figures get a second drawing process (see report.drawing)."""
+    if len(scenario.crossings) > 1:
+        drawing.another_hand()
+
+
 def _terminal() -> Console:
     """Tables for people; on a pipe or in a log, as wide as COLUMNS says (else 140, so
     that tables are not wrapped in logs)."""
@@ -470,6 +476,7 @@ def run(file: str, plan: str | None, vehicles: bool, as_json: bool, **opts) -> N
 
         file = _scenario_file(file)
         scenario, text = _load(file, opts["seed"], as_json)
+        _hands_for(scenario, drawing)
         if plan is not None and plan not in scenario.plans:
             _bad_plan(file, plan, scenario, as_json)
         opts["vehicles"] = vehicles
@@ -537,6 +544,7 @@ def _compare(file: str, plans: str | None, practical: float, as_json: bool, opts
 
     file = _scenario_file(file)
     scenario, text = _load(file, opts["seed"], as_json)
+    _hands_for(scenario, drawing)
     if plans is not None:
         names = [p.strip() for p in plans.split(",")]
         if any(not n for n in names):

@@ -777,3 +777,19 @@ def test_a_file_here_wins_over_a_bundled_scenario_of_its_name(tmp_path, monkeypa
     (tmp_path / "ambassador-closure").mkdir()  # e.g. inside results/
     r = invoke("validate", "ambassador-closure")
     assert r.exit_code == 0 and "not the folder of that name here" in r.stderr
+
+
+def test_a_regions_figures_get_a_second_drawing_process():
+    from bordersim.cli import _hands_for
+    from bordersim.scenario import load_scenario
+
+    asked: list[str] = []
+
+    class Drawing:
+        def another_hand(self) -> None:
+            asked.append("hand")
+
+    _hands_for(load_scenario(SCENARIOS / "ambassador-closure.yaml"), Drawing())
+    assert asked == []  # one crossing: one drawing process
+    _hands_for(load_scenario(SCENARIOS / "niagara-region.yaml"), Drawing())
+    assert asked == ["hand"]

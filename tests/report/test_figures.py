@@ -36,14 +36,20 @@ def test_timeline_recovery_and_key_figures(small_study, tmp_path):
     assert all(_png(tmp_path / f) for f in ("t.png", "r.png", "k.png", "d.png"))
 
 
-def test_the_drawing_process_draws_what_would_be_drawn_here(small_study, tmp_path):
+@pytest.mark.parametrize("hands", [1, 2])
+def test_the_drawing_processes_draw_what_would_be_drawn_here(small_study, tmp_path, hands):
+    """One drawing process, or two (a region's: the recovery figure in the second)."""
     study, result = small_study
     here, there = tmp_path / "here", tmp_path / "there"
     here.mkdir()
     there.mkdir()
     write_comparison(here, study, result)
     with Drawing() as drawing:
+        if hands == 2:
+            drawing.another_hand()
+        assert len(drawing.drawers) == hands
         write_comparison(there, study, result, drawing=drawing)
+        assert [d.pending for d in drawing.drawers] == [0] * hands  # all drawn and waited for
     for png in ("timeline.png", "recovery.png", "key_figures.png"):
         assert (here / png).read_bytes() == (there / png).read_bytes(), png
     from openpyxl import load_workbook
