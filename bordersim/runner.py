@@ -8,7 +8,8 @@ streams spawned from the scenario seed's ``SeedSequence`` with r in the spawn ke
 it is the same whichever process runs it. The unit of work is one replication: its
 baseline once, then each plan in turn, all on the same random numbers; with fewer
 replications than local workers (a single run), a replication's runs go to the workers
-separately and are put together here. Results are put back in replication order, so the
+separately (a region's runs without diversions in sections of plazas, which do not
+touch each other) and are put together here. Results are put back in replication order, so the
 figures are identical for any number of workers and any executor: in this process, a
 local process pool (which this process works alongside: ``jobs`` processes in all), or a
 Dask cluster.
@@ -29,7 +30,15 @@ import numpy as np
 
 from .keep import CurveFiles, FigureTable
 from .metrics import context, curves, figures
-from .model.simulation import BIN_SECONDS, VEHICLE_COLUMNS, Progress, SimResult, simulate
+from .model.simulation import (
+    BIN_SECONDS,
+    VEHICLE_COLUMNS,
+    Progress,
+    SimResult,
+    joined,
+    sections,
+    simulate,
+)
 from .results import Results, Sample
 from .scenario import Scenario
 from .stats import TransitStats
@@ -129,16 +138,23 @@ def assemble(
     return Replication(index, curves(baseline), results, seconds, vehicles)
 
 
-def run_part(scenario: Scenario, part: tuple[int, str | None], progress=None) -> SimResult:
-    """One run of a replication split across workers: ``(index, plan)``, the plan
-    BASELINE for the baseline (see run_study)."""
-    index, plan = part
+def run_part(scenario: Scenario, part: tuple, progress=None) -> SimResult:
+    """One run of a replication split across workers, or a section of its plazas:
+    ``(index, plan, plazas)``, the plan BASELINE for the baseline and plazas None for
+    all of them (see run_study)."""
+    index, plan, plazas = part
     if plan == BASELINE:
-        return simulate(scenario, index, apply_events=False, progress=progress)
-    return simulate(scenario, index, plan=plan, progress=progress)
+        return simulate(scenario, index, apply_events=False, progress=progress, plazas=plazas)
+    return simulate(scenario, index, plan=plan, progress=progress, plazas=plazas)
 
 
 BASELINE = "_baseline"  # the curves' label of the baselines (never a plan's name)
+# A study this small (vehicles simulated in all) runs in this process unless --jobs says
+# otherwise: about 0.8 s of simulation, more than a worker process takes to start.
+WORTH_A_WORKER = 120_000
+# A single run is cut into sections of its plazas (where they do not touch each other)
+# of at least this many vehicles, so that a region's run keeps every process busy.
+SECTION_VEHICLES = 50_000
 # Curves (for the medians and bands drawn and written as time series) are kept for the
 # first this many replications by index, whichever finish first: enough for a 10-90%
 # band, and a 1,000-replication regional study keeps megabytes, not gigabytes, of them.
@@ -300,13 +316,16 @@ def run_study(
         _on_dask(work, todo, scheduler, dask_local, progress, keep)
     else:
         cores = jobs or default_jobs()
-        parts = _parts(scenario, plans, todo) if len(todo) < cores else []
+        if jobs is None and _vehicles(scenario, plans) * len(todo) < WORTH_A_WORKER:
+            cores = 1  # a small study: here, sooner than a worker would have started
+        parts, cut = _parts(scenario, plans, todo, cores) if 0 < len(todo) < cores else ([], {})
         if len(parts) > len(todo) and not record_vehicles:
             # Fewer replications than workers (a single run, above all): split each into
-            # its runs, the baseline and each plan, so that they run side by side.
+            # its runs, the baseline and each plan (and a region's runs into sections of
+            # plazas), so that they run side by side.
             jobs = min(cores, len(parts))
             study.executor = f"local ({jobs} processes)"
-            _split_on_local(scenario, plans, todo, parts, jobs, progress, keep)
+            _split_on_local(scenario, plans, todo, parts, cut, jobs, progress, keep)
         else:
             jobs = max(1, min(cores, len(todo)))
             study.executor = f"local ({jobs} process{'es' if jobs > 1 else ''})"
@@ -349,23 +368,51 @@ def _on_local(work, todo: list[int], jobs: int, progress, keep) -> None:
             tell()
 
 
-def _parts(scenario: Scenario, plans: list[str | None], todo: list[int]) -> list[tuple]:
-    """Every run of the replications: (index, BASELINE) and (index, plan) where the plan's
-    run differs from the baseline."""
-    return [
-        (r, plan)
-        for r in todo
-        for plan in [BASELINE, *(p for p in plans if _disrupted(scenario, p))]
-    ]
+def _run_vehicles(scenario: Scenario) -> float:
+    """Vehicles one run simulates, about: the demand over the horizon."""
+    daily = sum(sum(d.daily.values()) for d in scenario.demand.values())
+    return daily * scenario.horizon / 86400.0
 
 
-def _split_on_local(scenario, plans, todo, parts, jobs: int, progress, keep) -> None:
-    """Run replications' runs on a pool, each replication assembled here when its runs
-    are in (the same figures as run_replication: the same runs, the same arithmetic)."""
+def _vehicles(scenario: Scenario, plans: list[str | None]) -> float:
+    """Vehicles a replication simulates, about: the baseline and each disrupted run."""
+    return (1 + sum(_disrupted(scenario, p) for p in plans)) * _run_vehicles(scenario)
+
+
+def _parts(
+    scenario: Scenario, plans: list[str | None], todo: list[int], cores: int
+) -> tuple[list[tuple], dict[str | None, list[list[int]]]]:
+    """Every run of the replications, the plans' (where a plan's run differs from the
+    baseline) before the baseline, which is often the shortest: (index, plan or BASELINE,
+    plazas or None for all). A run whose plazas do not touch each other (no diversion)
+    is cut into sections of plazas (model.simulation.sections), about two parts a
+    process in all, each of SECTION_VEHICLES or more; and the sections of each plan."""
+    runs = [*(p for p in plans if _disrupted(scenario, p)), BASELINE]
+    most = min(
+        -(-2 * cores // (len(runs) * len(todo))),
+        int(_run_vehicles(scenario) // SECTION_VEHICLES),
+    )
+    parts: list[tuple] = []
+    cut: dict[str | None, list[list[int]]] = {}
+    for plan in runs:
+        base = plan == BASELINE
+        secs = sections(scenario, None if base else plan, not base, most)
+        if len(secs) > 1:
+            cut[plan] = secs
+        for r in todo:
+            parts += [(r, plan, tuple(s) if len(secs) > 1 else None) for s in secs]
+    return parts, cut
+
+
+def _split_on_local(scenario, plans, todo, parts, cut, jobs: int, progress, keep) -> None:
+    """Run replications' runs (or sections of them) on a pool, each run put together and
+    each replication assembled here when its parts are in (the same figures as
+    run_replication: the same runs, the same arithmetic)."""
     from .workers import WorkerPool
 
     got: dict[int, dict[Any, SimResult]] = {r: {} for r in todo}
-    per_replication = len(parts) // len(todo)  # its baseline and each disrupted plan
+    pieces: dict[tuple, dict[tuple, SimResult]] = {}  # (index, plan) -> sections in
+    per_replication = len({plan for _, plan, _ in parts})  # its baseline and disrupted plans
     started = time.perf_counter()
     shares: dict[tuple, float] = {}
     finished = 0
@@ -374,13 +421,21 @@ def _split_on_local(scenario, plans, todo, parts, jobs: int, progress, keep) -> 
         shares[part] = share
         if progress:
             done = finished + sum(shares.values())
-            progress(done / len(parts), f"{finished} of {len(parts)} runs done")
+            what = "parts of runs" if cut else "runs"
+            progress(done / len(parts), f"{finished} of {len(parts)} {what} done")
 
     with WorkerPool(jobs - 1) as pool:  # and this process
         for part, result in pool.run(partial(run_part, scenario), parts, tell, here=True):
             shares.pop(part, None)
             finished += 1
-            r, plan = part
+            r, plan, plazas = part
+            if plazas is not None:  # a section: the run is whole once they all are
+                mine = pieces.setdefault((r, plan), {})
+                mine[plazas] = result
+                if len(mine) < len(cut[plan]):
+                    continue
+                del pieces[(r, plan)]
+                result = joined([mine[tuple(c)] for c in cut[plan]], cut[plan])
             got[r][plan] = result
             if len(got[r]) == per_replication:
                 runs = got.pop(r)

@@ -157,10 +157,10 @@ class WorkerPool:
     ) -> Iterator[tuple[Any, Any]]:
         """Yield ``(item, work(item))`` as they finish; ``progress(item, share, phase)``.
 
-        ``here``: this process takes tasks too, side by side with its workers. It starts
-        at once (no process to start) and would otherwise only wait for them. While it
-        works, what the workers send is handled at each of its own progress calls, so a
-        worker that finishes gets its next task within moments.
+        ``here``: this process takes tasks too, side by side with its workers, the first
+        one first (it starts at once: no process to start) and would otherwise only wait
+        for them. While it works, what the workers send is handled at each of its own
+        progress calls, so a worker that finishes gets its next task within moments.
         """
         pending = deque(items)
         busy: dict[int, Any] = {}
@@ -200,8 +200,11 @@ class WorkerPool:
                     return
                 handle(w, message)
 
+        first = pending.popleft() if here and pending else None
         for w in range(len(self.procs)):
             feed(w)
+        if first is not None:
+            pending.appendleft(first)  # for this process
         while busy or pending or finished:
             while finished:
                 yield finished.popleft()

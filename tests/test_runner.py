@@ -246,6 +246,50 @@ def test_a_single_run_split_across_workers_gives_the_same_figures_and_curves():
                 np.testing.assert_array_equal(b[0][plaza][name], values)
 
 
+def test_a_regions_single_run_cut_into_sections_of_plazas_gives_the_same_figures(monkeypatch):
+    """A region's run without diversions is cut into sections of plazas that run side by
+    side (on more cores than runs) and are joined here: figures and curves unchanged."""
+    import numpy as np
+
+    from bordersim import runner
+    from bordersim.results import sample_to_json
+    from bordersim.runner import BASELINE, run_study
+    from bordersim.scenario import load_scenario
+
+    s = load_scenario(SCENARIOS / "niagara-region.yaml").model_copy(update={"horizon": 16 * 3600.0})
+    monkeypatch.setattr(runner, "SECTION_VEHICLES", 1000)  # this short run is cut too
+    parts, cut = runner._parts(s, [None], [0], cores=2)
+    assert len(cut[None]) == len(cut[BASELINE]) == 2 and len(parts) == 4
+    alone = run_study(s, [None], reps=1, jobs=1)
+    split = run_study(s, [None], reps=1, jobs=2)
+    assert split.executor == "local (2 processes)" and alone.executor == "local (1 process)"
+    assert [sample_to_json(x) for x in split.samples("scenario")] == [
+        sample_to_json(x) for x in alone.samples("scenario")
+    ]
+    for label in ("scenario", BASELINE):
+        a, b = alone.curves(label)[0], split.curves(label)[0]
+        assert list(a) == list(b)
+        for plaza in a:
+            for name, values in a[plaza].items():
+                np.testing.assert_array_equal(b[plaza][name], values)
+
+
+def test_a_small_study_runs_here_unless_jobs_says_otherwise():
+    """A worker takes longer to start than a small study takes to run: by default it runs
+    in this process; --jobs N is obeyed."""
+    from bordersim.runner import WORTH_A_WORKER, _vehicles, run_study
+
+    s = one_plaza(
+        booths=3,
+        daily=3500,
+        horizon="12h",
+        events="[{type: closure, where: x, start: 2h, end: 3h}]",
+    )
+    assert _vehicles(s, [None]) * 2 < WORTH_A_WORKER
+    assert run_study(s, [None], reps=2).executor == "local (1 process)"
+    assert run_study(s, [None], reps=2, jobs=2).executor == "local (2 processes)"
+
+
 def test_replications_past_the_curve_cap_are_saved_without_curves(monkeypatch, tmp_path):
     """--resume's files stay small past CURVE_REPLICATIONS, and a resumed study gives the
     same figures and keeps the same curves."""

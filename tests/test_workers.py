@@ -28,12 +28,12 @@ def quick_or_slow(item: tuple[str, str], progress=None) -> tuple[int, int]:
 
 
 def test_the_main_process_works_and_keeps_its_worker_fed(tmp_path, monkeypatch):
-    """With ``here``, this process takes a task, and while it works the worker gets its
-    next task as soon as it is done with one (not when this process is done)."""
+    """With ``here``, this process takes the first task, and while it works the worker
+    gets its next task as soon as it is done with one (not when this process is done)."""
     monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the worker imports this module
     log = tmp_path / "quick.log"
     log.write_text("")
-    items = [("quick", str(log)), ("slow", str(log)), ("quick", str(log)), ("quick", str(log))]
+    items = [("slow", str(log)), ("quick", str(log)), ("quick", str(log)), ("quick", str(log))]
     told: list[tuple] = []
     with WorkerPool(1) as pool:
         got = list(pool.run(quick_or_slow, items, lambda *a: told.append(a), here=True))

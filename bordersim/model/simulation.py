@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import simpy
@@ -148,6 +148,8 @@ class RegionModel:
     Building wires, per plaza, its controls, staging areas and arrivals (in that order,
     which fixes the order of simultaneous events), then the diversions of the region.
     ``post_waits`` posts waits even where no plan diverts anyone (for an exercise's page).
+    ``numbers``: the plazas' places in the whole region, when the view holds some of
+    them (see :func:`sections`): vehicle numbers are the same as in the whole run.
     """
 
     def __init__(
@@ -156,6 +158,7 @@ class RegionModel:
         replication: int = 0,
         record_vehicles: bool = False,
         post_waits: bool = False,
+        numbers: Sequence[int] | None = None,
     ) -> None:
         self.view = view
         self.replication = replication
@@ -163,7 +166,8 @@ class RegionModel:
         self.n_bins = math.ceil(view.horizon / BIN_SECONDS)
         self.plazas: list[Plaza] = []
         self.feeds: list[tuple[PlazaArrivals, _Feeder]] = []  # each plaza's arrivals
-        for pv in view.plazas:
+        numbers = range(len(view.plazas)) if numbers is None else numbers
+        for number, pv in zip(numbers, view.plazas, strict=True):
             controls = PlazaControls(view, pv)
             plaza = Plaza(
                 env,
@@ -180,7 +184,7 @@ class RegionModel:
                 area = StagingArea(plaza, st.start, st.end, st.interval, st.batch)
                 plaza.add_staging(area, list(st.classes))
             arrivals = PlazaArrivals(view, pv, replication)
-            feeder = _Feeder(env, plaza, arrivals.chunks(), first_id=len(self.plazas) << 32)
+            feeder = _Feeder(env, plaza, arrivals.chunks(), first_id=number << 32)
             self.feeds.append((arrivals, feeder))
             self.plazas.append(plaza)
         # Waits are posted where drivers may act on them; an exercise shows them always
@@ -268,13 +272,56 @@ def simulate(
     record_vehicles: bool = False,
     progress: Progress | None = None,
     plan: str | None = None,
+    plazas: Sequence[int] | None = None,
 ) -> SimResult:
     """Run the scenario once, with a response plan if named.
 
-    ``apply_events=False`` gives the baseline: no events and no plan.
+    ``apply_events=False`` gives the baseline: no events and no plan. ``plazas``: only
+    these plazas (by their place in the scenario), in a run where no plaza touches
+    another (see :func:`sections`); :func:`joined` puts the sections back together.
     """
     view = compile_scenario(scenario, plan, apply_events)
-    return RegionModel(view, replication, record_vehicles).run(progress)
+    if plazas is not None and list(plazas) != list(range(len(view.plazas))):
+        if view.diversions:
+            raise ValueError("a run that diverts traffic cannot be cut into sections")
+        view = replace(view, plazas=[view.plazas[i] for i in plazas])
+    return RegionModel(view, replication, record_vehicles, numbers=plazas).run(progress)
+
+
+def sections(
+    scenario: Scenario, plan: str | None, apply_events: bool, most: int
+) -> list[list[int]]:
+    """The run's plazas in at most ``most`` sections of about equal traffic, to be
+    simulated apart and put back together with :func:`joined`; one section (all of
+    them) when a plan diverts traffic.
+
+    Without diversions the plazas of a region never touch each other: each one's
+    arrivals, random numbers, controls and 5-minute bins are its own, and its events keep
+    their order among themselves, so a plaza simulated in a section gives, to the last
+    bit, what it gives in the whole run (tested).
+    """
+    view = compile_scenario(scenario, plan, apply_events)
+    n = len(view.plazas)
+    if view.diversions or most <= 1 or n <= 1:
+        return [list(range(n))]
+    traffic = [sum(p.demand.daily.values()) if p.demand else 0.0 for p in view.plazas]
+    parts: list[list[int]] = [[] for _ in range(min(most, n))]
+    load = [0.0] * len(parts)
+    for i in sorted(range(n), key=lambda i: -traffic[i]):  # the busiest first
+        k = load.index(min(load))
+        parts[k].append(i)
+        load[k] += traffic[i]
+    return [sorted(p) for p in parts if p]
+
+
+def joined(parts: list[SimResult], sections: list[list[int]]) -> SimResult:
+    """The run whose sections these are (see :func:`sections`), plazas in their order."""
+    place = {i: (k, j) for k, sec in enumerate(sections) for j, i in enumerate(sec)}
+    whole = replace(parts[0], plazas=[])
+    for i in sorted(place):
+        k, j = place[i]
+        whole.plazas.append(parts[k].plazas[j])
+    return whole
 
 
 def _control(env: simpy.Environment, plaza: Plaza, controls: PlazaControls):

@@ -96,3 +96,54 @@ def test_arrivals_made_into_vehicles_a_slice_at_a_time_change_nothing(monkeypatc
     sliced = simulate(s, record_vehicles=True)
     for a, b in zip(whole.plazas, sliced.plazas, strict=True):
         assert a.records == b.records and a.accounting == b.accounting
+
+
+def _same_plazas(a, b) -> None:
+    """Two runs' plazas, field by field, to the last bit."""
+    import numpy as np
+
+    assert [p.key for p in a.plazas] == [p.key for p in b.plazas]
+    for p, q in zip(a.plazas, b.plazas, strict=True):
+        assert p.accounting == q.accounting and p.records == q.records
+        assert p.vehicle_seconds == q.vehicle_seconds and p.gave_up_seconds == q.gave_up_seconds
+        for name in p.series:
+            np.testing.assert_array_equal(p.series[name], q.series[name])
+        for name in ("arrivals", "transit_sum", "transit_n", "gave_up", "released", "diverted"):
+            np.testing.assert_array_equal(getattr(p, name), getattr(q, name))
+        for s, t in zip(p.transit, q.transit, strict=True):
+            assert (s.count, s.total, s.total_sq, s.maximum) == (
+                t.count,
+                t.total,
+                t.total_sq,
+                t.maximum,
+            )
+            np.testing.assert_array_equal(s.hist, t.hist)
+    assert a.on_detour == b.on_detour
+
+
+@pytest.mark.parametrize("events", [False, True])
+def test_a_regions_plazas_simulated_in_sections_give_the_whole_run(events):
+    """Without diversions, plazas never touch each other: simulated in sections of plazas
+    (to run side by side) and joined, they give the whole run to the last bit, down to
+    every vehicle's number and times."""
+    from bordersim.model.simulation import joined, sections
+
+    s = load_scenario(SCENARIOS / "niagara-region.yaml").model_copy(update={"horizon": 20 * 3600.0})
+    cut = sections(s, None, events, 3)
+    assert len(cut) == 3 and sorted(i for c in cut for i in c) == list(range(len(s.demand)))
+    whole = simulate(s, 2, apply_events=events, record_vehicles=True)
+    parts = [simulate(s, 2, apply_events=events, record_vehicles=True, plazas=c) for c in cut]
+    assert [len(p.plazas) for p in parts] == [len(c) for c in cut]
+    _same_plazas(joined(parts, cut), whole)
+
+
+def test_a_run_that_diverts_traffic_is_not_cut_into_sections():
+    from bordersim.model.simulation import sections
+
+    s = load_scenario(SCENARIOS / "niagara-region.yaml")
+    diverting = [p for p, actions in s.plans.items() if any(a.type == "divert" for a in actions)]
+    assert diverting
+    n = len(list(s.plazas()))
+    assert sections(s, diverting[0], True, 4) == [list(range(n))]
+    with pytest.raises(ValueError, match="diverts"):
+        simulate(s, plan=diverting[0], plazas=[0])
