@@ -35,12 +35,13 @@ from .model.simulation import (
     VEHICLE_COLUMNS,
     Progress,
     SimResult,
+    changed,
     joined,
     sections,
     simulate,
 )
 from .results import Results, Sample
-from .scenario import Scenario
+from .scenario import Scenario, compile_scenario
 from .stats import TransitStats
 
 if TYPE_CHECKING:
@@ -94,13 +95,15 @@ def run_replication(
     runs: dict[str, SimResult] = {}
     vehicles = None
     for i, plan in enumerate(plans):
+        records = record_vehicles and i == 0
         run = (
             simulate(
                 scenario,
                 index,
                 plan=plan,
-                record_vehicles=record_vehicles and i == 0,
+                record_vehicles=records,
                 progress=tell(plan_label(plan), i + 1),
+                baseline=None if records else baseline,  # untouched plazas: the baseline's
             )
             if _disrupted(scenario, plan)
             else baseline
@@ -387,7 +390,11 @@ def _parts(
     plazas or None for all). A run whose plazas do not touch each other (no diversion)
     is cut into sections of plazas (model.simulation.sections), about two parts a
     process in all, each of SECTION_VEHICLES or more; and the sections of each plan."""
-    runs = [*(p for p in plans if _disrupted(scenario, p)), BASELINE]
+    n = len(list(scenario.plazas()))
+    # a plan's run simulates only the plazas it changes (the others are the baseline's)
+    touched = {p: changed(scenario, p) for p in plans if _disrupted(scenario, p)}
+    runs = [*(p for p in touched if touched[p]), BASELINE]
+    share = {p: len(touched[p]) / n for p in runs if p != BASELINE}
     most = min(
         -(-2 * cores // (len(runs) * len(todo))),
         int(_run_vehicles(scenario) // SECTION_VEHICLES),
@@ -396,23 +403,29 @@ def _parts(
     cut: dict[str | None, list[list[int]]] = {}
     for plan in runs:
         base = plan == BASELINE
-        secs = sections(scenario, None if base else plan, not base, most)
-        if len(secs) > 1:
+        among = None if base or len(touched[plan]) == n else touched[plan]
+        most_here = most if base else max(1, round(most * share[plan]))
+        secs = sections(scenario, None if base else plan, not base, most_here, among)
+        if len(secs) > 1 or among is not None:
             cut[plan] = secs
         for r in todo:
-            parts += [(r, plan, tuple(s) if len(secs) > 1 else None) for s in secs]
+            parts += [(r, plan, tuple(s) if plan in cut else None) for s in secs]
+    # the busiest first (the last to finish should be short); disrupted runs first at par
+    view = compile_scenario(scenario, None, False)
+    size = [sum(p.demand.daily.values()) if p.demand else 0.0 for p in view.plazas]
+    parts.sort(key=lambda p: -sum(size[i] for i in (p[2] if p[2] is not None else range(n))))
     return parts, cut
 
 
 def _split_on_local(scenario, plans, todo, parts, cut, jobs: int, progress, keep) -> None:
-    """Run replications' runs (or sections of them) on a pool, each run put together and
-    each replication assembled here when its parts are in (the same figures as
-    run_replication: the same runs, the same arithmetic)."""
+    """Run replications' runs (or sections of them) on a pool, each replication put
+    together here when its parts are in (the same figures as run_replication: the same
+    runs, the same arithmetic; a plan's plazas that no part simulated are the
+    baseline's, as there)."""
     from .workers import WorkerPool
 
-    got: dict[int, dict[Any, SimResult]] = {r: {} for r in todo}
-    pieces: dict[tuple, dict[tuple, SimResult]] = {}  # (index, plan) -> sections in
-    per_replication = len({plan for _, plan, _ in parts})  # its baseline and disrupted plans
+    got: dict[int, dict[tuple, SimResult]] = {r: {} for r in todo}  # (plan, plazas) -> run
+    per_replication = len(parts) // len(todo)
     started = time.perf_counter()
     shares: dict[tuple, float] = {}
     finished = 0
@@ -424,34 +437,35 @@ def _split_on_local(scenario, plans, todo, parts, cut, jobs: int, progress, keep
             what = "parts of runs" if cut else "runs"
             progress(done / len(parts), f"{finished} of {len(parts)} {what} done")
 
+    def whole(pieces: dict[tuple, SimResult], plan: Any, baseline=None) -> SimResult:
+        if plan not in cut:
+            return pieces[(plan, None)]
+        secs = cut[plan]
+        return joined([pieces[(plan, tuple(c))] for c in secs], secs, baseline)
+
     with WorkerPool(jobs - 1) as pool:  # and this process
         for part, result in pool.run(partial(run_part, scenario), parts, tell, here=True):
             shares.pop(part, None)
             finished += 1
             r, plan, plazas = part
-            if plazas is not None:  # a section: the run is whole once they all are
-                mine = pieces.setdefault((r, plan), {})
-                mine[plazas] = result
-                if len(mine) < len(cut[plan]):
-                    continue
-                del pieces[(r, plan)]
-                result = joined([mine[tuple(c)] for c in cut[plan]], cut[plan])
-            got[r][plan] = result
-            if len(got[r]) == per_replication:
-                runs = got.pop(r)
-                baseline = runs[BASELINE]
-                keep(
-                    assemble(
-                        scenario,
-                        r,
-                        baseline,
-                        {
-                            plan_label(p): runs[p] if _disrupted(scenario, p) else baseline
-                            for p in plans
-                        },
-                        time.perf_counter() - started,
-                    )
+            got[r][(plan, plazas)] = result
+            if len(got[r]) < per_replication:
+                continue
+            pieces = got.pop(r)
+            baseline = whole(pieces, BASELINE)
+            planned = {plan for plan, _ in pieces}
+            keep(
+                assemble(
+                    scenario,
+                    r,
+                    baseline,
+                    {
+                        plan_label(p): whole(pieces, p, baseline) if p in planned else baseline
+                        for p in plans
+                    },
+                    time.perf_counter() - started,
                 )
+            )
 
 
 class SchedulerError(Exception):

@@ -248,10 +248,12 @@ def test_a_single_run_split_across_workers_gives_the_same_figures_and_curves():
 
 def test_a_regions_single_run_cut_into_sections_of_plazas_gives_the_same_figures(monkeypatch):
     """A region's run without diversions is cut into sections of plazas that run side by
-    side (on more cores than runs) and are joined here: figures and curves unchanged."""
+    side (on more cores than runs) and are joined here, the disrupted run's untouched
+    plazas taken from the baseline: figures and curves unchanged."""
     import numpy as np
 
     from bordersim import runner
+    from bordersim.model.simulation import changed
     from bordersim.results import sample_to_json
     from bordersim.runner import BASELINE, run_study
     from bordersim.scenario import load_scenario
@@ -259,7 +261,11 @@ def test_a_regions_single_run_cut_into_sections_of_plazas_gives_the_same_figures
     s = load_scenario(SCENARIOS / "niagara-region.yaml").model_copy(update={"horizon": 16 * 3600.0})
     monkeypatch.setattr(runner, "SECTION_VEHICLES", 1000)  # this short run is cut too
     parts, cut = runner._parts(s, [None], [0], cores=2)
-    assert len(cut[None]) == len(cut[BASELINE]) == 2 and len(parts) == 4
+    # the baseline in two sections; the disrupted run only where the events are (its
+    # other plazas are the baseline's, to the last bit)
+    touched = changed(s, None)
+    assert 0 < len(touched) < len(list(s.plazas())) and cut[None] == [touched]
+    assert len(cut[BASELINE]) == 2 and len(parts) == 3
     alone = run_study(s, [None], reps=1, jobs=1)
     split = run_study(s, [None], reps=1, jobs=2)
     assert split.executor == "local (2 processes)" and alone.executor == "local (1 process)"

@@ -273,6 +273,7 @@ def simulate(
     progress: Progress | None = None,
     plan: str | None = None,
     plazas: Sequence[int] | None = None,
+    baseline: SimResult | None = None,
 ) -> SimResult:
     """Run the scenario once, with a response plan if named.
 
@@ -282,7 +283,9 @@ def simulate(
 
     Such a run (no diversion) is simulated a plaza at a time: each gives what it gives in
     the whole region to the last bit, and alone its event queues are short (a week of the
-    whole border: a third less time).
+    whole border: a third less time). Given the ``baseline`` of the same replication, a
+    plaza that no event or action touches (:func:`changed`) is not simulated again: its
+    results are the baseline's, which it would give to the last bit.
     """
     view = compile_scenario(scenario, plan, apply_events)
     every = list(range(len(view.plazas)))
@@ -291,12 +294,55 @@ def simulate(
         if numbers != every:
             raise ValueError("a run that diverts traffic cannot be cut into sections")
         return RegionModel(view, replication, record_vehicles).run(progress)
-    runs = []
+    if baseline is not None:
+        assert not record_vehicles and len(baseline.plazas) == len(every)
+        todo = set(changed(scenario, plan, apply_events))
+    else:
+        todo = set(numbers)
+    results: list[PlazaResult] = []
     for k, i in enumerate(numbers):
+        if i not in todo:
+            assert baseline is not None
+            results.append(baseline.plazas[i])
+            continue
         one = replace(view, plazas=[view.plazas[i]])
         model = RegionModel(one, replication, record_vehicles, numbers=[i])
-        runs.append(model.run(_part_of(progress, k, len(numbers))))
-    return replace(runs[0], plazas=[p for run in runs for p in run.plazas])
+        results.extend(model.run(_part_of(progress, k, len(numbers))).plazas)
+    return _result(view, replication, results)
+
+
+def changed(scenario: Scenario, plan: str | None, apply_events: bool = True) -> list[int]:
+    """The plazas whose run differs from the baseline's: every plaza if a plan diverts
+    traffic; else those an event or the plan's actions touch (controls, demand, patience,
+    staging). The others are simulated exactly as in the baseline."""
+    run = compile_scenario(scenario, plan, apply_events)
+    if run.diversions:
+        return list(range(len(run.plazas)))
+    base = compile_scenario(scenario, None, False)
+    return [
+        i
+        for i, (p, b) in enumerate(zip(run.plazas, base.plazas, strict=True))
+        if p.demand_changes  # (the baseline keeps the demand as it is)
+        or replace(p, demand_changes_apply=b.demand_changes_apply) != b
+    ]
+
+
+def _result(view: ScenarioView, replication: int, plazas: list[PlazaResult]) -> SimResult:
+    """A run's result from its plazas' (a run without diversions: none on a detour)."""
+    s = view.scenario
+    result = SimResult(
+        s.name,
+        s.seed,
+        replication,
+        view.with_events,
+        view.plan,
+        view.horizon,
+        s.warmup,
+        BIN_SECONDS,
+        plazas,
+    )
+    result.on_detour = dict.fromkeys(view.class_names, 0)
+    return result
 
 
 def _part_of(progress: Progress | None, k: int, n: int) -> Progress | None:
@@ -307,11 +353,15 @@ def _part_of(progress: Progress | None, k: int, n: int) -> Progress | None:
 
 
 def sections(
-    scenario: Scenario, plan: str | None, apply_events: bool, most: int
+    scenario: Scenario,
+    plan: str | None,
+    apply_events: bool,
+    most: int,
+    among: Sequence[int] | None = None,
 ) -> list[list[int]]:
-    """The run's plazas in at most ``most`` sections of about equal traffic, to be
-    simulated apart and put back together with :func:`joined`; one section (all of
-    them) when a plan diverts traffic.
+    """The run's plazas (or those ``among``) in at most ``most`` sections of about equal
+    traffic, to be simulated apart and put back together with :func:`joined`; one
+    section (all of them) when a plan diverts traffic.
 
     Without diversions the plazas of a region never touch each other: each one's
     arrivals, random numbers, controls and 5-minute bins are its own, and its events keep
@@ -319,26 +369,35 @@ def sections(
     bit, what it gives in the whole run (tested).
     """
     view = compile_scenario(scenario, plan, apply_events)
-    n = len(view.plazas)
-    if view.diversions or most <= 1 or n <= 1:
-        return [list(range(n))]
+    if view.diversions:
+        return [list(range(len(view.plazas)))]
+    these = list(range(len(view.plazas))) if among is None else list(among)
+    if most <= 1 or len(these) <= 1:
+        return [these]
     traffic = [sum(p.demand.daily.values()) if p.demand else 0.0 for p in view.plazas]
-    parts: list[list[int]] = [[] for _ in range(min(most, n))]
+    parts: list[list[int]] = [[] for _ in range(min(most, len(these)))]
     load = [0.0] * len(parts)
-    for i in sorted(range(n), key=lambda i: -traffic[i]):  # the busiest first
+    for i in sorted(these, key=lambda i: -traffic[i]):  # the busiest first
         k = load.index(min(load))
         parts[k].append(i)
         load[k] += traffic[i]
     return [sorted(p) for p in parts if p]
 
 
-def joined(parts: list[SimResult], sections: list[list[int]]) -> SimResult:
-    """The run whose sections these are (see :func:`sections`), plazas in their order."""
+def joined(
+    parts: list[SimResult], sections: list[list[int]], baseline: SimResult | None = None
+) -> SimResult:
+    """The run whose sections these are (see :func:`sections`), plazas in their order;
+    those in no section are the ``baseline``'s (untouched plazas: see :func:`changed`)."""
     place = {i: (k, j) for k, sec in enumerate(sections) for j, i in enumerate(sec)}
-    whole = replace(parts[0], plazas=[])
-    for i in sorted(place):
-        k, j = place[i]
-        whole.plazas.append(parts[k].plazas[j])
+    whole = replace(parts[0] if parts else baseline, plazas=[])  # type: ignore[arg-type]
+    for i in range(len(baseline.plazas)) if baseline is not None else sorted(place):
+        if i in place:
+            k, j = place[i]
+            whole.plazas.append(parts[k].plazas[j])
+        else:
+            assert baseline is not None
+            whole.plazas.append(baseline.plazas[i])
     return whole
 
 

@@ -150,3 +150,29 @@ def test_a_run_that_diverts_traffic_is_not_cut_into_sections():
     assert sections(s, diverting[0], True, 4) == [list(range(n))]
     with pytest.raises(ValueError, match="diverts"):
         simulate(s, plan=diverting[0], plazas=[0])
+
+
+def test_plazas_no_event_touches_are_the_baselines():
+    """Given the baseline, a run simulates only the plazas an event or action changes; the
+    others are the baseline's own results, which simulating them would give exactly."""
+    from bordersim.model.simulation import RegionModel, changed
+    from bordersim.scenario import compile_scenario
+
+    s = load_scenario(SCENARIOS / "niagara-region.yaml").model_copy(update={"horizon": 20 * 3600.0})
+    touched = changed(s, None)
+    closed = {e.where.split(".")[0] for e in s.events}
+    names = [f"{c}.{d}" for c, d, _ in s.plazas()]
+    assert touched == [i for i, k in enumerate(names) if k.split(".")[0] in closed]
+    baseline = simulate(s, 1, apply_events=False)
+    run = simulate(s, 1, baseline=baseline)
+    region = RegionModel(compile_scenario(s, None, True), 1).run()
+    _same_plazas(run, region)
+    for i, (p, b) in enumerate(zip(run.plazas, baseline.plazas, strict=True)):
+        assert (p is b) == (i not in touched)
+    # a plan's actions touch plazas too; one that diverts touches them all
+    for plan, actions in s.plans.items():
+        mine = changed(s, plan)
+        if any(a.type == "divert" for a in actions):
+            assert mine == list(range(len(names)))
+        else:
+            assert set(touched) <= set(mine)
