@@ -388,15 +388,14 @@ def _parts(
     """Every run of the replications, the plans' (where a plan's run differs from the
     baseline) before the baseline, which is often the shortest: (index, plan or BASELINE,
     plazas or None for all). A run whose plazas do not touch each other (no diversion)
-    is cut into sections of plazas (model.simulation.sections), about two parts a
+    is cut into sections of plazas (model.simulation.sections), about three parts a
     process in all, each of SECTION_VEHICLES or more; and the sections of each plan."""
     n = len(list(scenario.plazas()))
     # a plan's run simulates only the plazas it changes (the others are the baseline's)
     touched = {p: changed(scenario, p) for p in plans if _disrupted(scenario, p)}
     runs = [*(p for p in touched if touched[p]), BASELINE]
-    share = {p: len(touched[p]) / n for p in runs if p != BASELINE}
     most = min(
-        -(-2 * cores // (len(runs) * len(todo))),
+        -(-3 * cores // (len(runs) * len(todo))),
         int(_run_vehicles(scenario) // SECTION_VEHICLES),
     )
     parts: list[tuple] = []
@@ -404,16 +403,22 @@ def _parts(
     for plan in runs:
         base = plan == BASELINE
         among = None if base or len(touched[plan]) == n else touched[plan]
-        most_here = most if base else max(1, round(most * share[plan]))
-        secs = sections(scenario, None if base else plan, not base, most_here, among)
+        secs = sections(scenario, None if base else plan, not base, most, among)
         if len(secs) > 1 or among is not None:
             cut[plan] = secs
         for r in todo:
             parts += [(r, plan, tuple(s) if plan in cut else None) for s in secs]
-    # the busiest first (the last to finish should be short); disrupted runs first at par
+    # The longest first, so that the last to finish is short: by traffic, a disrupted
+    # run's counting half again (its queues make each vehicle cost more).
     view = compile_scenario(scenario, None, False)
     size = [sum(p.demand.daily.values()) if p.demand else 0.0 for p in view.plazas]
-    parts.sort(key=lambda p: -sum(size[i] for i in (p[2] if p[2] is not None else range(n))))
+
+    def cost(part: tuple) -> float:
+        _, plan, plazas = part
+        traffic = sum(size[i] for i in (plazas if plazas is not None else range(n)))
+        return traffic * (1.0 if plan == BASELINE else 1.5)
+
+    parts.sort(key=lambda p: -cost(p))
     return parts, cut
 
 
