@@ -97,6 +97,20 @@ class Clock(simpy.Environment):
             until = math.nextafter(until, math.inf)  # the first instant after it
         queue, feeds, step = self._queue, self._feeds, super().step
         heappop, heapreplace = heapq.heappop, heapq.heapreplace
+        if len(feeds) == 1:  # one plaza (as runs without diversions are): no feed heap
+            t, order, feed = feeds[0]
+            arrive = feed.arrive
+            while t is not None and t < until:
+                while queue and queue[0][0] <= t:
+                    if type(queue[0][3]) is tuple:
+                        now, _, _, (function, argument) = heappop(queue)
+                        self._now = now
+                        function(argument, now)
+                    else:
+                        step()
+                self._now = t
+                t = arrive()
+            feeds[:] = [] if t is None else [(t, order, feed)]
         while feeds and feeds[0][0] < until:
             t, order, feed = feeds[0]
             # every event up to the next arrival (one at its very instant goes first)

@@ -441,7 +441,6 @@ class Plaza:
         g.busy += 1
         v.lane_group = g
         v.primary_start = now
-        v.waiting_in = None
         self.at_booths[v.id] = v
         # the clock's own time (a diverted vehicle's arrival time may differ in its last bit)
         done = self.env._now + v.service * g.service_factor[v.cls]
@@ -464,6 +463,7 @@ class Plaza:
             if best_q is None:
                 return
             v = best_q.popleft()
+            v.waiting_in = None  # (a vehicle that joins at a free booth never waited)
             g.n_queued -= 1
             self.n_queued -= 1
             self.queued_m -= self.lengths[v.cls]
