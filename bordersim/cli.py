@@ -195,7 +195,7 @@ def _execution_options(f):
             "--jobs",
             "-j",
             type=click.IntRange(1, 1024),
-            help="Processes simulating side by side, this one included [default: all cores].",
+            help="Processes simulating side by side [default: all cores].",
         ),
         click.option(
             "--scheduler",

@@ -11,7 +11,7 @@ replications than local workers (a single run), a replication's runs go to the w
 separately (a region's runs without diversions in sections of plazas, which do not
 touch each other) and are put together here. Results are put back in replication order, so the
 figures are identical for any number of workers and any executor: in this process, a
-local process pool (which this process works alongside: ``jobs`` processes in all), or a
+local process pool (for a single run, this process works alongside its workers), or a
 Dask cluster.
 """
 
@@ -363,8 +363,10 @@ def _on_local(work, todo: list[int], jobs: int, progress, keep) -> None:
         shares[r] = share
         tell()
 
-    with WorkerPool(jobs - 1) as pool:  # and this process
-        for r, result in pool.run(work, todo, tell_share, here=True):
+    # Workers only: this process keeps the study, whose memory must not grow with the
+    # replications, and a replication's simulation would add its own peak to it.
+    with WorkerPool(jobs) as pool:
+        for r, result in pool.run(work, todo, tell_share):
             shares.pop(r, None)
             keep(result)
             finished += 1
@@ -448,7 +450,9 @@ def _split_on_local(scenario, plans, todo, parts, cut, jobs: int, progress, keep
         secs = cut[plan]
         return joined([pieces[(plan, tuple(c))] for c in secs], secs, baseline)
 
-    with WorkerPool(jobs - 1) as pool:  # and this process
+    # This process works alongside jobs - 1 workers: it starts at once, and a single run
+    # is what waits on it.
+    with WorkerPool(jobs - 1) as pool:
         for part, result in pool.run(partial(run_part, scenario), parts, tell, here=True):
             shares.pop(part, None)
             finished += 1

@@ -170,7 +170,7 @@ def test_sigkill_of_the_main_process_leaves_no_process_behind(tmp_path):
         "--reps",
         "6",
         "--jobs",
-        "3",  # this process and two workers
+        "2",
         "--out",
         str(tmp_path / "out"),
         "-q",
