@@ -63,7 +63,7 @@ def main() -> None:
         _quiet_streams()
         # The command is done and has closed its files. Python's collections at exit would
         # walk every object still alive (a tenth of a second or more after a run): leave
-        # them out of those walks; they are freed all the same.
+        # them out of those walks (what they would free, the system reclaims at exit).
         gc.freeze()
         sys.exit(code)
     # Interrupted: every file is closed and every worker stopped by now (the commands

@@ -195,7 +195,8 @@ def _execution_options(f):
             "--jobs",
             "-j",
             type=click.IntRange(1, 1024),
-            help="Processes simulating side by side [default: all cores].",
+            help="Processes simulating side by side [default: all cores; a study too "
+            "small to repay starting one: this process alone].",
         ),
         click.option(
             "--scheduler",
@@ -312,6 +313,8 @@ def _study(
         _fail(str(e), as_json)
     except KeyboardInterrupt:
         _interrupted(saved, reps)
+    finally:
+        gc.unfreeze()  # (for callers that go on: bordersim's exit freezes everything)
     if interrupts.requested:  # it came while the finished results were put in place
         click.echo(f"interrupted: the results were complete and are in {final}/", err=True)
         sys.exit(INTERRUPTED)

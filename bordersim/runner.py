@@ -387,34 +387,35 @@ def _vehicles(scenario: Scenario, plans: list[str | None]) -> float:
 def _parts(
     scenario: Scenario, plans: list[str | None], todo: list[int], cores: int
 ) -> tuple[list[tuple], dict[str | None, list[list[int]]]]:
-    """Every run of the replications, the plans' (where a plan's run differs from the
-    baseline) before the baseline, which is often the shortest: (index, plan or BASELINE,
-    plazas or None for all). A run whose plazas do not touch each other (no diversion)
-    is cut into sections of plazas (model.simulation.sections), about three parts a
-    process in all, each of SECTION_VEHICLES or more; and the sections of each plan."""
+    """Every run of the replications, longest first: (index, plan or BASELINE, plazas or
+    None for all), for the baseline and each plan whose run differs from it, where a
+    plan's run has only the plazas it changes (model.simulation.changed). A run whose
+    plazas do not touch each other (no diversion) is cut into sections of plazas
+    (model.simulation.sections), about three parts a process in all, each of about
+    SECTION_VEHICLES or more; and the sections of each plan."""
     n = len(list(scenario.plazas()))
     # a plan's run simulates only the plazas it changes (the others are the baseline's)
     touched = {p: changed(scenario, p) for p in plans if _disrupted(scenario, p)}
     runs = [*(p for p in touched if touched[p]), BASELINE]
-    most = min(
-        -(-3 * cores // (len(runs) * len(todo))),
-        int(_run_vehicles(scenario) // SECTION_VEHICLES),
-    )
+    view = compile_scenario(scenario, None, False)
+    size = [sum(p.demand.daily.values()) if p.demand else 0.0 for p in view.plazas]
+    days = scenario.horizon / 86400.0
+    most = -(-3 * cores // (len(runs) * len(todo)))
     parts: list[tuple] = []
     cut: dict[str | None, list[list[int]]] = {}
     for plan in runs:
         base = plan == BASELINE
         among = None if base or len(touched[plan]) == n else touched[plan]
-        secs = sections(scenario, None if base else plan, not base, most, among)
+        vehicles = days * sum(size[i] for i in (range(n) if among is None else among))
+        here = min(most, int(vehicles // SECTION_VEHICLES))
+        secs = sections(scenario, None if base else plan, not base, here, among)
         if len(secs) > 1 or among is not None:
             cut[plan] = secs
         for r in todo:
             parts += [(r, plan, tuple(s) if plan in cut else None) for s in secs]
+
     # The longest first, so that the last to finish is short: by traffic, a disrupted
     # run's counting half again (its queues make each vehicle cost more).
-    view = compile_scenario(scenario, None, False)
-    size = [sum(p.demand.daily.values()) if p.demand else 0.0 for p in view.plazas]
-
     def cost(part: tuple) -> float:
         _, plan, plazas = part
         traffic = sum(size[i] for i in (plazas if plazas is not None else range(n)))

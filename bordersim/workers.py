@@ -160,7 +160,8 @@ class WorkerPool:
         ``here``: this process takes tasks too, side by side with its workers, the first
         one first (it starts at once: no process to start) and would otherwise only wait
         for them. While it works, what the workers send is handled at each of its own
-        progress calls, so a worker that finishes gets its next task within moments.
+        progress calls, so a worker that finishes gets its next task within moments: its
+        ``work`` is called as ``work(item, progress=...)`` and must report progress.
         """
         pending = deque(items)
         busy: dict[int, Any] = {}
@@ -205,7 +206,9 @@ class WorkerPool:
             feed(w)
         if first is not None:
             pending.appendleft(first)  # for this process
-        while busy or pending or finished:
+        if not here and pending and not self.procs:
+            raise ValueError("a pool without workers cannot run tasks on its own")
+        while busy or finished or (here and pending):
             while finished:
                 yield finished.popleft()
             if here and pending:
@@ -258,7 +261,7 @@ def _worker() -> None:
     frozen = False
     while True:
         work, item, wants_progress = tasks.get()
-        if not frozen:  # what the first task loaded lives as long as the worker: see cli
+        if not frozen:  # what reading the first task loaded lives as long as the worker
             gc.freeze()
             frozen = True
         try:

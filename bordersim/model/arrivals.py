@@ -34,8 +34,8 @@ HOUR = 3600.0
 @dataclass
 class ArrivalChunk:
     """Vehicles arriving in one stretch of time, sorted by arrival time: numpy columns,
-    made into Python rows a slice at a time (:meth:`rows`), so that a region of
-    thousands of plazas does not hold a day of every plaza's vehicles as Python objects."""
+    made into vehicles a slice at a time (:meth:`columns`), so that a region of thousands
+    of plazas does not hold a day of every plaza's vehicles as Python objects."""
 
     times: np.ndarray
     classes: np.ndarray

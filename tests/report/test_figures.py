@@ -77,7 +77,8 @@ def test_a_full_disk_in_the_drawing_process_is_an_oserror_here(small_study, tmp_
 
 
 def test_drawing_loads_neither_pydantic_nor_scipy_nor_the_model():
-    """What the drawing process loads: figures, the workbook and the results they get."""
+    """What the drawing process loads: figures and the results they get (and what the
+    workbook's writing needs, which the main process loads)."""
     code = (
         "import sys, bordersim.report.figures, bordersim.report.xlsx, bordersim.results\n"
         "print(sorted(m for m in ('pydantic', 'scipy', 'simpy', 'bordersim.scenario') "
