@@ -36,6 +36,11 @@ def _draw(task: tuple[str, tuple[Any, ...]]) -> tuple[Any, ...] | None:
     raised as one in the main process, which says it in one line."""
     name, args = task
     try:
+        if name == "workbook":
+            from .xlsx import write_book
+
+            write_book(*args)
+            return None
         from . import figures
 
         getattr(figures, name)(*args)
@@ -125,6 +130,17 @@ class Drawing:
             return
         drawer = self.drawers[-1] if name == HEAVY else self.drawers[0]
         drawer.put(_draw, (name, args))
+
+    def write_book(self, path: Any, book: Any, elsewhere: bool = False) -> None:
+        """Write results.xlsx (xlsx.write_book): here, or with ``elsewhere`` in the second
+        drawing process when there is one (a region of many plazas, whose files keep this
+        process busy while the first draws most figures)."""
+        if elsewhere and len(self.drawers) == 2:
+            self.drawers[1].put(_draw, ("workbook", (path, book)))
+            return
+        from .xlsx import write_book
+
+        write_book(path, book)
 
     def wait(self) -> None:
         """Everything sent is drawn (a failure in a drawing process is raised here)."""

@@ -74,6 +74,7 @@ def write_results(
         drawn,
         len(transit),
     )
+    write_workbook(folder / "results.xlsx", results, drawing)  # while the figures are drawn
     _write_json(folder / "summary.json", results.to_json())
     _write_csv(folder / "figures.csv", FIGURE_COLUMNS, figure_rows(results))
     if len(study.replications) > 1:
@@ -90,7 +91,6 @@ def write_results(
             vehicle_columns(study.vehicle_columns, start is not None),
             vehicle_rows(study.replications[0].vehicles or [], study.vehicle_columns, start),
         )
-    write_workbook(folder / "results.xlsx", results)  # while the figures are drawn
     from .html import write_report  # (and Jinja2 loaded)
 
     drawing.wait()  # the report embeds the figures
@@ -180,10 +180,10 @@ def write_comparison(
     drawn = [p.key for p in result.plazas_by_delay()]
     _figures(folder, study, list(result.plans), drawn, result.context, drawing)  # by plan
     drawing.draw("key_figures", result, key_figure_keys(result), folder / "key_figures.png")
+    write_workbook(folder / "results.xlsx", result, drawing)  # while the figures are drawn
     _write_json(folder / "table.json", result.to_json())
     rows = [[r[c] for c in TABLE_COLUMNS] for r in result.table_rows()]
     _write_csv(folder / "table.csv", TABLE_COLUMNS, rows)
-    write_workbook(folder / "results.xlsx", result)  # while the figures are drawn
     from .html import write_report  # (and Jinja2 loaded)
 
     drawing.wait()  # the report embeds the figures

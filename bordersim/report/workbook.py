@@ -13,20 +13,24 @@ files.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..results import FIGURE_COLUMNS, TABLE_COLUMNS, Comparison, Results, figure_rows
 from .briefing import compare_briefing, run_briefing
 from .tables import OVERVIEW_HEAD, overview_rows, ranking_head, ranking_rows
-from .xlsx import Book, Sheet, write_book
+from .xlsx import Book, Sheet
+
+if TYPE_CHECKING:
+    from .drawing import Drawing
 
 MAX_PLAZAS = 50  # plazas whose every figure is in the workbook (all are in the CSV files)
 
 
-def write_workbook(path: Path, data: Results | Comparison) -> None:
-    """Write results.xlsx (after sending the figures to the drawing process, so that it
-    is written while they are drawn)."""
-    write_book(path, workbook(data))
+def write_workbook(path: Path, data: Results | Comparison, drawing: Drawing) -> None:
+    """Write results.xlsx while the figures are drawn: here, or, for a region of more
+    than MAX_PLAZAS plazas (whose time series keep this process busy), by the second
+    drawing process after its figure (see Drawing.write_book)."""
+    drawing.write_book(path, workbook(data), elsewhere=len(data.context.plazas) > MAX_PLAZAS)
 
 
 def workbook(data: Results | Comparison) -> Book:

@@ -86,3 +86,24 @@ def test_drawing_loads_neither_pydantic_nor_scipy_nor_the_model():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr
+
+
+@pytest.mark.parametrize("hands", [1, 2])
+def test_the_workbook_of_a_large_region_is_written_by_the_second_drawing_process(tmp_path, hands):
+    """results.xlsx is written here while the figures are drawn, or, for a region of
+    many plazas, by the second drawing process: the same file either way."""
+    from openpyxl import load_workbook
+
+    from bordersim.report.xlsx import Book
+
+    book = Book([[("headline", True)], [("a line", False)]])
+    with Drawing() as drawing:
+        if hands == 2:
+            drawing.another_hand()
+        drawing.write_book(tmp_path / "results.xlsx", book, elsewhere=True)
+        if hands == 1:
+            assert (tmp_path / "results.xlsx").exists()  # here, at once
+        assert drawing.drawers[-1].pending == (2 if hands == 2 else 1)  # warm-up (+ book)
+        drawing.wait()
+    rows = list(load_workbook(tmp_path / "results.xlsx")["headline"].values)
+    assert rows[:2] == [("headline",), ("a line",)]
