@@ -17,7 +17,8 @@ them only once it has loaded matplotlib, and the main process does not wait for 
 A region's recovery figure (a panel per plaza drawn) takes as long to draw as all the
 others together: for a region, a second drawing process is started once the scenario is
 read (:meth:`Drawing.another_hand`), and draws that figure while the first draws the
-rest.
+rest; past 50 plazas it also writes the workbook (:meth:`Drawing.write_book`), while the
+main process writes the plazas' time series.
 """
 
 from __future__ import annotations
