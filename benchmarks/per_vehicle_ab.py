@@ -11,47 +11,27 @@ M/M/4 queue at 90% load and the Detroit region's disrupted run.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
+import json
+import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# this folder's own script (sys.path[0]): the same measurement run_benchmarks makes
+from run_benchmarks import PER_VEHICLE, ROOT, SCENARIOS, command
 
-ONE = r"""
-import sys, time
-from bordersim import validation
-from bordersim.model.simulation import simulate
-from bordersim.scenario import load_scenario
-name, root, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
-if name == "mm4":
-    lam = 0.9 * 4 / validation.MEAN_SERVICE
-    s = validation.one_plaza(4, lam * 86400, "{dist: exponential, mean: 60s}", "20d", "12h")
-else:
-    s = load_scenario(f"{root}/bordersim/scenarios/{name}.yaml")
-best = float("inf")
-for _ in range(repeat):
-    t0 = time.perf_counter()
-    r = simulate(s)
-    best = min(best, time.perf_counter() - t0)
-n = sum(row["arrived"] for p in r.plazas for row in p.accounting.values())
-print(best / n * 1e6)
-"""
-
-CASES = (("benchmark-day", 3), ("mm4", 2), ("detroit-region-blockade", 1))
+CASES = (
+    ("benchmark-day", SCENARIOS / "benchmark-day.yaml", 3),
+    ("mm4", "", 2),
+    ("detroit-region-blockade", SCENARIOS / "detroit-region-blockade.yaml", 1),
+)
 
 
-def per_vehicle(tree: Path, name: str, repeat: int) -> float:
-    env = dict(os.environ, PYTHONPATH=str(tree))
-    out = subprocess.run(  # from the checkout itself: python -c puts the cwd first
-        [sys.executable, "-c", ONE, name, str(ROOT), str(repeat)],
-        cwd=tree,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return float(out.stdout)
+def per_vehicle(tree: Path, name: str, path: Path | str, repeat: int) -> float:
+    """Microseconds a vehicle, best of ``repeat`` simulations, with TREE's bordersim
+    (run from a folder of its own: ``python -c`` puts the working folder first)."""
+    with tempfile.TemporaryDirectory() as work:
+        _, _, out = command(tree, ["-c", PER_VEHICLE, name, str(path), str(repeat)], Path(work))
+    got = json.loads(out)
+    return got["seconds"] / got["vehicles"] * 1e6
 
 
 def main() -> None:
@@ -59,11 +39,11 @@ def main() -> None:
     ap.add_argument("before", type=Path, help="an older checkout")
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
-    for name, repeat in CASES:
+    for name, path, repeat in CASES:
         old, new = [], []
         for _ in range(args.rounds):
-            old.append(per_vehicle(args.before.resolve(), name, repeat))
-            new.append(per_vehicle(ROOT, name, repeat))
+            old.append(per_vehicle(args.before.resolve(), name, path, repeat))
+            new.append(per_vehicle(ROOT, name, path, repeat))
         print(
             f"{name:26} before {min(old):5.2f} us a vehicle (best of {args.rounds} rounds), "
             f"now {min(new):5.2f} us: {min(new) / min(old) - 1:+.0%}"
