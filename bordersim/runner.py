@@ -36,6 +36,7 @@ from .model.simulation import (
     Progress,
     SimResult,
     changed,
+    daily_traffic,
     joined,
     sections,
     simulate,
@@ -397,8 +398,7 @@ def _parts(
     # a plan's run simulates only the plazas it changes (the others are the baseline's)
     touched = {p: changed(scenario, p) for p in plans if _disrupted(scenario, p)}
     runs = [*(p for p in touched if touched[p]), BASELINE]
-    view = compile_scenario(scenario, None, False)
-    size = [sum(p.demand.daily.values()) if p.demand else 0.0 for p in view.plazas]
+    size = daily_traffic(compile_scenario(scenario, None, False))
     days = scenario.horizon / 86400.0
     most = -(-3 * cores // (len(runs) * len(todo)))
     parts: list[tuple] = []

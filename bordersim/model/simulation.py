@@ -296,7 +296,7 @@ def simulate(
         return RegionModel(view, replication, record_vehicles).run(progress)
     if baseline is not None:
         assert not record_vehicles and len(baseline.plazas) == len(every)
-        todo = set(changed(scenario, plan, apply_events))
+        todo = set(_differ(view, compile_scenario(scenario, None, False)))
     else:
         todo = set(numbers)
     results: list[PlazaResult] = []
@@ -315,10 +315,15 @@ def changed(scenario: Scenario, plan: str | None, apply_events: bool = True) -> 
     """The plazas whose run differs from the baseline's: every plaza if a plan diverts
     traffic; else those an event or the plan's actions touch (controls, demand, patience,
     staging). The others are simulated exactly as in the baseline."""
-    run = compile_scenario(scenario, plan, apply_events)
+    return _differ(
+        compile_scenario(scenario, plan, apply_events), compile_scenario(scenario, None, False)
+    )
+
+
+def _differ(run: ScenarioView, base: ScenarioView) -> list[int]:
+    """The plazas of ``run`` that the baseline's view ``base`` does not simulate alike."""
     if run.diversions:
         return list(range(len(run.plazas)))
-    base = compile_scenario(scenario, None, False)
     return [
         i
         for i, (p, b) in enumerate(zip(run.plazas, base.plazas, strict=True))
@@ -343,6 +348,11 @@ def _result(view: ScenarioView, replication: int, plazas: list[PlazaResult]) -> 
     )
     result.on_detour = dict.fromkeys(view.class_names, 0)
     return result
+
+
+def daily_traffic(view: ScenarioView) -> list[float]:
+    """Each plaza's vehicles on an average day (its demand, all classes)."""
+    return [sum(p.demand.daily.values()) if p.demand else 0.0 for p in view.plazas]
 
 
 def _part_of(progress: Progress | None, k: int, n: int) -> Progress | None:
@@ -374,7 +384,7 @@ def sections(
     these = list(range(len(view.plazas))) if among is None else list(among)
     if most <= 1 or len(these) <= 1:
         return [these]
-    traffic = [sum(p.demand.daily.values()) if p.demand else 0.0 for p in view.plazas]
+    traffic = daily_traffic(view)
     parts: list[list[int]] = [[] for _ in range(min(most, len(these)))]
     load = [0.0] * len(parts)
     for i in sorted(these, key=lambda i: -traffic[i]):  # the busiest first
@@ -390,7 +400,7 @@ def joined(
     """The run whose sections these are (see :func:`sections`), plazas in their order;
     those in no section are the ``baseline``'s (untouched plazas: see :func:`changed`)."""
     place = {i: (k, j) for k, sec in enumerate(sections) for j, i in enumerate(sec)}
-    whole = replace(parts[0] if parts else baseline, plazas=[])  # type: ignore[arg-type]
+    whole = replace(parts[0], plazas=[])
     for i in range(len(baseline.plazas)) if baseline is not None else sorted(place):
         if i in place:
             k, j = place[i]
