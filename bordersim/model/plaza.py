@@ -135,7 +135,6 @@ class Secondary:
 
     def _done(self, v: Vehicle, now: float) -> None:
         plaza = self.plaza
-        plaza.tick(now)
         del self.inspecting[v.id]
         self.in_bays -= 1
         plaza.release(v, now)
@@ -184,7 +183,6 @@ class StagingArea:
         vehicle's class (a closure), it stays held and its release slot goes unused."""
         plaza = self.plaza
         now = plaza.env.now
-        plaza.tick(now)
         kept: list[Vehicle] = []
         while n > 0 and self.held:
             v = self.held.popleft()
@@ -278,13 +276,16 @@ class Plaza:
         # reads twice as fast as a list of tuples).
         self.done: list[float] = []
         self.records: list[VehicleRecord] | None = [] if record_vehicles else None
-        # Time-weighted state, folded into 5-minute bins by flush().
-        self.t_last = 0.0
+        # Time-weighted state: vehicles queued (and their length), in the plaza, booths
+        # open. Each is averaged over 5-minute bins by flush() from its value when the bin
+        # began and, for each change since, the change times its time (a few operations
+        # per change, instead of adding up every quantity at every event).
         self.n_queued = 0
         self.queued_m = 0.0
         self.n_system = 0
         self.n_open = 0
-        self.area_queued = self.area_m = self.area_system = self.area_open = 0.0
+        self.at_bin_start = (0, 0.0, 0, 0)  # n_queued, queued_m, n_system, n_open
+        self.changes_queued = self.changes_m = self.changes_system = self.changes_open = 0.0
         self.inv_bin = 1.0 / bin_width
         self.bin_width = bin_width
         size = n_bins + 1
@@ -301,26 +302,20 @@ class Plaza:
         }
 
     # ------------------------------------------------------------------ time-weighted state
-    def tick(self, now: float) -> None:
-        dt = now - self.t_last
-        if dt > 0:
-            self.area_queued += self.n_queued * dt
-            self.area_m += self.queued_m * dt
-            self.area_system += self.n_system * dt
-            self.area_open += self.n_open * dt
-            self.t_last = now
-
     def flush(self, now: float, width: float) -> None:
-        """Close a time bin of ``width`` seconds ending at ``now``."""
-        self.tick(now)
+        """Close a time bin of ``width`` seconds ending at ``now``: the time averages of
+        the state over it, and the state at its end."""
+        q0, m0, n0, o0 = self.at_bin_start
         s = self.series
-        s["queued"].append(self.area_queued / width)
-        s["queue_km"].append(self.area_m / width / self.lanes / 1000.0)
-        s["in_system"].append(self.area_system / width)
-        s["booths_open"].append(self.area_open / width)
+        s["queued"].append(_average(q0, self.n_queued, self.changes_queued, now, width))
+        queue_m = _average(m0, self.queued_m, self.changes_m, now, width)
+        s["queue_km"].append(queue_m / self.lanes / 1000.0)
+        s["in_system"].append(_average(n0, self.n_system, self.changes_system, now, width))
+        s["booths_open"].append(_average(o0, self.n_open, self.changes_open, now, width))
         s["queued_at_end"].append(float(self.n_queued))
         s["staged"].append(float(sum(a.count for a in self.staging_areas)))
-        self.area_queued = self.area_m = self.area_system = self.area_open = 0.0
+        self.at_bin_start = (self.n_queued, self.queued_m, self.n_system, self.n_open)
+        self.changes_queued = self.changes_m = self.changes_system = self.changes_open = 0.0
 
     # ------------------------------------------------------------------ vehicles
     def add_staging(self, area: StagingArea, classes: list[int]) -> None:
@@ -330,13 +325,6 @@ class Plaza:
 
     def arrive(self, v: Vehicle) -> None:
         now = v.plaza_arrival
-        dt = now - self.t_last  # tick, inline: this runs per vehicle
-        if dt > 0:
-            self.area_queued += self.n_queued * dt
-            self.area_m += self.queued_m * dt
-            self.area_system += self.n_system * dt
-            self.area_open += self.n_open * dt
-            self.t_last = now
         c = v.cls
         self.arrived[c] += 1
         if v.diverted_from is not None:
@@ -348,6 +336,7 @@ class Plaza:
                 self.records.append(self._record(v, "diverted", None))
             return
         self.n_system += 1
+        self.changes_system += now
         self.bin_arrivals[c][int(now * self.inv_bin)] += 1
         for area in self.staging[c]:
             if area.start <= now < area.end:
@@ -394,14 +383,18 @@ class Plaza:
         elif best.busy + best.blocked < best.open:
             self._start(best, v, now)
             return
-        self._enqueue(best, v)
+        self._enqueue(best, v, now)
 
-    def _enqueue(self, g: LaneGroup, v: Vehicle) -> None:
-        g.queues[v.cls].append(v)
+    def _enqueue(self, g: LaneGroup, v: Vehicle, now: float) -> None:
+        c = v.cls
+        g.queues[c].append(v)
         g.n_queued += 1
         v.waiting_in = g
         self.n_queued += 1
-        self.queued_m += self.lengths[v.cls]
+        self.changes_queued += now
+        length = self.lengths[c]
+        self.queued_m += length
+        self.changes_m += length * now
         if v.patience < math.inf:
             self.start_patience(v)
 
@@ -419,12 +412,13 @@ class Plaza:
         where = v.waiting_in
         if where is None:  # in inspection or already released: drivers do not leave then
             return
-        self.tick(now)
         c = v.cls
         if isinstance(where, LaneGroup):
             where.n_queued -= 1
             self.n_queued -= 1
+            self.changes_queued -= now
             self.queued_m -= self.lengths[c]
+            self.changes_m -= self.lengths[c] * now
         else:
             where.count -= 1
         v.gave_up = True
@@ -433,6 +427,7 @@ class Plaza:
         self.gave_up_seconds[c] += now - v.plaza_arrival
         self.bin_gave_up[c][int(v.plaza_arrival * self.inv_bin)] += 1
         self.n_system -= 1
+        self.changes_system -= now
         self.done.extend((c, now, v.arrival, -1.0))  # its time counts in the delay
         if self.records is not None:
             self.records.append(self._record(v, "gave_up", None))
@@ -448,6 +443,7 @@ class Plaza:
 
     def pull(self, g: LaneGroup) -> None:
         """Fill the group's free booths with the longest-waiting vehicles it may serve."""
+        now = self.env._now
         while g.n_queued and g.busy + g.blocked < g.open:
             best_q = None
             best_t = math.inf
@@ -466,17 +462,13 @@ class Plaza:
             v.waiting_in = None  # (a vehicle that joins at a free booth never waited)
             g.n_queued -= 1
             self.n_queued -= 1
-            self.queued_m -= self.lengths[v.cls]
-            self._start(g, v, self.env.now)
+            self.changes_queued -= now
+            length = self.lengths[v.cls]
+            self.queued_m -= length
+            self.changes_m -= length * now
+            self._start(g, v, now)
 
     def _primary_done(self, v: Vehicle, now: float) -> None:
-        dt = now - self.t_last  # tick, inline: this runs per vehicle
-        if dt > 0:
-            self.area_queued += self.n_queued * dt
-            self.area_m += self.queued_m * dt
-            self.area_system += self.n_system * dt
-            self.area_open += self.n_open * dt
-            self.t_last = now
         g = v.lane_group
         g.busy -= 1
         sec = self.secondary
@@ -492,6 +484,7 @@ class Plaza:
             del self.at_booths[v.id]
             # release, inline: this runs per vehicle
             self.n_system -= 1
+            self.changes_system -= now
             done = self.done
             done.extend((v.cls, now, v.arrival, v.plaza_arrival))
             if len(done) >= _FOLD_LEN:
@@ -503,6 +496,7 @@ class Plaza:
 
     def release(self, v: Vehicle, now: float) -> None:
         self.n_system -= 1
+        self.changes_system -= now
         done = self.done
         done.extend((v.cls, now, v.arrival, v.plaza_arrival))  # folded in batches: see fold
         if len(done) >= _FOLD_LEN:
@@ -565,7 +559,6 @@ class Plaza:
     # ------------------------------------------------------------------ controls
     def apply(self, states: list[GroupState], now: float) -> None:
         """Put a new control state in force (schedule change or event start or end)."""
-        self.tick(now)
         for g, st in zip(self.groups, states, strict=True):
             g.open = min(st.open, g.booths)
             g.closed = st.closed
@@ -575,7 +568,9 @@ class Plaza:
                 min(1.0, r * f) for r, f in zip(self.base_referral, st.referral_factor, strict=True)
             ]
         # Booths open to traffic: staffed, in a group not closed to every class it serves.
-        self.n_open = sum(g.open for g in self.groups if any(c not in g.closed for c in g.serves))
+        n_open = sum(g.open for g in self.groups if any(c not in g.closed for c in g.serves))
+        self.changes_open += (n_open - self.n_open) * now
+        self.n_open = n_open
         self._reroute()
         for g in self.groups:
             self.pull(g)
@@ -653,6 +648,17 @@ class Plaza:
                 self.records.append(self._record(v, where, None))
         for t in self.transit:
             t.flush()
+
+
+def _average(at_start: float, at_end: float, changes: float, end: float, width: float) -> float:
+    """The time average over the bin of ``width`` seconds ending at ``end`` of a quantity
+    that was ``at_start`` when it began, is ``at_end`` now and changed by d_i at times
+    t_i in between (``changes`` = sum of d_i * t_i): its integral is the value at the
+    start for the whole bin plus each change for the rest of it. Never below zero: the
+    quantities are counts and lengths, and rounding must not make an empty queue
+    negative."""
+    area = at_start * width + (at_end - at_start) * end - changes
+    return max(0.0, area / width)
 
 
 def _load(g: LaneGroup) -> float:
