@@ -36,9 +36,21 @@ Call = Callable[[Any, float], None]  # a call's function: (its argument, the tim
 
 class Feed(Protocol):
     """Arrivals in time order: :meth:`arrive` processes the next one at its time and
-    returns the time of the one after (None when there are no more)."""
+    returns the time of the one after (None when there are no more).
+
+    A feed also shows its arrivals a slice at a time, for the clock to hand them over
+    itself when it runs a single feed (a call less per vehicle): ``rows[i:]`` are the
+    next arrivals (each with its ``arrival`` time), ``on_arrival`` processes one, and
+    :meth:`refill` loads the next slice into ``rows`` from ``i`` = 0 (False: no more).
+    """
+
+    rows: list
+    i: int
+    on_arrival: Callable[[Any], None]
 
     def arrive(self) -> float | None: ...
+
+    def refill(self) -> bool: ...
 
 
 class Clock(simpy.Environment):
@@ -99,8 +111,8 @@ class Clock(simpy.Environment):
         heappop, heapreplace = heapq.heappop, heapq.heapreplace
         if len(feeds) == 1:  # one plaza (as runs without diversions are): no feed heap
             t, order, feed = feeds[0]
-            arrive = feed.arrive
-            while t is not None and t < until:
+            arrive, rows, i = feed.on_arrival, feed.rows, feed.i
+            while t < until:
                 while queue and queue[0][0] <= t:
                     if type(queue[0][3]) is tuple:
                         now, _, _, (function, argument) = heappop(queue)
@@ -109,7 +121,16 @@ class Clock(simpy.Environment):
                     else:
                         step()
                 self._now = t
-                t = arrive()
+                arrive(rows[i])
+                i += 1
+                if i == len(rows):
+                    if not feed.refill():
+                        t = None
+                        break
+                    rows, i = feed.rows, feed.i
+                # as a SimPy timeout set now for it would read (see _Feeder.arrive)
+                t += rows[i].arrival - t
+            feed.i = i
             feeds[:] = [] if t is None else [(t, order, feed)]
         while feeds and feeds[0][0] < until:
             t, order, feed = feeds[0]

@@ -368,9 +368,17 @@ class Plaza:
         """The vehicle reaches the plaza: it picks a lane group and waits or is served."""
         c = v.cls
         v.joined = now
+        groups = self.eligible[c]
+        if len(groups) == 1:  # the usual case: no loads to compare; open or not, it waits here
+            g = groups[0]
+            if g.busy + g.blocked < g.open and c not in g.closed:
+                self._start(g, v, now)
+            else:
+                self._enqueue(g, v, now)
+            return
         best = None
         best_load = math.inf
-        for g in self.eligible[c]:
+        for g in groups:
             if g.open > 0 and c not in g.closed:
                 # Expected wait in service times, as _load, inline: this runs per vehicle.
                 load = (g.n_queued + g.busy + g.blocked + 1 - g.open) / g.open

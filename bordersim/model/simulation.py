@@ -122,24 +122,25 @@ class _Feeder:
         ids = range(first, self.next_id)
         self.rows, self.i = list(map(Vehicle, ids, *chunk.columns(start, self.stop))), 0
 
+    def refill(self) -> bool:
+        """The next slice of vehicles in ``rows``, from ``i`` = 0 (False: none left)."""
+        if self.stop < self.chunk.size:  # type: ignore[union-attr]
+            self._slice()
+            return True
+        return self._load()
+
     def arrive(self) -> float | None:
         """The next vehicle arrives (the clock reads its time); when the one after is."""
         i = self.i
-        rows = self.rows
-        self.on_arrival(rows[i])
+        self.on_arrival(self.rows[i])
         now = self.clock._now
-        i += 1
-        self.i = i
+        self.i = i + 1
+        if self.i == len(self.rows) and not self.refill():
+            return None
         # The next arrival's time on the clock, as a SimPy timeout set now for it would
         # read (now + (t - now), which may differ from t in its last bit): the figures
         # stay those of an event per arrival, to the last bit.
-        if i < len(rows):
-            return now + (rows[i].arrival - now)
-        if self.stop < self.chunk.size:  # type: ignore[union-attr]
-            self._slice()
-        elif not self._load():
-            return None
-        return now + (self.rows[0].arrival - now)
+        return now + (self.rows[self.i].arrival - now)
 
 
 class RegionModel:
