@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import deque
+from collections.abc import Callable
 from heapq import heappush
 from typing import Any, NamedTuple
 
@@ -254,6 +255,8 @@ class Plaza:
 
         # Counters for the accounting identity.
         self.arrived = [0] * n  # including vehicles that diverted here
+        # Counts the vehicles its feed handed over since it last did (count_arrivals).
+        self.count_fed: Callable[[], None] | None = None
         self.released = [0] * n
         self.gave_up = [0] * n
         self.gave_up_seconds = [0.0] * n  # their waits, in all
@@ -289,8 +292,8 @@ class Plaza:
         self.inv_bin = 1.0 / bin_width
         self.bin_width = bin_width
         size = n_bins + 1
+        self.bin_arrivals = np.zeros((n, size), dtype=np.int64)  # by class and bin
         # Compact arrays: 8 bytes a bin, so long horizons stay small.
-        self.bin_arrivals = [array("q", bytes(8 * size)) for _ in range(n)]
         self.bin_transit_sum = np.zeros((n, size))  # by class and arrival bin
         self.bin_transit_n = np.zeros((n, size), dtype=np.int64)
         self.bin_gave_up = [array("q", bytes(8 * size)) for _ in range(n)]  # by arrival bin
@@ -326,23 +329,32 @@ class Plaza:
     def arrive(self, v: Vehicle) -> None:
         now = v.plaza_arrival
         c = v.cls
-        self.arrived[c] += 1
+        # A vehicle from the feed is counted with its slice (see count_arrivals).
         if v.diverted_from is not None:
+            self.arrived[c] += 1
             self.diverted_in[c] += 1
+            self.bin_arrivals[c, int(now * self.inv_bin)] += 1
         elif self.router is not None and self.router.diverts(self, v, now):
             self.diverted[c] += 1
             self.bin_diverted[int(now * self.inv_bin)] += 1
+            self.bin_arrivals[c, int(now * self.inv_bin)] -= 1  # arrived, not here
             if self.records is not None:
                 self.records.append(self._record(v, "diverted", None))
             return
         self.n_system += 1
         self.changes_system += now
-        self.bin_arrivals[c][int(now * self.inv_bin)] += 1
         for area in self.staging[c]:
             if area.start <= now < area.end:
                 area.hold(v)
                 return
         self.join(v, now)
+
+    def count_arrivals(self, classes: np.ndarray, times: np.ndarray) -> None:
+        """Count vehicles the feed handed over (arrival times, seconds, and classes), in
+        a batch: arrived by class and by class and 5-minute bin."""
+        np.add.at(self.bin_arrivals, (classes, (times * self.inv_bin).astype(np.intp)), 1)
+        for c, n in enumerate(np.bincount(classes, minlength=len(self.arrived)).tolist()):
+            self.arrived[c] += n
 
     def post_waits(self) -> None:
         """Publish a wait estimate per class (:meth:`expected_wait`), read by drivers until
@@ -515,7 +527,10 @@ class Plaza:
     def fold(self) -> None:
         """Fold the logged releases and departures into the counters, in the order they
         happened: counts, time in the plaza by class, released by bin, transit by class
-        and arrival bin, and transit statistics (after the warm-up)."""
+        and arrival bin, and transit statistics (after the warm-up); and the arrivals the
+        feed handed over since it last counted them."""
+        if self.count_fed is not None:
+            self.count_fed()
         if not self.done:
             return
         log = np.array(self.done, dtype=float).reshape(-1, _LOGGED)

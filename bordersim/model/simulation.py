@@ -84,23 +84,42 @@ VEHICLE_COLUMNS = tuple("class" if f == "cls" else f for f in VehicleRecord._fie
 class _Feeder:
     """One plaza's arrivals as a feed of the clock (see :mod:`bordersim.model.clock`):
     a day of draws at a time, made into vehicles a slice at a time (a ``map`` over the
-    columns makes them faster than one call per arrival would)."""
+    columns makes them faster than one call per arrival would).
+
+    The plaza counts the vehicles it was handed in batches, from the draws (arrivals by
+    class and 5-minute bin): a slice once it is used up, and the part handed over so
+    far whenever the plaza folds its counters (:meth:`count`, called by ``Plaza.fold``).
+    """
 
     SLICE = 512  # vehicles made at once (see ArrivalChunk.columns)
 
     def __init__(self, clock: Clock, plaza: Plaza, chunks: Iterator[ArrivalChunk], first_id: int):
         self.chunks = chunks
         self.clock = clock
+        self.plaza = plaza
         self.on_arrival = plaza.arrive  # bound once: called per vehicle
         self.next_id = first_id  # ids are unique in the region: vehicles may divert
         self.i = 0
         self.chunk: ArrivalChunk | None = None
         self.rows: list[Vehicle] = []
-        self.stop = 0  # where in the chunk the rows end
+        self.start = self.stop = 0  # where in the chunk the rows begin and end
+        self.counted = 0  # the chunk's vehicles before this one are counted at the plaza
+        plaza.count_fed = self.count
         clock.add_feed(self.rows[0].arrival if self._load() else None, self)
+
+    def count(self) -> None:
+        """Count the vehicles handed over and not yet counted at the plaza."""
+        self._count_to(self.start + self.i)
+
+    def _count_to(self, stop: int) -> None:
+        if self.chunk is not None and stop > self.counted:
+            chunk, start = self.chunk, self.counted
+            self.plaza.count_arrivals(chunk.classes[start:stop], chunk.times[start:stop])
+            self.counted = stop
 
     def branch(self, chunks: Iterator[ArrivalChunk]) -> None:
         """Arrivals from now on come from ``chunks`` instead (see PlazaArrivals.branch)."""
+        self.count()
         self.chunks = chunks
         self.clock.reset_feed(self, self.rows[0].arrival if self._load() else None)
 
@@ -108,7 +127,7 @@ class _Feeder:
         self.chunk, self.rows = None, []  # let the spent day go before drawing the next
         for chunk in self.chunks:
             if chunk.size:
-                self.chunk, self.stop = chunk, 0
+                self.chunk, self.stop, self.counted = chunk, 0, 0
                 self._slice()
                 return True
         return False
@@ -116,7 +135,8 @@ class _Feeder:
     def _slice(self) -> None:
         chunk = self.chunk
         assert chunk is not None
-        start, self.stop = self.stop, min(self.stop + self.SLICE, chunk.size)
+        start = self.start = self.stop
+        self.stop = min(start + self.SLICE, chunk.size)
         first = self.next_id
         self.next_id += self.stop - start
         ids = range(first, self.next_id)
@@ -124,6 +144,7 @@ class _Feeder:
 
     def refill(self) -> bool:
         """The next slice of vehicles in ``rows``, from ``i`` = 0 (False: none left)."""
+        self._count_to(self.stop)  # this slice is used up
         if self.stop < self.chunk.size:  # type: ignore[union-attr]
             self._slice()
             return True
