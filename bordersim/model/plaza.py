@@ -244,6 +244,8 @@ class Plaza:
             sorted((g for g in self.groups if c in g.queues), key=lambda g: len(g.serves))
             for c in range(n)
         ]
+        # A class only one lane group may serve (most of them) goes there (see join).
+        self.only_group = [e[0] if len(e) == 1 else None for e in self.eligible]
         # Where to wait when nothing is open: a group that serves the class by default.
         self.home = [
             [g for g in self.eligible[c] if c in g.serves] or self.eligible[c] for c in range(n)
@@ -380,9 +382,8 @@ class Plaza:
         """The vehicle reaches the plaza: it picks a lane group and waits or is served."""
         c = v.cls
         v.joined = now
-        groups = self.eligible[c]
-        if len(groups) == 1:  # the usual case: no loads to compare; open or not, it waits here
-            g = groups[0]
+        g = self.only_group[c]
+        if g is not None:  # the usual case: no loads to compare; open or not, it waits here
             if g.busy + g.blocked < g.open and c not in g.closed:
                 self._start(g, v, now)
             else:
@@ -390,7 +391,7 @@ class Plaza:
             return
         best = None
         best_load = math.inf
-        for g in groups:
+        for g in self.eligible[c]:
             if g.open > 0 and c not in g.closed:
                 # Expected wait in service times, as _load, inline: this runs per vehicle.
                 load = (g.n_queued + g.busy + g.blocked + 1 - g.open) / g.open
