@@ -141,9 +141,28 @@ def timeseries(study: Study, label: str) -> tuple[list[str], Iterator[list[Any]]
 
 def _column(x: np.ndarray) -> list[float | str]:
     """A CSV column: rounded to 4 decimals; unknown (NaN) or infinite values left empty."""
-    if np.isfinite(x).all():  # the common case: no test per cell
-        return [round(v, 4) for v in x.tolist()]
-    return [round(v, 4) if math.isfinite(v) else "" for v in x.tolist()]
+    finite = np.isfinite(x)
+    if finite.all():  # the common case: no test per cell
+        return rounded(x, 4).tolist()
+    return [v if ok else "" for v, ok in zip(rounded(x, 4).tolist(), finite.tolist(), strict=True)]
+
+
+def rounded(x: np.ndarray, digits: int) -> np.ndarray:
+    """``round(v, digits)`` of each v, to the last bit, for a whole array at once.
+
+    numpy's rounding multiplies by 10^digits and rounds to an integer; the product is
+    itself rounded, which matters only when it lands within a few units in the last
+    place of a half (or the number is too large to scale): Python's ``round`` decides
+    those few. Non-finite values stay as they are."""
+    x = np.asarray(x, dtype=float)
+    scale = 10.0**digits
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = x * scale
+        out = np.rint(y) / scale
+        doubt = ~(np.abs(y - np.floor(y) - 0.5) > 8 * np.spacing(np.abs(y))) | (np.abs(y) > 2.0**50)
+    for i in np.flatnonzero(doubt & np.isfinite(x)).tolist():
+        out[i] = round(float(x[i]), digits)
+    return out
 
 
 MAX_CHART_POINTS = 800  # per curve: the page stays light whatever the horizon

@@ -38,3 +38,19 @@ def test_curves_kept_on_disk_are_the_curves_kept_in_memory(tmp_path):
             assert a.shape == (3, 288) and a.dtype == b.dtype
             assert np.array_equal(a, b, equal_nan=True), (label, name)
     assert here.results("triage").to_json() == there.results("triage").to_json()
+
+
+def test_columns_are_rounded_as_pythons_round_to_the_last_bit():
+    # timeseries.csv rounds whole columns in numpy; Python's round decides the numbers
+    # whose scaled value lands next to a half. Written text must not change either way.
+    import math
+
+    from bordersim.report.series import rounded
+
+    rng = np.random.default_rng(2)
+    halves = (rng.integers(0, 10**7, 200_000) + 0.5) / 1e4  # scaled, next to a half
+    odd = [0.0, -0.0, -1e-300, 5e-5, 1.5e-4, 2.5e-4, 1e15 + 0.3, 1e300, np.nan, np.inf, -np.inf]
+    for x in (rng.random(200_000) * 10, -rng.exponential(100, 200_000), halves, np.array(odd)):
+        ours = [repr(v) for v in rounded(x, 4).tolist()]
+        python = [repr(round(v, 4) if math.isfinite(v) else v) for v in x.tolist()]
+        assert ours == python
