@@ -113,6 +113,12 @@ def band(
     The result is bit for bit ``np.nanquantile(x, q, axis=0)`` (linear interpolation),
     computed with one sort of the whole array instead of a Python-level call per bin.
     """
+    if len(values) == 1:  # one replication: its own values, as below gives them
+        out = np.array(values[0], dtype=float)
+        if censored is not None:
+            out[np.asarray(censored[0]).astype(bool)] = np.nan
+        out[~np.isfinite(out)] = np.nan
+        return out
     x = np.vstack(values).astype(float)
     if censored is not None:
         x = np.where(np.vstack(censored), np.inf, x)

@@ -65,3 +65,7 @@ def test_band_is_numpys_nanquantile_bit_for_bit():
                 want = np.nanquantile(y, q, axis=0)
             want[~np.isfinite(want)] = np.nan
             assert np.array_equal(got, want, equal_nan=True), (reps, q)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                want = np.nanquantile(x.astype(float), q, axis=0)
+            assert np.array_equal(band(x, None, q), want, equal_nan=True), (reps, q)
