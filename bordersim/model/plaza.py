@@ -349,7 +349,21 @@ class Plaza:
             if area.start <= now < area.end:
                 area.hold(v)
                 return
-        self.join(v, now)
+        g = self.only_group[c]
+        if g is None:  # several lane groups may take it: join compares them
+            self.join(v, now)
+            return
+        # join, and _start, inline for a class one lane group serves: this runs per vehicle
+        v.joined = now
+        if g.busy + g.blocked < g.open and c not in g.closed:
+            g.busy += 1
+            v.lane_group = g
+            v.primary_start = now
+            self.at_booths[v.id] = v
+            done = self.env._now + v.service * g.service_factor[c]
+            heappush(self.calls, (done, NORMAL, next(self.sequence), (self.on_primary_done, v)))
+        else:
+            self._enqueue(g, v, now)
 
     def count_arrivals(self, classes: np.ndarray, times: np.ndarray) -> None:
         """Count vehicles the feed handed over (arrival times, seconds, and classes), in
