@@ -103,17 +103,22 @@ _Q2 = (
 )
 
 
-def _polynomial(x: np.ndarray, coefficients: tuple[float, ...], monic: bool = False) -> np.ndarray:
-    """Horner's rule, highest power first; ``monic``: a leading coefficient 1 not listed."""
-    out = x + coefficients[0] if monic else np.full_like(x, coefficients[0])
+def _polynomial(x, coefficients: tuple[float, ...], monic: bool = False):
+    """Horner's rule, highest power first, for a number or an array; ``monic``: a
+    leading coefficient 1, not listed."""
+    out = x + coefficients[0] if monic else coefficients[0]
     for c in coefficients[1:]:
         out = out * x + c
     return out
 
 
 def normal_quantile(u: np.ndarray) -> np.ndarray:
-    """The standard normal quantile of each u, 0 < u < 1 (as scipy.special.ndtri)."""
+    """The standard normal quantile of each u, 0 < u < 1 (as scipy.special.ndtri; u
+    must be inside that range: the tails take its logarithm). A few values (a diverted
+    vehicle's redraw) are done one by one, without numpy's cost per call."""
     u = np.asarray(u, dtype=float)
+    if u.size <= 8:
+        return np.array([_quantile(v) for v in u.ravel().tolist()]).reshape(u.shape)
     out = np.empty_like(u)
     upper = u > 1.0 - _EXP_MINUS_2
     y = np.where(upper, 1.0 - u, u)  # the tail's own probability
@@ -137,3 +142,21 @@ def normal_quantile(u: np.ndarray) -> np.ndarray:
         )
         out[tail] = np.where(upper[tail], x0 - x1, -(x0 - x1))
     return out
+
+
+def _quantile(u: float) -> float:
+    """normal_quantile of one number, the same operations on Python floats."""
+    upper = u > 1.0 - _EXP_MINUS_2
+    y = 1.0 - u if upper else u
+    if y > _EXP_MINUS_2:
+        w = y - 0.5
+        w2 = w * w
+        return (w + w * (w2 * _polynomial(w2, _P0) / _polynomial(w2, _Q0, True))) * _SQRT_2PI
+    x = math.sqrt(-2.0 * math.log(y))
+    x0 = x - math.log(x) / x
+    z = 1.0 / x
+    if x < 8.0:
+        x1 = z * _polynomial(z, _P1) / _polynomial(z, _Q1, True)
+    else:
+        x1 = z * _polynomial(z, _P2) / _polynomial(z, _Q2, True)
+    return x0 - x1 if upper else -(x0 - x1)

@@ -294,8 +294,10 @@ class Plaza:
         self.inv_bin = 1.0 / bin_width
         self.bin_width = bin_width
         size = n_bins + 1
+        # Counts and sums by bin, 8 bytes a bin, so long horizons stay small: numpy arrays
+        # where they are added to in batches, arrays of the array module where a vehicle
+        # adds to them one at a time (quicker from Python).
         self.bin_arrivals = np.zeros((n, size), dtype=np.int64)  # by class and bin
-        # Compact arrays: 8 bytes a bin, so long horizons stay small.
         self.bin_transit_sum = np.zeros((n, size))  # by class and arrival bin
         self.bin_transit_n = np.zeros((n, size), dtype=np.int64)
         self.bin_gave_up = [array("q", bytes(8 * size)) for _ in range(n)]  # by arrival bin

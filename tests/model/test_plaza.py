@@ -84,6 +84,20 @@ def test_a_specialised_lane_is_preferred_when_lanes_are_empty():
     assert in_nexus_lane / len(nexus_cars) > 0.9
 
 
+def _time_average(spans, horizon: float, weights=None, width: float = 300.0):
+    """Vehicles (or their ``weights``) present on average in each bin, from their
+    (start, end) spans."""
+    import numpy as np
+
+    edges = np.arange(0.0, horizon + width, width)
+    start, end = np.array(spans).T
+    overlap = np.minimum(end[:, None], edges[1:]) - np.maximum(start[:, None], edges[:-1])
+    overlap = np.clip(overlap, 0.0, None)
+    if weights is not None:
+        overlap *= np.asarray(weights, dtype=float)[:, None]
+    return overlap.sum(axis=0) / width
+
+
 def test_five_minute_averages_are_the_vehicles_own_times():
     # The time-averaged series, rebuilt from each vehicle's own record: in the plaza from
     # arrival to release, queued from joining to primary (or to the end), booths open
@@ -100,13 +114,10 @@ def test_five_minute_averages_are_the_vehicles_own_times():
         events="[{type: staffing, where: x.into_us.cars, open: 1, start: 7350s, end: 3h}]",
     )
     p = simulate(s, record_vehicles=True).plazas[0]
-    horizon, width = 6 * 3600.0, 300.0
-    edges = np.arange(0.0, horizon + width, width)
+    horizon = 6 * 3600.0
 
     def average(spans: list[tuple[float, float]]) -> np.ndarray:
-        start, end = np.array(spans).T
-        overlap = np.minimum(end[:, None], edges[1:]) - np.maximum(start[:, None], edges[:-1])
-        return np.clip(overlap, 0.0, None).sum(axis=0) / width
+        return _time_average(spans, horizon)
 
     rows = p.records
     in_plaza = [(v.arrival_s, v.release_s if v.release_s is not None else horizon) for v in rows]
@@ -121,3 +132,64 @@ def test_five_minute_averages_are_the_vehicles_own_times():
     open_booths = p.series["booths_open"]
     assert open_booths[23] == 3.0 and open_booths[25] == 1.0 and open_booths[36] == 3.0
     assert open_booths[24] == 2.0  # 2h00-2h05: three booths for half of it, one after
+
+
+def test_five_minute_averages_count_drivers_who_give_up_and_staged_ones():
+    # As above, where drivers give up (from the queue and from a staging area) and trucks
+    # are held off the highway: a driver who gives up leaves at arrival + patience (its
+    # drawn patience, read from the arrival streams); a staged truck is in the plaza from
+    # arrival but queued only once let on. Booths close for an hour to make queues.
+    import numpy as np
+
+    from bordersim.model.arrivals import PlazaArrivals
+    from bordersim.scenario import compile_scenario
+    from tests.helpers import scenario
+
+    s = scenario("""
+        name: t
+        horizon: 8h
+        warmup: 0
+        classes:
+          car: {service: {mean: 40s}, referral: 0, patience: {mean: 25min, cv: 0.6}}
+          truck: {service: {mean: 90s}, referral: 0, patience: {mean: 40min}}
+        crossings:
+          x:
+            into_us:
+              lane_groups:
+                cars: {booths: 3, serves: [car]}
+                trucks: {booths: 2, serves: [truck]}
+        demand:
+          x.into_us: {daily: {car: 6000, truck: 2200}, profile: flat}
+        events:
+          - {type: closure, where: x.into_us, start: 2h, end: 3h}
+        plans:
+          staged:
+            - {type: staging, where: x.into_us, classes: [truck], per_hour: 30, start: 1h, end: 6h}
+    """)
+    view = compile_scenario(s, "staged")
+    drawn = list(PlazaArrivals(view, view.plazas[0], 0).chunks())
+    patience = np.concatenate([c.patience for c in drawn])  # by vehicle number
+    p = simulate(s, plan="staged", record_vehicles=True).plazas[0]
+    horizon = 8 * 3600.0
+    rows = p.records
+
+    def left(v) -> float:  # when the vehicle left the plaza (or the end)
+        if v.outcome == "gave_up":
+            return v.arrival_s + float(patience[v.vehicle])
+        return v.release_s if v.release_s is not None else horizon
+
+    def stopped_waiting(v) -> float:
+        return v.primary_start_s if v.primary_start_s is not None else left(v)
+
+    gave_up = [v for v in rows if v.outcome == "gave_up"]
+    assert sum(v.plaza_arrival_s is None for v in gave_up) > 20  # left from staging
+    assert sum(v.plaza_arrival_s is not None for v in gave_up) > 20  # left from a queue
+    in_plaza = [(v.arrival_s, left(v)) for v in rows]
+    joined = [v for v in rows if v.plaza_arrival_s is not None]
+    queued = [(v.plaza_arrival_s, stopped_waiting(v)) for v in joined]
+    metres = [view.classes[v.cls].length for v in joined]
+    km = _time_average(queued, horizon, metres) / view.plazas[0].spec.approach.lanes / 1000
+    np.testing.assert_allclose(p.series["in_system"], _time_average(in_plaza, horizon), atol=1e-9)
+    np.testing.assert_allclose(p.series["queued"], _time_average(queued, horizon), atol=1e-9)
+    np.testing.assert_allclose(p.series["queue_km"], km, atol=1e-12)
+    assert p.series["staged"].max() > 20 and p.series["queued"].max() > 20
