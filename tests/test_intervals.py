@@ -78,8 +78,12 @@ def test_a_difference_with_one_side_beyond_the_horizon_is_a_sound_bound():
 
 
 def test_the_t_quantile_is_scipy_stats_own_bit_for_bit():
-    """intervals uses scipy.special.stdtrit so as not to import scipy.stats at start."""
-    from scipy.special import stdtrit
+    """intervals' t quantile (its table up to 200 degrees of freedom, scipy.special's
+    stdtrit beyond, neither loading scipy.stats) gives scipy.stats.t.ppf's numbers."""
+    from scipy.special import stdtrit as scipys
 
-    for df in [*range(1, 400), 517.25, 1e4, 123456.5]:
-        assert stdtrit(df, 0.975) == stats.t.ppf(0.975, df), df
+    from bordersim.intervals import stdtrit
+
+    for df in [*range(1, 400), 517.25, 1e4, 123456.5, 3.5, 150.5]:
+        assert stdtrit(df, 0.975) == scipys(df, 0.975) == stats.t.ppf(0.975, df), df
+    assert stdtrit(10, 0.9) == stats.t.ppf(0.9, 10)  # not in the table
