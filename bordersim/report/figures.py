@@ -480,6 +480,9 @@ def overview(
         _time_axis(ax, sk, most=4)
     for ax in list(axes.flat)[len(shown) :]:
         ax.set_visible(False)
+    for i, ax in enumerate(axes.flat[: len(shown)]):
+        if i + cols < len(shown):  # a panel below says what the shared time axis is
+            ax.set_xlabel("")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper right", fontsize=8, ncol=min(len(labels), 4))
     what = (
