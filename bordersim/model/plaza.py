@@ -244,7 +244,7 @@ class Plaza:
             sorted((g for g in self.groups if c in g.queues), key=lambda g: len(g.serves))
             for c in range(n)
         ]
-        # A class only one lane group may serve (most of them) goes there (see join).
+        # A class only one lane group may serve (most of them) goes there (see arrive).
         self.only_group = [e[0] if len(e) == 1 else None for e in self.eligible]
         # Where to wait when nothing is open: a group that serves the class by default.
         self.home = [
@@ -398,13 +398,6 @@ class Plaza:
         """The vehicle reaches the plaza: it picks a lane group and waits or is served."""
         c = v.cls
         v.joined = now
-        g = self.only_group[c]
-        if g is not None:  # the usual case: no loads to compare; open or not, it waits here
-            if g.busy + g.blocked < g.open and c not in g.closed:
-                self._start(g, v, now)
-            else:
-                self._enqueue(g, v, now)
-            return
         best = None
         best_load = math.inf
         for g in self.eligible[c]:
