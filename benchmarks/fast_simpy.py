@@ -18,7 +18,6 @@ accounting, patience, controls); the ratio of the two is printed by ``run_benchm
 from __future__ import annotations
 
 import sys
-import time
 from collections import deque
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import simpy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from plain_simpy import vehicles  # noqa: E402
+from plain_simpy import timed  # noqa: E402
 
 
 class Group:
@@ -117,20 +116,5 @@ def simulate(arrivals: list, view, plaza) -> list[float]:
     return transit
 
 
-def main() -> None:
-    arrivals, where = vehicles()
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        transit = simulate(arrivals, where["view"], where["plaza"])
-        best = min(best, time.perf_counter() - t0)
-    n = len(arrivals)
-    mean = sum(transit) / len(transit) / 60
-    print(
-        f"fast SimPy, benchmark-day: {n:,} vehicles in {best:.3f} s, {best / n * 1e6:.2f} µs a "
-        f"vehicle; mean transit {mean:.2f} min"
-    )
-
-
 if __name__ == "__main__":
-    main()
+    timed("fast SimPy", simulate)

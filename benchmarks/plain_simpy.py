@@ -84,20 +84,23 @@ def simulate(arrivals: list, view, plaza) -> list[float]:
     return transit
 
 
-def main() -> None:
+def timed(name: str, model) -> None:
+    """Run ``model(arrivals, view, plaza)`` (it returns the transit times) on bordersim's
+    vehicles of the day, best of 3, and print its time a vehicle: the line
+    run_benchmarks.py reads."""
     arrivals, where = vehicles()
     best = float("inf")
     for _ in range(3):
         t0 = time.perf_counter()
-        transit = simulate(arrivals, where["view"], where["plaza"])
+        transit = model(arrivals, where["view"], where["plaza"])
         best = min(best, time.perf_counter() - t0)
     n = len(arrivals)
     mean = sum(transit) / len(transit) / 60
     print(
-        f"plain SimPy, benchmark-day: {n:,} vehicles in {best:.3f} s, {best / n * 1e6:.2f} µs a "
+        f"{name}, benchmark-day: {n:,} vehicles in {best:.3f} s, {best / n * 1e6:.2f} µs a "
         f"vehicle; mean transit {mean:.2f} min"
     )
 
 
 if __name__ == "__main__":
-    main()
+    timed("plain SimPy", simulate)
