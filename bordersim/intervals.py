@@ -29,7 +29,7 @@ def stdtrit(df: float, p: float) -> float:
     bordersim's table of them (:mod:`bordersim.t_table`); otherwise from the special
     function scipy.stats.t.ppf calls. scipy.stats takes a third of a second to load, and
     even scipy.special a sixth: loaded only then."""
-    if p == 0.975 and df == int(df) and 1 <= df <= len(T_975):
+    if p == 0.975 and 1 <= df <= len(T_975) and float(df).is_integer():
         return T_975[int(df) - 1]
     from scipy.special import stdtrit as quantile
 

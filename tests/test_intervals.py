@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -87,3 +89,6 @@ def test_the_t_quantile_is_scipy_stats_own_bit_for_bit():
     for df in [*range(1, 400), 517.25, 1e4, 123456.5, 3.5, 150.5]:
         assert stdtrit(df, 0.975) == scipys(df, 0.975) == stats.t.ppf(0.975, df), df
     assert stdtrit(10, 0.9) == stats.t.ppf(0.9, 10)  # not in the table
+    # a Welch df of 0/0 or an endless one: scipy's answers, not an error from the table
+    assert math.isnan(stdtrit(float("nan"), 0.975))
+    assert stdtrit(float("inf"), 0.975) == scipys(float("inf"), 0.975)
