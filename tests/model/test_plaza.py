@@ -115,10 +115,6 @@ def test_five_minute_averages_are_the_vehicles_own_times():
     )
     p = simulate(s, record_vehicles=True).plazas[0]
     horizon = 6 * 3600.0
-
-    def average(spans: list[tuple[float, float]]) -> np.ndarray:
-        return _time_average(spans, horizon)
-
     rows = p.records
     in_plaza = [(v.arrival_s, v.release_s if v.release_s is not None else horizon) for v in rows]
     queued = [
@@ -126,8 +122,9 @@ def test_five_minute_averages_are_the_vehicles_own_times():
         for v in rows
     ]
     assert p.accounting["car"]["queued"] > 0  # still queued at the end: spans run to it
-    np.testing.assert_allclose(p.series["in_system"], average(in_plaza), rtol=0, atol=1e-9)
-    np.testing.assert_allclose(p.series["queued"], average(queued), rtol=0, atol=1e-9)
+    for name, spans in (("in_system", in_plaza), ("queued", queued)):
+        got, want = p.series[name], _time_average(spans, horizon)
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
     assert p.series["queued"].max() > 10
     open_booths = p.series["booths_open"]
     assert open_booths[23] == 3.0 and open_booths[25] == 1.0 and open_booths[36] == 3.0
